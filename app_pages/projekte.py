@@ -1,0 +1,6 @@
+"""Placeholder page: replaced by the feature that owns it (STUB)."""
+
+import streamlit as st
+
+st.title("projekte")
+st.info("Diese Seite wird gerade gebaut.")

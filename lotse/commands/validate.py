@@ -1,0 +1,32 @@
+"""`python -m lotse validate [PATH]`: check all content, one line per problem."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..config import load_settings
+from ..content import load_catalog
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("validate", help="check lessons, quizzes and glossary")
+    parser.add_argument("path", nargs="?", type=Path, help="content folder (default: LOTSE_CONTENT_DIR)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = args.path or load_settings().content_dir
+    if not (root / "lessons").is_dir():
+        print(f"{root}: no lessons/ folder here; give the folder that holds lessons/ and quizzes/")
+        return 2
+    catalog = load_catalog(root)
+    for problem in catalog.problems:
+        print(problem)
+    if catalog.errors:
+        print(f"{len(catalog.errors)} error(s), {len(catalog.warnings)} warning(s)")
+        return 1
+    questions = sum(len(entry.quiz.questions) for entry in catalog.quizzes.values())
+    print(f"{len(catalog.lessons)} lessons, {len(catalog.quizzes)} quizzes, {questions} questions, "
+          f"{len(catalog.glossary)} glossary terms: OK")
+    return 0

@@ -1,0 +1,99 @@
+"""Settings from environment variables, read in one place; every setting has a safe default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on", "ja")
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("LOTSE_DATA_DIR", "data", "Folder for the database and generated files (created on first start)."),
+    Setting("LOTSE_DB_PATH", "", "SQLite database file; default: lotse.db in the data folder."),
+    Setting("LOTSE_CONTENT_DIR", str(PROJECT_ROOT), "Folder holding lessons/ and quizzes/."),
+    Setting("LOTSE_DEMO", "0", "1 = create demo trainer, cohort and learners on start and show their sign-in data."),
+    Setting("LOTSE_OPEN_SIGNUP", "1", "1 = anyone may sign up for self-study; 0 = only through a cohort invite link."),
+    Setting("LOTSE_SESSION_IDLE_MINUTES", "120", "Sign-in sessions end after this many minutes without activity."),
+    Setting("LOTSE_SESSION_MAX_DAYS", "14", "Sign-in sessions end after this many days in any case."),
+    Setting("LOTSE_BASE_URL", "http://localhost:8501", "Public address of the app (invite links, xAPI ids, certificates)."),
+    Setting("LOTSE_SECRET", "", "Secret for pseudonyms; default: generated once and kept in the data folder."),
+    Setting("LOTSE_CONTACT", "barrierefreiheit@example.org", "Contact for accessibility and privacy feedback, shown in the app."),
+    Setting("LOTSE_LRS_URL", "", "xAPI learning record store endpoint (optional)."),
+    Setting("LOTSE_LRS_USER", "", "LRS user name (Basic auth)."),
+    Setting("LOTSE_LRS_PASSWORD", "", "LRS password (Basic auth)."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    db_path: Path
+    content_dir: Path
+    demo: bool
+    open_signup: bool
+    session_idle_minutes: int
+    session_max_days: int
+    base_url: str
+    secret: str
+    contact: str
+    lrs_url: str
+    lrs_user: str
+    lrs_password: str
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build Settings from ``environ`` (default: os.environ)."""
+    env = dict(os.environ if environ is None else environ)
+    value = {s.env: env.get(s.env, "").strip() or s.default for s in SETTINGS}
+    data_dir = Path(value["LOTSE_DATA_DIR"]).expanduser()
+    if not data_dir.is_absolute():
+        data_dir = PROJECT_ROOT / data_dir
+    db_path = Path(value["LOTSE_DB_PATH"]).expanduser() if value["LOTSE_DB_PATH"] else data_dir / "lotse.db"
+    return Settings(
+        data_dir=data_dir,
+        db_path=db_path,
+        content_dir=Path(value["LOTSE_CONTENT_DIR"]).expanduser(),
+        demo=_flag(value["LOTSE_DEMO"]),
+        open_signup=_flag(value["LOTSE_OPEN_SIGNUP"]),
+        session_idle_minutes=_positive_int(value["LOTSE_SESSION_IDLE_MINUTES"], 120),
+        session_max_days=_positive_int(value["LOTSE_SESSION_MAX_DAYS"], 14),
+        base_url=value["LOTSE_BASE_URL"].rstrip("/"),
+        secret=value["LOTSE_SECRET"],
+        contact=value["LOTSE_CONTACT"],
+        lrs_url=value["LOTSE_LRS_URL"],
+        lrs_user=value["LOTSE_LRS_USER"],
+        lrs_password=value["LOTSE_LRS_PASSWORD"],
+    )
+
+
+def _positive_int(text: str, default: int) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        return default
+    return number if number > 0 else default
+
+
+def settings_table() -> str:
+    """The Markdown table of settings for the README (a test keeps the README in sync)."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for setting in SETTINGS:
+        default = "(project folder)" if setting.env == "LOTSE_CONTENT_DIR" else (setting.default or "–")
+        rows.append(f"| `{setting.env}` | `{default}` | {setting.help} |")
+    return "\n".join(rows)
+
+
+assert len(fields(Settings)) == len(SETTINGS)

@@ -1,0 +1,216 @@
+"""Loading the course from files into a Catalog; every file problem becomes a Problem.
+
+Loading never raises for bad content: a file that does not parse is left out and reported,
+so one broken lesson cannot take the app down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .models import Course, GlossaryFile, GlossaryTerm, LessonMeta, Module, Quiz
+from .problems import Problem, display_path, from_validation_error
+from .yaml_lines import ContentError, LineMap, duplicate_keys, load_yaml, split_front_matter
+
+
+@dataclass(frozen=True)
+class Lesson:
+    meta: LessonMeta
+    body: str
+    path: Path
+    body_line: int  # file line of the first body line
+    lines: LineMap
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class QuizFile:
+    quiz: Quiz
+    path: Path
+    lines: LineMap
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: GlossaryTerm
+    path: Path
+    line: int
+
+
+@dataclass
+class Catalog:
+    """Everything the app shows, after validation (invalid items already removed)."""
+
+    root: Path
+    course: Course | None
+    lessons: list[Lesson] = field(default_factory=list)
+    quizzes: dict[str, QuizFile] = field(default_factory=dict)
+    glossary: dict[str, GlossaryEntry] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def modules(self) -> list[Module]:
+        return sorted(self.course.modules, key=lambda m: m.order) if self.course else []
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def quiz(self, lesson_id: str) -> Quiz | None:
+        entry = self.quizzes.get(lesson_id)
+        return entry.quiz if entry else None
+
+    def lessons_in(self, module_id: str) -> list[Lesson]:
+        return [lesson for lesson in self.lessons if lesson.meta.module == module_id]
+
+    def neighbours(self, lesson_id: str) -> tuple[Lesson | None, Lesson | None]:
+        ids = [lesson.id for lesson in self.lessons]
+        if lesson_id not in ids:
+            return None, None
+        index = ids.index(lesson_id)
+        before = self.lessons[index - 1] if index > 0 else None
+        after = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
+        return before, after
+
+    def glossary_for(self, lesson: Lesson) -> list[GlossaryTerm]:
+        return [self.glossary[t].term for t in lesson.meta.glossary if t in self.glossary]
+
+
+def _read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(shown, 1, "file", f"cannot be read: {error.strerror}")]
+    if b"\x00" in raw:
+        return None, [Problem(shown, 1, "file", "contains a null byte; save it as UTF-8 text")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Problem(shown, line, "file", "is not valid UTF-8 text; save it as UTF-8")]
+
+
+def parse_model(model: type[BaseModel], text: str, shown: str, offset: int = 0,
+                what: str = "file") -> tuple[Any, LineMap | None, list[Problem]]:
+    """Parse YAML text into ``model``; (instance or None, line map, problems)."""
+    try:
+        data, lines = load_yaml(text, offset)
+    except ContentError as error:
+        return None, None, [Problem(shown, error.line, error.field, error.message)]
+    problems = [Problem(shown, line, key, "appears twice; only one value may be given")
+                for line, key in duplicate_keys(lines.root, offset)]
+    if not isinstance(data, dict):
+        problems.append(Problem(shown, lines.line_of(()), what, "must be a YAML mapping of fields (key: value)"))
+        return None, lines, problems
+    try:
+        return model.model_validate(data), lines, problems
+    except ValidationError as error:
+        return None, lines, problems + from_validation_error(error, data, lines, shown)
+
+
+def parse_lesson(text: str, path: Path, shown: str) -> tuple[Lesson | None, list[Problem]]:
+    try:
+        front, body, body_line = split_front_matter(text)
+    except ContentError as error:
+        return None, [Problem(shown, error.line, error.field, error.message)]
+    meta, lines, problems = parse_model(LessonMeta, front, shown, offset=1, what="front matter")
+    if meta is None or problems:
+        return None, problems
+    return Lesson(meta, body, path, body_line, lines), []
+
+
+def parse_quiz(text: str, path: Path, shown: str) -> tuple[QuizFile | None, list[Problem]]:
+    quiz, lines, problems = parse_model(Quiz, text, shown)
+    if quiz is None or problems:
+        return None, problems
+    return QuizFile(quiz, path, lines), []
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Read course, lessons, quizzes and glossary below ``root`` and validate them all."""
+    from .validator import check_catalog  # cross-file rules; local import keeps modules small
+
+    root = root.resolve()
+    catalog = Catalog(root=root, course=None)
+    _load_course(catalog)
+    _load_glossary(catalog)
+    _load_lessons(catalog)
+    _load_quizzes(catalog)
+    check_catalog(catalog)
+    return catalog
+
+
+def _load_course(catalog: Catalog) -> None:
+    path = catalog.root / "lessons" / "course.yaml"
+    shown = display_path(path, catalog.root)
+    if not path.is_file():
+        catalog.problems.append(Problem(shown, 1, "file", "the course file is missing"))
+        return
+    text, problems = _read_text(path, shown)
+    catalog.problems += problems
+    if text is not None:
+        course, _, problems = parse_model(Course, text, shown)
+        catalog.problems += problems
+        catalog.course = course if not problems else None
+
+
+def _load_glossary(catalog: Catalog) -> None:
+    for path in sorted((catalog.root / "lessons" / "glossary").glob("*.y*ml")):
+        shown = display_path(path, catalog.root)
+        text, problems = _read_text(path, shown)
+        catalog.problems += problems
+        if text is None:
+            continue
+        parsed, lines, problems = parse_model(GlossaryFile, text, shown)
+        catalog.problems += problems
+        if parsed is None or problems:
+            continue
+        for index, term in enumerate(parsed.terms):
+            line = lines.line_of(("terms", index))
+            if term.id in catalog.glossary:
+                first = catalog.glossary[term.id]
+                catalog.problems.append(Problem(shown, line, f"terms[{index}].id",
+                                                f"term id {term.id!r} is already defined in {display_path(first.path, catalog.root)}:{first.line}"))
+                continue
+            catalog.glossary[term.id] = GlossaryEntry(term, path, line)
+
+
+def _load_lessons(catalog: Catalog) -> None:
+    paths = sorted(p for p in (catalog.root / "lessons").rglob("*.md") if "glossary" not in p.parts)
+    for path in paths:
+        shown = display_path(path, catalog.root)
+        text, problems = _read_text(path, shown)
+        catalog.problems += problems
+        if text is None:
+            continue
+        lesson, problems = parse_lesson(text, path, shown)
+        catalog.problems += problems
+        if lesson is not None:
+            catalog.lessons.append(lesson)
+
+
+def _load_quizzes(catalog: Catalog) -> None:
+    for path in sorted((catalog.root / "quizzes").glob("*.y*ml")):
+        shown = display_path(path, catalog.root)
+        text, problems = _read_text(path, shown)
+        catalog.problems += problems
+        if text is None:
+            continue
+        entry, problems = parse_quiz(text, path, shown)
+        catalog.problems += problems
+        if entry is not None:
+            catalog.quizzes[path.stem] = entry

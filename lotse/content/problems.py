@@ -1,0 +1,92 @@
+"""Content problems as the validator reports them: `path:line: field: message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from .yaml_lines import LineMap
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "unknown field (check the spelling; see docs/authoring.md)",
+    "string_pattern_mismatch": "must be an id of lower-case letters a-z, digits and '-' (max. 64 characters)",
+    "string_too_short": "must not be empty",
+    "union_tag_invalid": "unknown question type",
+    "union_tag_not_found": "is required (one of the question types in docs/authoring.md)",
+}
+
+
+def _field_name(loc: tuple) -> str:
+    parts = []
+    for step in loc:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        else:
+            parts.append(("." if parts else "") + str(step))
+    return "".join(parts) or "(document)"
+
+
+def _yaml_path(loc: tuple, data: object) -> tuple:
+    """Drop pydantic's union tags (e.g. 'single_choice') that are not keys in the YAML."""
+    path = []
+    node = data
+    for step in loc:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+            path.append(step)
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+            path.append(step)
+        elif isinstance(node, dict) and isinstance(step, str) and step not in node and _is_tag(step):
+            continue
+        else:
+            path.append(step)
+            break
+    return tuple(path)
+
+
+def _is_tag(step: str) -> bool:
+    from .models import QUESTION_TYPES  # local: avoid an import cycle at module load
+
+    return step in QUESTION_TYPES
+
+
+def from_validation_error(error: ValidationError, data: object, lines: LineMap, path: str,
+                          prefix: tuple = ()) -> list[Problem]:
+    """One Problem per pydantic error, with the line of the offending YAML value."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = _yaml_path(tuple(item["loc"]), data)
+        message = _MESSAGES.get(item["type"], item["msg"])
+        if item["type"] == "union_tag_invalid":
+            message = f"unknown question type {item['input'].get('type')!r}" if isinstance(item.get("input"), dict) else message
+        message = message.removeprefix("Value error, ")
+        problems.append(Problem(path, lines.line_of(prefix + loc), _field_name(loc), message))
+    return problems

@@ -1,0 +1,228 @@
+"""Cross-file content rules: ids, pairing, references, links, images, and authoring warnings.
+
+Items with errors are removed from the catalog, so the app only ever shows valid content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .catalog import Catalog, Lesson, QuizFile
+from .problems import Problem, display_path
+from .render import ADMONITION_KINDS, Rendered, render_markdown, resolve_image
+
+MIN_WORDS = 600
+SUMMARY_HEADING = "Das Wichtigste in Kürze"
+
+
+def word_count(markdown_text: str) -> int:
+    return len(re.findall(r"\w+", markdown_text))
+
+
+def render_lesson_body(lesson: Lesson) -> Rendered:
+    return render_markdown(lesson.body, image_dir=lesson.path.parent)
+
+
+def check_catalog(catalog: Catalog) -> None:
+    _check_course(catalog)
+    rendered = {lesson.id: render_lesson_body(lesson) for lesson in catalog.lessons}
+    bad_lessons = _check_lessons(catalog, rendered)
+    bad_quizzes = _check_quizzes(catalog, rendered)
+    for lesson in catalog.lessons:
+        if lesson.id not in catalog.quizzes and lesson.id not in bad_quizzes:
+            catalog.problems.append(_at(catalog, lesson, ("id",), "id",
+                                        f"no quiz found: every lesson ends with a quiz in quizzes/{lesson.id}.yaml"))
+            bad_lessons.add(lesson.id)
+    catalog.lessons = sorted((l for l in catalog.lessons if l.id not in bad_lessons and l.id not in bad_quizzes),
+                             key=lambda l: (_module_order(catalog, l), l.meta.order, l.id))
+    kept = {lesson.id for lesson in catalog.lessons}
+    catalog.quizzes = {k: v for k, v in catalog.quizzes.items() if k in kept}
+    catalog.problems.sort(key=lambda p: (p.path, p.line, p.field))
+
+
+def _module_order(catalog: Catalog, lesson: Lesson) -> int:
+    return next((m.order for m in catalog.modules if m.id == lesson.meta.module), 10**6)
+
+
+def _at(catalog: Catalog, lesson: Lesson, path: tuple, field: str, message: str,
+        severity: str = "error") -> Problem:
+    return Problem(display_path(lesson.path, catalog.root), lesson.lines.line_of(path), field, message, severity)
+
+
+def _quiz_at(catalog: Catalog, entry: QuizFile, path: tuple, field: str, message: str,
+             severity: str = "error") -> Problem:
+    return Problem(display_path(entry.path, catalog.root), entry.lines.line_of(path), field, message, severity)
+
+
+def _check_course(catalog: Catalog) -> None:
+    if catalog.course is None:
+        return
+    shown = "lessons/course.yaml"
+    for what, values in (("id", [m.id for m in catalog.course.modules]),
+                         ("order", [m.order for m in catalog.course.modules])):
+        for value, count in Counter(values).items():
+            if count > 1:
+                catalog.problems.append(Problem(shown, 1, f"modules.{what}", f"module {what} {value!r} is used {count} times"))
+
+
+def _check_lessons(catalog: Catalog, rendered: dict[str, Rendered]) -> set[str]:
+    bad: set[str] = set()
+    seen: dict[str, Lesson] = {}
+    slots: dict[tuple[str, int], Lesson] = {}
+    module_ids = {m.id for m in catalog.modules}
+    for lesson in catalog.lessons:
+        problems = _lesson_problems(catalog, lesson, rendered, module_ids)
+        meta = lesson.meta
+        if meta.id in seen:
+            problems.append(_at(catalog, lesson, ("id",), "id",
+                                f"lesson id {meta.id!r} is already used by {display_path(seen[meta.id].path, catalog.root)}"))
+        seen.setdefault(meta.id, lesson)
+        slot = (meta.module, meta.order)
+        if slot in slots and slots[slot] is not lesson:
+            problems.append(_at(catalog, lesson, ("order",), "order",
+                                f"order {meta.order} in module {meta.module!r} is already used by {slots[slot].id!r}"))
+        slots.setdefault(slot, lesson)
+        catalog.problems += problems
+        if any(p.severity == "error" for p in problems):
+            bad.add(meta.id)
+    return bad
+
+
+def _lesson_problems(catalog: Catalog, lesson: Lesson, rendered: dict[str, Rendered],
+                     module_ids: set[str]) -> list[Problem]:
+    meta = lesson.meta
+    problems: list[Problem] = []
+    if lesson.path.stem != meta.id:
+        problems.append(_at(catalog, lesson, ("id",), "id", f"must match the file name: the file is {lesson.path.name}, so the id must be {lesson.path.stem!r}"))
+    if catalog.course is not None and meta.module not in module_ids:
+        problems.append(_at(catalog, lesson, ("module",), "module", f"unknown module {meta.module!r}; modules in course.yaml: {', '.join(sorted(module_ids))}"))
+    for field, items in (("objectives", meta.objectives), ("reflection_prompts", meta.reflection_prompts),
+                         ("self_assessment", meta.self_assessment)):
+        problems += _duplicate_ids(catalog, lesson, field, [item.id for item in items])
+    known_lessons = {l.id for l in catalog.lessons}
+    for index, prerequisite in enumerate(meta.prerequisites):
+        if prerequisite == meta.id or prerequisite not in known_lessons:
+            reason = "a lesson cannot require itself" if prerequisite == meta.id else f"unknown lesson {prerequisite!r}"
+            problems.append(_at(catalog, lesson, ("prerequisites", index), f"prerequisites[{index}]", reason))
+    for index, term_id in enumerate(meta.glossary):
+        if term_id not in catalog.glossary:
+            problems.append(_at(catalog, lesson, ("glossary", index), f"glossary[{index}]", f"unknown glossary term {term_id!r}"))
+        elif not any(s in lesson.body for s in catalog.glossary[term_id].term.spellings):
+            problems.append(_at(catalog, lesson, ("glossary", index), f"glossary[{index}]",
+                                f"the term {catalog.glossary[term_id].term.term!r} does not appear in the text", "warning"))
+    problems += _body_problems(catalog, lesson, rendered)
+    return problems
+
+
+def _duplicate_ids(catalog: Catalog, lesson: Lesson, field: str, ids: list[str]) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for index, item_id in enumerate(ids):
+        if item_id in seen:
+            problems.append(_at(catalog, lesson, (field, index, "id"), f"{field}[{index}].id", f"id {item_id!r} is used twice"))
+        seen.add(item_id)
+    return problems
+
+
+def _body_line(lesson: Lesson, needle: str) -> int:
+    for index, line in enumerate(lesson.body.splitlines()):
+        if needle in line:
+            return lesson.body_line + index
+    return lesson.body_line
+
+
+def _body_problem(catalog: Catalog, lesson: Lesson, needle: str, field: str, message: str,
+                  severity: str = "error") -> Problem:
+    return Problem(display_path(lesson.path, catalog.root), _body_line(lesson, needle), field, message, severity)
+
+
+def _body_problems(catalog: Catalog, lesson: Lesson, rendered: dict[str, Rendered]) -> list[Problem]:
+    page = rendered[lesson.id]
+    problems = [_link_problem(catalog, lesson, link.href, rendered) for link in page.links]
+    problems = [p for p in problems if p is not None]
+    for image in page.images:
+        if not image.alt.strip():
+            problems.append(_body_problem(catalog, lesson, f"]({image.src}", "image", f"image {image.src!r} needs an alt text: ![what the image shows]({image.src})"))
+        if resolve_image(lesson.path.parent, image.src) is None:
+            problems.append(_body_problem(catalog, lesson, image.src, "image", f"image file {image.src!r} not found (images belong in lessons/images/)"))
+    for kind in page.admonitions:
+        if kind not in ADMONITION_KINDS:
+            problems.append(_body_problem(catalog, lesson, f"!!! {kind}", "box", f"unknown box kind {kind!r}; use one of {', '.join(ADMONITION_KINDS)}", "warning"))
+    problems += _style_warnings(catalog, lesson, page)
+    return problems
+
+
+def _link_problem(catalog: Catalog, lesson: Lesson, href: str, rendered: dict[str, Rendered]) -> Problem | None:
+    parts = urlsplit(href)
+    if parts.scheme in ("http", "https", "mailto"):
+        return None
+    if parts.scheme or parts.netloc:
+        return _body_problem(catalog, lesson, href, "link", f"link {href!r} is not allowed: use http(s), mailto, another lesson (name.md) or #section")
+    if parts.path and not parts.path.endswith(".md"):
+        return _body_problem(catalog, lesson, href, "link", f"link target {href!r} is neither a lesson (name.md) nor a web address")
+    target = Path(parts.path).stem if parts.path else lesson.id
+    if target not in rendered:
+        return _body_problem(catalog, lesson, href, "link", f"link to unknown lesson {target!r}")
+    if parts.fragment and parts.fragment not in rendered[target].anchors:
+        return _body_problem(catalog, lesson, href, "link", f"section #{parts.fragment} not found in lesson {target!r}")
+    return None
+
+
+def _style_warnings(catalog: Catalog, lesson: Lesson, page: Rendered) -> list[Problem]:
+    warnings = []
+    words = word_count(lesson.body)
+    if words < MIN_WORDS:
+        warnings.append(_body_problem(catalog, lesson, "", "text", f"only {words} words; a lesson should have at least {MIN_WORDS}", "warning"))
+    if not any(title.strip() == SUMMARY_HEADING for _, _, title in page.toc):
+        warnings.append(_body_problem(catalog, lesson, "", "text", f"no section '## {SUMMARY_HEADING}' at the end", "warning"))
+    if not page.admonitions:
+        warnings.append(_body_problem(catalog, lesson, "", "text", "no box (!!! merke / beispiel / achtung)", "warning"))
+    if re.search(r"^# ", lesson.body, flags=re.MULTILINE):
+        warnings.append(_body_problem(catalog, lesson, "# ", "text", "headings start at '##'; the page shows the title as the top heading", "warning"))
+    return warnings
+
+
+def _check_quizzes(catalog: Catalog, rendered: dict[str, Rendered]) -> set[str]:
+    bad: set[str] = set()
+    lessons = {lesson.id: lesson for lesson in catalog.lessons}
+    for stem, entry in catalog.quizzes.items():
+        problems = _quiz_problems(catalog, stem, entry, lessons, rendered)
+        catalog.problems += problems
+        if any(p.severity == "error" for p in problems):
+            bad.add(stem)
+    return bad
+
+
+def _quiz_problems(catalog: Catalog, stem: str, entry: QuizFile, lessons: dict[str, Lesson],
+                   rendered: dict[str, Rendered]) -> list[Problem]:
+    quiz = entry.quiz
+    problems: list[Problem] = []
+    if quiz.lesson != stem:
+        problems.append(_quiz_at(catalog, entry, ("lesson",), "lesson", f"must match the file name: the file is {entry.path.name}, so lesson must be {stem!r}"))
+    lesson = lessons.get(quiz.lesson)
+    if lesson is None:
+        problems.append(_quiz_at(catalog, entry, ("lesson",), "lesson", f"no lesson with id {quiz.lesson!r} (lessons/{quiz.lesson}.md)"))
+        return problems
+    objectives = {o.id for o in lesson.meta.objectives}
+    anchors = rendered[lesson.id].anchors
+    seen: set[str] = set()
+    for index, question in enumerate(quiz.questions):
+        where = ("questions", index)
+        if question.id in seen:
+            problems.append(_quiz_at(catalog, entry, where + ("id",), f"questions[{index}].id", f"question id {question.id!r} is used twice"))
+        seen.add(question.id)
+        if question.objective not in objectives:
+            problems.append(_quiz_at(catalog, entry, where + ("objective",), f"questions[{index}].objective",
+                                     f"unknown objective {question.objective!r}; the lesson's objectives are {', '.join(sorted(objectives))}"))
+        if question.section and question.section not in anchors:
+            problems.append(_quiz_at(catalog, entry, where + ("section",), f"questions[{index}].section",
+                                     f"section #{question.section} not found in lesson {lesson.id!r}; headings: {', '.join(sorted(anchors)) or 'none'}"))
+    tested = {q.objective for q in quiz.questions}
+    for index, objective in enumerate(lesson.meta.objectives):
+        if objective.id not in tested:
+            problems.append(_at(catalog, lesson, ("objectives", index, "id"), f"objectives[{index}]",
+                                f"objective {objective.id!r} is not tested by any quiz question", "warning"))
+    return problems

@@ -1,0 +1,98 @@
+"""YAML loading that remembers where every value stands, so messages can name a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import yaml
+
+
+class ContentError(Exception):
+    """A content file that cannot be read at all (syntax); carries the 1-based line."""
+
+    def __init__(self, line: int, field: str, message: str):
+        super().__init__(f"{line}: {field}: {message}")
+        self.line = line
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LineMap:
+    """Maps a path of keys/indexes inside a YAML document to its 1-based file line."""
+
+    root: yaml.Node | None
+    offset: int  # lines before the YAML text in its file (front matter starts after '---')
+
+    def line_of(self, path: Iterable[Any]) -> int:
+        node = self.root
+        line = (node.start_mark.line if node is not None else 0)
+        for step in path:
+            child = _child(node, step)
+            if child is None:
+                break
+            node, line = child
+        return line + 1 + self.offset
+
+
+def _child(node: yaml.Node | None, step: Any) -> tuple[yaml.Node, int] | None:
+    """The child node for one path step and the line to report for it."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == str(step):
+                # An error on a whole mapping entry is best reported on its key line.
+                return value, key.start_mark.line
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        item = node.value[step]
+        return item, item.start_mark.line
+    return None
+
+
+def duplicate_keys(node: yaml.Node | None, offset: int) -> list[tuple[int, str]]:
+    """(line, key) for every key that appears twice in one mapping; PyYAML keeps the last silently."""
+    found: list[tuple[int, str]] = []
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        found.append((key.start_mark.line + 1 + offset, key.value))
+                    seen.add(key.value)
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return sorted(found)
+
+
+def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
+    """Parse one YAML document; raise ContentError with the file line on a syntax error."""
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 if mark else 1) + offset
+        raise ContentError(line, "yaml", f"YAML syntax error: {error.problem or error.context}") from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+        raise ContentError(1 + offset, "yaml", f"YAML cannot be read: {error}") from None
+    return data, LineMap(node, offset)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """Split a Markdown file into (front matter YAML, body, body's first line number)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise ContentError(1, "front matter", "the file must start with a line '---' followed by YAML front matter")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
+    raise ContentError(1, "front matter", "the front matter is not closed by a second line '---'")

@@ -1,0 +1,194 @@
+"""SQL for the learning record: append-only events plus the current-state tables pages read.
+
+Every write happens in one short transaction together with its event, so the state tables can
+always be rebuilt from the event log (see ``replay_lesson_progress``).
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from sqlite_utils import Database
+
+from .db import utc_now
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[None]:
+    """BEGIN IMMEDIATE: take the write lock first, so read-then-write never deadlocks."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _event(db: Database, user_id: int, kind: str, lesson_id: str, *, question_id: str | None = None,
+           attempt_id: int | None = None, payload: dict | None = None, dedupe_key: str | None = None,
+           at: str | None = None) -> bool:
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO events (user_id, kind, lesson_id, question_id, attempt_id, payload, dedupe_key, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [user_id, kind, lesson_id, question_id, attempt_id, json.dumps(payload or {}, ensure_ascii=False),
+         dedupe_key, at or utc_now()])
+    return cursor.rowcount == 1
+
+
+def _ensure_progress(db: Database, user_id: int, lesson_id: str, now: str) -> None:
+    db.execute("INSERT OR IGNORE INTO lesson_progress (user_id, lesson_id, opened_at, last_activity_at)"
+               " VALUES (?, ?, ?, ?)", [user_id, lesson_id, now, now])
+
+
+def record_opened(db: Database, user_id: int, lesson_id: str, view_key: str) -> bool:
+    """Log one opening per page view (view_key); False if this view was already logged."""
+    now = utc_now()
+    with write_transaction(db):
+        if not _event(db, user_id, "lesson_opened", lesson_id, dedupe_key=f"open:{view_key}", at=now):
+            return False
+        _ensure_progress(db, user_id, lesson_id, now)
+        db.execute("UPDATE lesson_progress SET last_activity_at = ? WHERE user_id = ? AND lesson_id = ?",
+                   [now, user_id, lesson_id])
+    return True
+
+
+def record_reading(db: Database, user_id: int, lesson_id: str, seconds: float, beat_key: str) -> bool:
+    """Add reading time once per heartbeat key; the caller caps ``seconds``."""
+    now = utc_now()
+    with write_transaction(db):
+        if not _event(db, user_id, "reading_time", lesson_id, payload={"seconds": seconds},
+                      dedupe_key=f"read:{beat_key}", at=now):
+            return False
+        _ensure_progress(db, user_id, lesson_id, now)
+        db.execute("UPDATE lesson_progress SET reading_seconds = reading_seconds + ?, last_activity_at = ?"
+                   " WHERE user_id = ? AND lesson_id = ?", [seconds, now, user_id, lesson_id])
+    return True
+
+
+def record_read(db: Database, user_id: int, lesson_id: str) -> bool:
+    """Mark a lesson as read (once); False if it already was."""
+    now = utc_now()
+    with write_transaction(db):
+        _ensure_progress(db, user_id, lesson_id, now)
+        cursor = db.execute("UPDATE lesson_progress SET read_at = ?, last_activity_at = ?"
+                            " WHERE user_id = ? AND lesson_id = ? AND read_at IS NULL", [now, now, user_id, lesson_id])
+        if cursor.rowcount == 0:
+            return False
+        _event(db, user_id, "lesson_read", lesson_id, dedupe_key=f"read-mark:{user_id}:{lesson_id}", at=now)
+    return True
+
+
+def save_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int, responses: dict) -> None:
+    db.execute(
+        "INSERT INTO drafts (user_id, lesson_id, attempt_no, responses, updated_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (user_id, lesson_id) DO UPDATE SET attempt_no = excluded.attempt_no,"
+        " responses = excluded.responses, updated_at = excluded.updated_at",
+        [user_id, lesson_id, attempt_no, json.dumps(responses, ensure_ascii=False), utc_now()])
+
+
+def load_draft(db: Database, user_id: int, lesson_id: str) -> tuple[int, dict] | None:
+    row = next(db.query("SELECT attempt_no, responses FROM drafts WHERE user_id = ? AND lesson_id = ?",
+                        [user_id, lesson_id]), None)
+    return (row["attempt_no"], json.loads(row["responses"])) if row else None
+
+
+def next_attempt_no(db: Database, user_id: int, lesson_id: str) -> int:
+    row = next(db.query("SELECT COALESCE(MAX(attempt_no), 0) + 1 AS n FROM attempts WHERE user_id = ? AND lesson_id = ?",
+                        [user_id, lesson_id]))
+    return row["n"]
+
+
+def attempt_by_key(db: Database, submit_key: str) -> dict | None:
+    return next(db.query("SELECT * FROM attempts WHERE submit_key = ?", [submit_key]), None)
+
+
+def insert_attempt(db: Database, user_id: int, lesson_id: str, attempt_no: int, seed: int, submit_key: str,
+                   result: dict[str, Any], answers: list[dict[str, Any]]) -> tuple[int, bool]:
+    """Store a graded attempt exactly once per submit_key: (attempt id, newly stored?)."""
+    now = utc_now()
+    with write_transaction(db):
+        existing = attempt_by_key(db, submit_key)
+        if existing is not None:
+            return existing["id"], False
+        cursor = db.execute(
+            "INSERT INTO attempts (user_id, lesson_id, attempt_no, seed, submit_key, score, max_score, percent,"
+            " passed, pass_mark, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [user_id, lesson_id, attempt_no, seed, submit_key, result["score"], result["max_score"],
+             result["percent"], int(result["passed"]), result["pass_mark"], now])
+        attempt_id = cursor.lastrowid
+        for answer in answers:
+            db.execute("INSERT INTO answers (attempt_id, question_id, objective, response, mark, max_mark)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+                       [attempt_id, answer["question_id"], answer["objective"],
+                        json.dumps(answer["response"], ensure_ascii=False), answer["mark"], answer["max_mark"]])
+            _event(db, user_id, "answer_submitted", lesson_id, question_id=answer["question_id"],
+                   attempt_id=attempt_id, payload={"mark": answer["mark"], "max_mark": answer["max_mark"]}, at=now)
+        _event(db, user_id, "attempt_graded", lesson_id, attempt_id=attempt_id, at=now,
+               payload={"percent": result["percent"], "passed": bool(result["passed"])})
+        _apply_attempt(db, user_id, lesson_id, attempt_id, result["percent"], bool(result["passed"]), now)
+        db.execute("DELETE FROM drafts WHERE user_id = ? AND lesson_id = ?", [user_id, lesson_id])
+    return attempt_id, True
+
+
+def _apply_attempt(db: Database, user_id: int, lesson_id: str, attempt_id: int, percent: float,
+                   passed: bool, now: str) -> None:
+    """Best attempt policy: the best percentage counts; passed once, passed for good."""
+    _ensure_progress(db, user_id, lesson_id, now)
+    db.execute(
+        "UPDATE lesson_progress SET attempts = attempts + 1,"
+        " best_attempt_id = CASE WHEN best_percent IS NULL OR ? > best_percent THEN ? ELSE best_attempt_id END,"
+        " best_percent = MAX(COALESCE(best_percent, ?), ?), passed = MAX(passed, ?), last_activity_at = ?"
+        " WHERE user_id = ? AND lesson_id = ?",
+        [percent, attempt_id, percent, percent, int(passed), now, user_id, lesson_id])
+
+
+def lesson_states(db: Database, user_id: int) -> dict[str, dict]:
+    return {row["lesson_id"]: row for row in db.query("SELECT * FROM lesson_progress WHERE user_id = ?", [user_id])}
+
+
+def attempts_of(db: Database, user_id: int, lesson_id: str) -> list[dict]:
+    return list(db.query("SELECT * FROM attempts WHERE user_id = ? AND lesson_id = ? ORDER BY attempt_no",
+                         [user_id, lesson_id]))
+
+
+def answers_of(db: Database, attempt_id: int) -> list[dict]:
+    rows = list(db.query("SELECT * FROM answers WHERE attempt_id = ?", [attempt_id]))
+    for row in rows:
+        row["response"] = json.loads(row["response"])
+    return rows
+
+
+def events_of(db: Database, user_id: int) -> list[dict]:
+    rows = list(db.query("SELECT * FROM events WHERE user_id = ? ORDER BY id", [user_id]))
+    for row in rows:
+        row["payload"] = json.loads(row["payload"])
+    return rows
+
+
+def progress_rows(db: Database, user_id: int) -> list[dict]:
+    """Current state rows in a stable order (used to compare with a replay)."""
+    return list(db.query(
+        "SELECT user_id, lesson_id, read_at IS NOT NULL AS read, reading_seconds, attempts, best_percent, passed"
+        " FROM lesson_progress WHERE user_id = ? ORDER BY lesson_id", [user_id]))
+
+
+def objective_answers(db: Database, user_id: int) -> list[dict]:
+    """Per objective the marks over all answers of the learner."""
+    return list(db.query(
+        "SELECT a.lesson_id, n.objective, SUM(n.mark) AS mark, SUM(n.max_mark) AS max_mark, COUNT(*) AS answers"
+        " FROM answers n JOIN attempts a ON a.id = n.attempt_id WHERE a.user_id = ?"
+        " GROUP BY a.lesson_id, n.objective", [user_id]))
+
+
+def daily_activity(db: Database, user_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT substr(created_at, 1, 10) AS day, kind, COUNT(*) AS n FROM events WHERE user_id = ?"
+        " GROUP BY day, kind ORDER BY day", [user_id]))
+
+
+def attempt_owner(db: Database, attempt_id: int) -> int | None:
+    row = next(db.query("SELECT user_id FROM attempts WHERE id = ?", [attempt_id]), None)
+    return row["user_id"] if row else None

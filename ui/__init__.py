@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: settings, catalog, database, signed-in user."""
