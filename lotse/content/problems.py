@@ -72,10 +72,14 @@ def _yaml_path(loc: tuple, data: object) -> tuple:
     return tuple(path)
 
 
-def _is_tag(step: str) -> bool:
+def _question_types() -> tuple[str, ...]:
     from .models import QUESTION_TYPES  # local: avoid an import cycle at module load
 
-    return step in QUESTION_TYPES
+    return QUESTION_TYPES
+
+
+def _is_tag(step: str) -> bool:
+    return step in _question_types()
 
 
 def from_validation_error(error: ValidationError, data: object, lines: LineMap, path: str,
@@ -83,10 +87,13 @@ def from_validation_error(error: ValidationError, data: object, lines: LineMap, 
     """One Problem per pydantic error, with the line of the offending YAML value."""
     problems = []
     for item in error.errors(include_url=False):
-        loc = _yaml_path(tuple(item["loc"]), data)
+        raw_loc = tuple(item["loc"])
+        if item["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            raw_loc += ("type",)
+        loc = _yaml_path(raw_loc, data)
         message = _MESSAGES.get(item["type"], item["msg"])
         if item["type"] == "union_tag_invalid":
-            message = f"unknown question type {item['input'].get('type')!r}" if isinstance(item.get("input"), dict) else message
+            message = f"unknown question type {item['ctx']['tag']!r}; use one of {', '.join(_question_types())}"
         message = message.removeprefix("Value error, ")
         problems.append(Problem(path, lines.line_of(prefix + loc), _field_name(loc), message))
     return problems

@@ -31,11 +31,14 @@ def check_catalog(catalog: Catalog) -> None:
     rendered = {lesson.id: render_lesson_body(lesson) for lesson in catalog.lessons}
     bad_lessons = _check_lessons(catalog, rendered)
     bad_quizzes = _check_quizzes(catalog, rendered)
+    quiz_files = {p.stem for p in (catalog.root / "quizzes").glob("*.y*ml")}
     for lesson in catalog.lessons:
-        if lesson.id not in catalog.quizzes and lesson.id not in bad_quizzes:
+        if lesson.id not in quiz_files:
             catalog.problems.append(_at(catalog, lesson, ("id",), "id",
                                         f"no quiz found: every lesson ends with a quiz in quizzes/{lesson.id}.yaml"))
             bad_lessons.add(lesson.id)
+        elif lesson.id not in catalog.quizzes:
+            bad_lessons.add(lesson.id)  # its quiz file is broken and reported on its own
     catalog.lessons = sorted((l for l in catalog.lessons if l.id not in bad_lessons and l.id not in bad_quizzes),
                              key=lambda l: (_module_order(catalog, l), l.meta.order, l.id))
     kept = {lesson.id for lesson in catalog.lessons}

@@ -1,0 +1,200 @@
+"""One broken fixture per validator rule, with the exact message and line asserted."""
+
+from __future__ import annotations
+
+import pytest
+
+from lotse.cli import main
+from lotse.content import load_catalog
+
+from content_builder import GLOSSARY, LESSON, QUIZ, line_of, write_course
+
+
+def problems(root):
+    return [str(p) for p in load_catalog(root).problems]
+
+
+def test_valid_course_has_no_problems(tmp_path):
+    catalog = load_catalog(write_course(tmp_path))
+    assert catalog.problems == []
+    assert [lesson.id for lesson in catalog.lessons] == ["eins"]
+    assert catalog.quiz("eins").questions[0].id == "frage"
+
+
+QUIZ_CASES = [
+    # (what is broken, replace old -> new, needle for the line, field, message)
+    ("yaml syntax", ("pass_mark: 70", "pass_mark: [70"), "questions:", "yaml",
+     "YAML syntax error: expected ',' or ']', but got ':'"),
+    ("unknown key", ("pass_mark: 70", "pass_mark: 70\npassmark: 70"), "passmark:", "passmark",
+     "unknown field (check the spelling; see docs/authoring.md)"),
+    ("wrong type", ("pass_mark: 70", "pass_mark: viel"), "pass_mark:", "pass_mark",
+     "Input should be a valid number, unable to parse string as a number"),
+    ("missing field", ("    explanation: Weil.\n", ""), "  - id: frage", "questions[0].explanation", "is required"),
+    ("unknown type", ("type: single_choice", "type: essay"), "type: essay", "questions[0].type",
+     "unknown question type 'essay'; use one of single_choice, multiple_choice, true_false, ordering, matching, "
+     "short_answer, numeric"),
+    ("two correct", ("      - text: B\n", "      - text: B\n        correct: true\n"), "    options:",
+     "questions[0].options", "single choice needs exactly one correct option, found 2"),
+    ("duplicate key", ("    prompt: Was gilt?", "    prompt: Was gilt?\n    prompt: Doppelt"), "prompt: Doppelt",
+     "prompt", "appears twice; only one value may be given"),
+    ("unknown objective", ("objective: ziel", "objective: zeil"), "objective: zeil", "questions[0].objective",
+     "unknown objective 'zeil'; the lesson's objectives are ziel"),
+    ("unknown section", ("section: einstieg", "section: ausstieg"), "section: ausstieg", "questions[0].section",
+     "section #ausstieg not found in lesson 'eins'; headings: das-wichtigste-in-kurze, einstieg"),
+    ("lesson mismatch", ("lesson: eins", "lesson: zwei"), "lesson: zwei", "lesson",
+     "must match the file name: the file is eins.yaml, so lesson must be 'eins'"),
+    ("bad id", ("  - id: frage", "  - id: Frage 1"), "id: Frage 1", "questions[0].id",
+     "must be an id of lower-case letters a-z, digits and '-' (max. 64 characters)"),
+    ("missing feedback", ("        feedback: Falsch.\n", ""), "      - text: B", "questions[0].options[1].feedback",
+     "is required"),
+]
+
+
+@pytest.mark.parametrize("case", QUIZ_CASES, ids=[c[0] for c in QUIZ_CASES])
+def test_quiz_rule(tmp_path, case):
+    _, (old, new), needle, field, message = case
+    assert old in QUIZ
+    quiz = QUIZ.replace(old, new, 1)
+    found = problems(write_course(tmp_path, quizzes={"eins": quiz}))
+    assert f"quizzes/eins.yaml:{line_of(quiz, needle)}: {field}: {message}" in found
+
+
+def test_duplicate_question_ids(tmp_path):
+    second = QUIZ.split("questions:\n")[1]
+    quiz = QUIZ + second
+    found = problems(write_course(tmp_path, quizzes={"eins": quiz}))
+    line = len(QUIZ.splitlines()) + 1
+    assert f"quizzes/eins.yaml:{line}: questions[1].id: question id 'frage' is used twice" in found
+
+
+@pytest.mark.parametrize("question, needle, message", [
+    ("  - id: mc\n    type: multiple_choice\n    objective: ziel\n    prompt: P\n    explanation: E\n    options:\n"
+     "      - text: A\n        feedback: F\n      - text: B\n        feedback: F\n", "options:",
+     "multiple choice needs at least one correct option"),
+    ("  - id: ord\n    type: ordering\n    objective: ziel\n    prompt: P\n    explanation: E\n    items: [A, A]\n", "items:",
+     "items must be distinct"),
+    ("  - id: ord\n    type: ordering\n    objective: ziel\n    prompt: P\n    explanation: E\n    items: [A]\n", "items:",
+     "List should have at least 2 items after validation, not 1"),
+    ("  - id: mat\n    type: matching\n    objective: ziel\n    prompt: P\n    explanation: E\n    pairs:\n"
+     "      - {left: A, right: X}\n      - {left: B, right: X}\n", "- id: mat",
+     "matching needs at least two distinct right-hand items"),
+    ("  - id: mc\n    type: multiple_choice\n    objective: ziel\n    prompt: P\n    explanation: E\n    options:\n"
+     "      - {text: A, feedback: F, correct: true, weight: 60}\n      - {text: B, feedback: F, weight: -50}\n", "options:",
+     "positive weights must add up to 100, they add up to 60"),
+])
+def test_question_consistency(tmp_path, question, needle, message):
+    quiz = QUIZ + question
+    found = problems(write_course(tmp_path, quizzes={"eins": quiz}))
+    line = len(QUIZ.splitlines()) + line_of(question, needle)
+    assert any(p.startswith(f"quizzes/eins.yaml:{line}: questions[1]") and p.endswith(message) for p in found), found
+
+
+LESSON_CASES = [
+    ("no front matter", ("---\nid: eins", "id: eins"), "id: eins", 0, "front matter",
+     "the file must start with a line '---' followed by YAML front matter"),
+    ("unknown key", ("order: 1", "order: 1\nobjectivs: []"), "objectivs:", 0, "objectivs",
+     "unknown field (check the spelling; see docs/authoring.md)"),
+    ("id mismatch", ("id: eins", "id: zwei"), "id: zwei", 0, "id",
+     "must match the file name: the file is eins.md, so the id must be 'eins'"),
+    ("unknown module", ("module: m1", "module: m9"), "module: m9", 0, "module", "unknown module 'm9'; modules in course.yaml: m1"),
+    ("unknown glossary", ("glossary: [ozg]", "glossary: [ozg, egovg]"), "glossary:", 0, "glossary[1]",
+     "unknown glossary term 'egovg'"),
+    ("unknown prerequisite", ("sources:", "prerequisites: [null-lektion]\nsources:"), "prerequisites:", 0,
+     "prerequisites[0]", "unknown lesson 'null-lektion'"),
+    ("duplicate objective", ("    text: Sie können etwas.", "    text: Sie können etwas.\n  - id: ziel\n    text: Noch was."),
+     "Noch was.", -1, "objectives[1].id", "id 'ziel' is used twice"),
+    ("broken lesson link", ("Das OZG ist wichtig.", "Das OZG ist wichtig, siehe [dort](zwei.md)."), "[dort]", 0, "link",
+     "link to unknown lesson 'zwei'"),
+    ("broken anchor", ("Das OZG ist wichtig.", "Das OZG ist wichtig, siehe [oben](#nirgends)."), "[oben]", 0, "link",
+     "section #nirgends not found in lesson 'eins'"),
+    ("javascript link", ("Das OZG ist wichtig.", "Das OZG [x](javascript:alert(1))."), "javascript:", 0, "link",
+     "link 'javascript:alert(1)' is not allowed: use http(s), mailto, another lesson (name.md) or #section"),
+    ("missing image", ("Das OZG ist wichtig.", "Das OZG ist wichtig.\n\n![Ein Bild](images/fehlt.svg)"), "fehlt.svg", 0,
+     "image", "image file 'images/fehlt.svg' not found (images belong in lessons/images/)"),
+    ("no alt text", ("Das OZG ist wichtig.", "Das OZG ist wichtig.\n\n![](images/fehlt.svg)"), "fehlt.svg", 0,
+     "image", "image 'images/fehlt.svg' needs an alt text: ![what the image shows](images/fehlt.svg)"),
+]
+
+
+@pytest.mark.parametrize("case", LESSON_CASES, ids=[c[0] for c in LESSON_CASES])
+def test_lesson_rule(tmp_path, case):
+    _, (old, new), needle, shift, field, message = case
+    assert old in LESSON
+    lesson = LESSON.replace(old, new, 1)
+    found = problems(write_course(tmp_path, lessons={"eins": lesson}))
+    line = line_of(lesson, needle) + shift
+    assert f"lessons/eins.md:{line}: {field}: {message}" in found, found
+
+
+def test_lesson_without_quiz_is_an_error_and_left_out(tmp_path):
+    catalog = load_catalog(write_course(tmp_path, quizzes={}))
+    assert "lessons/eins.md:2: id: no quiz found: every lesson ends with a quiz in quizzes/eins.yaml" in map(str, catalog.problems)
+    assert catalog.lessons == []
+
+
+def test_quiz_without_lesson(tmp_path):
+    found = problems(write_course(tmp_path, lessons={}, quizzes={"eins": QUIZ}))
+    assert "quizzes/eins.yaml:1: lesson: no lesson with id 'eins' (lessons/eins.md)" in found
+
+
+def test_duplicate_glossary_term_across_files(tmp_path):
+    root = write_course(tmp_path)
+    (root / "lessons" / "glossary" / "zweite.yaml").write_text(GLOSSARY, encoding="utf-8")
+    assert "lessons/glossary/zweite.yaml:2: terms[0].id: term id 'ozg' is already defined in lessons/glossary/begriffe.yaml:2" in problems(root)
+
+
+def test_not_utf8(tmp_path):
+    root = write_course(tmp_path)
+    (root / "lessons" / "eins.md").write_bytes(LESSON.encode("utf-8") + b"\n\xff\xfe kaputt\n")
+    line = len(LESSON.splitlines()) + 2
+    assert f"lessons/eins.md:{line}: file: is not valid UTF-8 text; save it as UTF-8" in problems(root)
+
+
+WARNING_CASES = [
+    ("short", (" " + " ".join(["Verwaltung"] * 620), ""), "only", "text"),
+    ("no summary", ("## Das Wichtigste in Kürze", "## Schluss"), "no section '## Das Wichtigste in Kürze' at the end", "text"),
+    ("no box", ('!!! merke "Merke"\n    Ein Kasten.', "Kein Kasten."), "no box (!!! merke / beispiel / achtung)", "text"),
+    ("unknown box kind", ('!!! merke "Merke"', '!!! tipp "Tipp"'), "unknown box kind 'tipp'; use one of merke, beispiel, achtung, info", "box"),
+    ("term not in text", ("Das OZG ist wichtig.", "Das ist wichtig."), "the term 'OZG' does not appear in the text", "glossary[0]"),
+]
+
+
+@pytest.mark.parametrize("case", WARNING_CASES, ids=[c[0] for c in WARNING_CASES])
+def test_warnings_do_not_fail(tmp_path, case, capsys):
+    _, (old, new), message, field = case
+    lesson = LESSON.replace(old, new, 1)
+    root = write_course(tmp_path, lessons={"eins": lesson})
+    catalog = load_catalog(root)
+    assert catalog.errors == []
+    assert any(p.field == field and message in p.message and p.severity == "warning" for p in catalog.problems)
+    assert main(["validate", str(root)]) == 0
+    assert "warning:" in capsys.readouterr().out
+
+
+def test_objective_not_tested_is_a_warning(tmp_path):
+    lesson = LESSON.replace("    text: Sie können etwas.", "    text: Sie können etwas.\n  - id: zweites\n    text: Noch was.")
+    catalog = load_catalog(write_course(tmp_path, lessons={"eins": lesson}))
+    assert [str(p) for p in catalog.warnings] == [
+        f"lessons/eins.md:{line_of(lesson, 'id: zweites')}: objectives[1]: warning: objective 'zweites' is not tested by any quiz question"]
+
+
+def test_cli_exit_codes_and_summary(tmp_path, capsys):
+    root = write_course(tmp_path)
+    assert main(["validate", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 lessons, 1 quizzes, 1 questions, 1 glossary terms: OK"
+    (root / "quizzes" / "eins.yaml").write_text(QUIZ.replace("pass_mark: 70", "pass_mark: 170"), encoding="utf-8")
+    assert main(["validate", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "quizzes/eins.yaml:2: pass_mark: Input should be less than or equal to 100" in out
+    assert main(["validate", str(tmp_path / "nirgendwo")]) == 2
+
+
+def test_broken_lesson_is_left_out_but_others_stay(tmp_path):
+    second = LESSON.replace("id: eins", "id: zwei").replace("order: 1", "order: 2")
+    broken = LESSON.replace("title: Lektion eins", "title: [kaputt")
+    quiz_two = QUIZ.replace("lesson: eins", "lesson: zwei")
+    catalog = load_catalog(write_course(tmp_path, lessons={"eins": broken, "zwei": second},
+                                        quizzes={"eins": QUIZ, "zwei": quiz_two}))
+    assert [lesson.id for lesson in catalog.lessons] == ["zwei"]
+    assert list(catalog.quizzes) == ["zwei"]
+    assert any(p.path == "lessons/eins.md" and p.severity == "error" for p in catalog.problems)
