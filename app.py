@@ -5,7 +5,7 @@ import streamlit as st
 from ui.chrome import apply_page_chrome
 from ui.session import current_user
 
-st.set_page_config(page_title="Lotse", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="Lotse", page_icon=":material/explore:", layout="wide")
 apply_page_chrome()
 
 
@@ -15,45 +15,45 @@ def page(file: str, title: str, icon: str, url: str, **options) -> st.Page:
 
 user = current_user()
 info = [
-    page("datenschutz", "Datenschutzhinweise", "🔒", "datenschutz"),
-    page("barrierefreiheit", "Barrierefreiheit", "♿", "barrierefreiheit"),
-    page("verifizieren", "Zertifikat prüfen", "🔎", "zertifikat-pruefen"),
+    page("datenschutz", "Datenschutzhinweise", ":material/lock:", "datenschutz"),
+    page("barrierefreiheit", "Barrierefreiheit", ":material/accessibility_new:", "barrierefreiheit"),
+    page("verifizieren", "Zertifikat prüfen", ":material/verified:", "zertifikat-pruefen"),
 ]
 
 if user is None:
-    sections = {"": [page("anmelden", "Anmelden", "🔑", "anmelden", default=True)], "Informationen": info}
+    sections = {"": [page("anmelden", "Anmelden", ":material/login:", "anmelden", default=True)], "Informationen": info}
 else:
     sections = {
         "Lernen": [
-            page("lernweg", "Mein Lernweg", "🧭", "lernweg", default=True),
-            page("lektion", "Lektion", "📖", "lektion", visibility="hidden"),
-            page("fortschritt", "Mein Fortschritt", "📈", "fortschritt"),
-            page("suche", "Suche", "🔍", "suche"),
-            page("glossar", "Glossar", "📚", "glossar"),
+            page("lernweg", "Mein Lernweg", ":material/explore:", "lernweg", default=True),
+            page("lektion", "Lektion", ":material/menu_book:", "lektion", visibility="hidden"),
+            page("fortschritt", "Mein Fortschritt", ":material/trending_up:", "fortschritt"),
+            page("suche", "Suche", ":material/search:", "suche"),
+            page("glossar", "Glossar", ":material/dictionary:", "glossar"),
         ],
         "Selbststudium": [
-            page("einstufung", "Einstufung", "🎯", "einstufung"),
-            page("wiederholen", "Wiederholen", "🔁", "wiederholen"),
-            page("reflexion", "Rollenreflexion", "📝", "reflexion"),
-            page("selbsteinschaetzung", "Selbsteinschätzung", "🪞", "selbsteinschaetzung"),
-            page("projekte", "Projektwerkstatt", "🛠️", "projekte"),
-            page("zertifikat", "Zertifikat", "🎓", "zertifikat"),
+            page("einstufung", "Einstufung", ":material/my_location:", "einstufung"),
+            page("wiederholen", "Wiederholen", ":material/replay:", "wiederholen"),
+            page("reflexion", "Rollenreflexion", ":material/edit_note:", "reflexion"),
+            page("selbsteinschaetzung", "Selbsteinschätzung", ":material/self_improvement:", "selbsteinschaetzung"),
+            page("projekte", "Projektwerkstatt", ":material/construction:", "projekte"),
+            page("zertifikat", "Zertifikat", ":material/school:", "zertifikat"),
         ],
     }
     if user.role in ("trainer", "admin"):
         sections["Training"] = [
-            page("cockpit", "Kohorten-Cockpit", "📊", "cockpit"),
-            page("fragenanalyse", "Fragenanalyse", "🧪", "fragenanalyse"),
-            page("teilnehmende", "Teilnehmende", "👤", "teilnehmende"),
-            page("briefing", "Seminar-Briefing", "🗒️", "briefing"),
-            page("projekte_trainer", "Projekte der Kohorte", "🧩", "projekte-kohorte"),
-            page("kohorten", "Kohorten verwalten", "👥", "kohorten"),
-            page("austausch", "Fragen & Lerndaten austauschen", "🔄", "austausch"),
-            page("inhalte", "Inhaltsprüfung", "✅", "inhalte"),
+            page("cockpit", "Kohorten-Cockpit", ":material/monitoring:", "cockpit"),
+            page("fragenanalyse", "Fragenanalyse", ":material/analytics:", "fragenanalyse"),
+            page("teilnehmende", "Teilnehmende", ":material/person:", "teilnehmende"),
+            page("briefing", "Seminar-Briefing", ":material/summarize:", "briefing"),
+            page("projekte_trainer", "Projekte der Kohorte", ":material/extension:", "projekte-kohorte"),
+            page("kohorten", "Kohorten verwalten", ":material/groups:", "kohorten"),
+            page("austausch", "Fragen & Lerndaten austauschen", ":material/sync_alt:", "austausch"),
+            page("inhalte", "Inhaltsprüfung", ":material/fact_check:", "inhalte"),
         ]
     if user.role == "admin":
-        sections["Verwaltung"] = [page("verwaltung", "Benutzerverwaltung", "🛡️", "verwaltung")]
-    sections["Konto"] = [page("konto", "Mein Konto", "👤", "konto")]
+        sections["Verwaltung"] = [page("verwaltung", "Benutzerverwaltung", ":material/admin_panel_settings:", "verwaltung")]
+    sections["Konto"] = [page("konto", "Mein Konto", ":material/account_circle:", "konto")]
     sections["Informationen"] = info
 
 st.navigation(sections).run()
