@@ -5,7 +5,7 @@ import streamlit as st
 from ui.chrome import apply_page_chrome
 from ui.session import current_user
 
-st.set_page_config(page_title="Lotse", page_icon=":material/explore:", layout="wide")
+st.set_page_config(page_title="Lotse", page_icon="ui/assets/favicon.png", layout="wide")  # local file: no font CDN
 apply_page_chrome()
 
 

@@ -1,6 +1,23 @@
-"""Placeholder page: replaced by the feature that owns it (STUB)."""
+"""Fragen & Lerndaten austauschen: question files with Moodle (GIFT, Moodle XML), xAPI learning records.
+
+Trainers preview imports and download the quiz file; only admins save it into the course (a quiz is
+seen by every learner). The parts live in ui/exchange.py; the core checks every role again.
+"""
 
 import streamlit as st
 
-st.title("austausch")
-st.info("Diese Seite wird gerade gebaut.")
+from ui.exchange import export_panel, import_panel, xapi_panel
+from ui.session import require
+
+user = require("trainer", "admin")
+st.title("Fragen & Lerndaten austauschen")
+st.markdown("Hier tauschen Sie Fragen mit Moodle oder ILIAS aus und geben Lerndaten Ihrer Kohorten im "
+            "Standardformat xAPI weiter.")
+
+importing, exporting, records = st.tabs(["Fragen importieren", "Fragen exportieren", "Lerndaten (xAPI)"])
+with importing:
+    import_panel(user)
+with exporting:
+    export_panel()
+with records:
+    xapi_panel(user)

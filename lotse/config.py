@@ -29,8 +29,9 @@ SETTINGS = (
     Setting("LOTSE_SESSION_IDLE_MINUTES", "120", "Sign-in sessions end after this many minutes without activity."),
     Setting("LOTSE_SESSION_MAX_DAYS", "14", "Sign-in sessions end after this many days in any case."),
     Setting("LOTSE_BASE_URL", "http://localhost:8501", "Public address of the app (invite links, xAPI ids, certificates)."),
-    Setting("LOTSE_SECRET", "", "Secret for pseudonyms; default: generated once and kept in the data folder."),
+    Setting("LOTSE_SECRET", "", "Secret for pseudonyms; default: generated once and kept in the data folder (secret.key)."),
     Setting("LOTSE_CONTACT", "barrierefreiheit@example.org", "Contact for accessibility and privacy feedback, shown in the app."),
+    Setting("LOTSE_XAPI_BASE_IRI", "", "Base IRI of xAPI activity ids and actor accounts; default: LOTSE_BASE_URL + /xapi."),
     Setting("LOTSE_LRS_URL", "", "xAPI learning record store endpoint (optional)."),
     Setting("LOTSE_LRS_USER", "", "LRS user name (Basic auth)."),
     Setting("LOTSE_LRS_PASSWORD", "", "LRS password (Basic auth)."),
@@ -49,6 +50,7 @@ class Settings:
     base_url: str
     secret: str
     contact: str
+    xapi_base_iri: str
     lrs_url: str
     lrs_user: str
     lrs_password: str
@@ -73,6 +75,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         base_url=value["LOTSE_BASE_URL"].rstrip("/"),
         secret=value["LOTSE_SECRET"],
         contact=value["LOTSE_CONTACT"],
+        xapi_base_iri=(value["LOTSE_XAPI_BASE_IRI"] or value["LOTSE_BASE_URL"].rstrip("/") + "/xapi").rstrip("/"),
         lrs_url=value["LOTSE_LRS_URL"],
         lrs_user=value["LOTSE_LRS_USER"],
         lrs_password=value["LOTSE_LRS_PASSWORD"],

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lotse.commands import questions as command
 from lotse.content.models import Quiz
 from lotse.interop import InteropError, slugify, to_markdown
-from lotse.interop.gift import export_gift, parse_gift
+from lotse.interop import export_gift, parse_gift
 from lotse.interop.quiz_yaml import (PLACEHOLDER_EXPLANATION, PLACEHOLDER_FEEDBACK, build_quiz,
                                      canonical, dump_quiz, load_quiz)
 

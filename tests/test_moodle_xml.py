@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from lotse.commands import questions as command
 from lotse.interop import InteropError, is_moodle_grade
-from lotse.interop.moodle_xml import export_moodle_xml, parse_moodle_xml
+from lotse.interop import export_moodle_xml, parse_moodle_xml
 from lotse.interop.quiz_yaml import PLACEHOLDER_FEEDBACK, build_quiz, canonical, load_quiz
 
 ROOT = Path(__file__).resolve().parents[1]

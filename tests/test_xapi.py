@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lotse.interop.quiz_yaml import load_quiz
+from lotse.interop import validate_statement
 from lotse.interop.xapi import (ADL_VERBS, AnswerRecord, LessonEvent, QuizAttempt, XapiConfig,
-                                build_statements, format_response, iso_timestamp, pseudonym,
-                                validate_statement)
+                                build_statements, format_response, iso_timestamp, pseudonym)
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZ = load_quiz(Path(__file__).parent / "fixtures" / "interop" / "roundtrip_quiz.yaml")
@@ -172,6 +172,23 @@ def test_iso_timestamps_and_responses():
         == "option-2"
     assert format_response(QUIZ.question("prozess-reihenfolge"), ["Antrag prüfen"]) == "item-2"
     assert format_response(None, 3.5) == "3.5"
+
+
+def test_responses_in_the_shape_the_quiz_page_stores():
+    """lotse.grading's shapes: matching = chosen right text per pair, None where a position is empty."""
+    matching = QUIZ.question("gesetze-zuordnen")
+    chosen = [matching.pairs[0].right, None, matching.choices[-1]]
+    last = len(matching.choices)
+    assert format_response(matching, chosen) == f"left-1[.]right-1[,]left-3[.]right-{last}"
+    assert format_response(QUIZ.question("prozess-reihenfolge"), [0, None, 1]) == "item-1[,][,]item-2"
+
+
+def test_events_with_a_key_get_their_own_ids():
+    same_moment = [LessonEvent("lesson_opened", "u-7", LESSON, WHEN, key=str(k)) for k in (1, 2)]
+    first, second = build_statements(same_moment, config=CONFIG)
+    assert first["id"] != second["id"]
+    assert build_statements([LessonEvent("lesson_opened", "u-7", LESSON, WHEN)], config=CONFIG)[0]["id"] \
+        not in (first["id"], second["id"])
 
 
 # --- validator -------------------------------------------------------------------------

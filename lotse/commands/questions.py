@@ -12,55 +12,21 @@ quiz fails validation), 2 wrong arguments.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from lotse.config import load_settings
-from lotse.content import load_catalog
-from lotse.content.models import Quiz
-from lotse.content.problems import display_path
-from lotse.interop import SLUG_RE, ExportResult, ImportResult, InteropError, Skipped
-from lotse.interop.gift import export_gift, parse_gift
-from lotse.interop.moodle_xml import export_moodle_xml, parse_moodle_xml
-from lotse.interop.quiz_yaml import build_quiz, dump_quiz, error_text, load_quiz
-
-FORMATS = ("gift", "moodle-xml")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.DOTALL)
+from lotse.interop.common import SLUG_RE, InteropError, Skipped
+from lotse.interop.exchange import (FORMATS, blocks_quiz, default_objective, export_quiz,
+                                    lesson_objectives, quiz_text, read_questions,
+                                    validation_problems)
+from lotse.interop.quiz_yaml import build_quiz, error_text, load_quiz
 
 
 def _say(*lines: str) -> None:
     print(*lines, sep="\n", file=sys.stderr)
-
-
-def lesson_objectives(root: Path, lesson: str) -> list[str] | None:
-    """Objective ids from lessons/<lesson>.md, or None if the lesson does not exist (yet)."""
-    path = root / "lessons" / f"{lesson}.md"
-    if not path.is_file():
-        return None
-    match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-    try:
-        meta = yaml.safe_load(match.group(1)) if match else None
-    except yaml.YAMLError:
-        meta = None
-    if not isinstance(meta, dict) or not isinstance(meta.get("objectives"), list):
-        _say(f"Warnung: {path}: Lernziele nicht lesbar.")
-        return None
-    return [o["id"] for o in meta["objectives"] if isinstance(o, dict) and "id" in o]
-
-
-def _read(path: Path, fmt: str) -> ImportResult:
-    data = path.read_bytes()
-    if fmt == "moodle-xml":
-        return parse_moodle_xml(data)
-    try:
-        return parse_gift(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as err:
-        raise InteropError("Datei ist nicht UTF-8-kodiert (Moodle exportiert UTF-8)",
-                           data.count(b"\n", 0, err.start) + 1) from err
 
 
 def _list(title: str, source: str, items: list[Skipped]) -> None:
@@ -69,30 +35,12 @@ def _list(title: str, source: str, items: list[Skipped]) -> None:
         _say(*(f"  {source}:{s.line or '-'}: {s.name}: {s.reason}" for s in items))
 
 
-def _objective(args: argparse.Namespace, objectives: list[str] | None) -> str | None:
-    if args.objective and objectives is not None and args.objective not in objectives:
-        raise InteropError(f"Lernziel „{args.objective}“ gibt es in der Lektion {args.lesson} "
-                           f"nicht (vorhanden: {', '.join(objectives) or '-'})")
-    return args.objective or (objectives[0] if objectives else None)
-
-
-def _checked_yaml(quiz: Quiz) -> str:
-    """The YAML to write, read back and validated exactly as the app will read it."""
-    text = dump_quiz(quiz)
-    again = Quiz.model_validate(yaml.safe_load(text))
-    if again != quiz:
-        raise InteropError("interner Fehler: YAML ergibt nicht dasselbe Quiz")
-    return text
-
-
-def _project_check(root: Path, out: Path) -> bool:
+def _project_check(root: Path, lesson: str, out: Path) -> bool:
     """Run the project validator (`python -m lotse validate`) and show this quiz's problems."""
-    catalog = load_catalog(root)
-    shown = display_path(out.resolve(), catalog.root)
-    mine = [p for p in catalog.problems if p.path == shown or "quiz question" in p.message]
-    if mine:
-        _say("Prüfung (python -m lotse validate):", *(f"  {p}" for p in mine))
-    return not any(p.severity == "error" and p.path == shown for p in mine)
+    problems = validation_problems(root, lesson, out)
+    if problems:
+        _say("Prüfung (python -m lotse validate):", *(f"  {p}" for p in problems))
+    return not blocks_quiz(problems, root, out)
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -110,15 +58,18 @@ def run_import(args: argparse.Namespace) -> int:
         _say(f"Fehler: {out} gibt es schon. Mit --force überschreiben.")
         return 1
     try:
-        result = _read(args.file, args.format)
+        result = read_questions(args.file.read_bytes(), args.format)
         objectives = lesson_objectives(args.root, args.lesson)
-        quiz, skipped, attention = build_quiz(result, args.lesson, _objective(args, objectives),
-                                              objectives, args.pass_mark)
+        if objectives is None and (args.root / "lessons" / f"{args.lesson}.md").is_file():
+            _say(f"Warnung: lessons/{args.lesson}.md: Lernziele nicht lesbar.")
+        objective = default_objective(args.lesson, args.objective, objectives)
+        quiz, skipped, attention = build_quiz(result, args.lesson, objective, objectives,
+                                              args.pass_mark)
         _list("Nicht übernommen", str(args.file), skipped)
         if quiz is None:
             _say("Fehler: keine Frage übernommen, nichts geschrieben.")
             return 1
-        text = _checked_yaml(quiz)
+        text = quiz_text(quiz)
     except OSError as err:
         _say(f"Fehler: {err.filename}: {err.strerror}")
         return 1
@@ -134,7 +85,7 @@ def run_import(args: argparse.Namespace) -> int:
     if attention:
         _say(f"Bitte prüfen ({len(attention)} Fragen; Platzhalter: „Keine Rückmeldung "
              "hinterlegt.“, „Keine Erläuterung hinterlegt.“):", *(f"  {a}" for a in attention))
-    if out.resolve() == default_out.resolve() and not _project_check(args.root, out):
+    if out.resolve() == default_out.resolve() and not _project_check(args.root, args.lesson, out):
         _say(f"Fehler: {out} besteht die Prüfung nicht (siehe oben); bitte korrigieren.")
         return 1
     return 0
@@ -147,7 +98,7 @@ def run_export(args: argparse.Namespace) -> int:
     except InteropError as err:
         _say(f"Fehler: {err.message}")
         return 1
-    result: ExportResult = (export_gift if args.format == "gift" else export_moodle_xml)(quiz)
+    result = export_quiz(quiz, args.format)
     _list("Nicht exportiert", str(path), result.skipped)
     if result.warnings:
         _say("Hinweise:", *(f"  {w}" for w in result.warnings))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from lotse.interop.xapi import validate_statement
+from lotse.interop.xapi_rules import validate_statement
 
 XAPI_VERSION = "1.0.3"
 
@@ -51,6 +51,7 @@ class LrsError(Exception):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.report: SendReport | None = None  # what was sent before the failure
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,11 @@ class LrsClient:
         size = self.config.batch_size
         for start in range(0, len(pending), size):
             batch = pending[start:start + size]
-            self._post(batch, report)
+            try:
+                self._post(batch, report)
+            except LrsError as err:
+                err.report = report
+                raise
             batch_ids = [s["id"] for s in batch]
             self.ledger.mark_sent(batch_ids)
             report.sent += batch_ids

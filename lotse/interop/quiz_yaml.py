@@ -15,7 +15,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from lotse.content.models import Question, Quiz
-from lotse.interop import SLUG_RE, ImportResult, InteropError, Skipped, unique_slug
+from lotse.interop.common import SLUG_RE, ImportResult, InteropError, Skipped, unique_slug
 
 PLACEHOLDER_FEEDBACK = "Keine Rückmeldung hinterlegt."
 PLACEHOLDER_EXPLANATION = "Keine Erläuterung hinterlegt."

@@ -1,0 +1,231 @@
+"""AppTest of „Fragen & Lerndaten austauschen“ (app_pages/austausch.py) as trainer, admin and learner.
+
+The content folder is a temp copy of the fixture course, so saving a quiz never touches the real
+quizzes. Download contents are recorded where Streamlit stores them (its in-memory media storage).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from learner_support import COURSE_DIR, LESSON_ONE, LESSON_TWO, PERFECT, fixture_catalog
+from lotse import sessions
+from lotse.config import load_settings
+from lotse.interop import load_quiz, parse_gift, parse_moodle_xml
+from lotse.learning import mark_read, open_lesson, submit_attempt
+from lotse.xapi_export import cohort_statements, statements_json
+from progress.cohorts import add_member, insert_cohort
+
+PAGE = "app_pages/austausch.py"
+FEATURES = ROOT / "tests" / "fixtures" / "interop" / "features.gift"
+SMALL_GIFT = """// Zwei Fragen für die Lektion
+::ozg-frage::Was verlangt das OZG?{=Online-Leistungen#Richtig. ~Papierformulare#Nein.####Das OZG verlangt Online-Angebote.}
+
+::Aufsatz::<b>Beschreiben</b> Sie Ihre Rolle.{}
+"""
+
+
+@pytest.fixture
+def content(tmp_path, monkeypatch):
+    folder = tmp_path / "content"
+    shutil.copytree(COURSE_DIR, folder)
+    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """file id -> bytes of every download button the page offered."""
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        files[file_id] = path_or_data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    return files
+
+
+def download(at, files: dict[str, bytes], key: str) -> bytes:
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))
+    return files[button.proto.url.rsplit("/", 1)[1].split(".")[0]]
+
+
+def has_download(at, key: str) -> bool:
+    return any(b.proto.id.endswith(f"-{key}") for b in at.get("download_button"))
+
+
+def ok(at) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["Fragen & Lerndaten austauschen"]
+    return at
+
+
+def upload(at, name: str, data: bytes, lesson: str = LESSON_ONE) -> AppTest:
+    at.selectbox(key="austausch-import-lektion").set_value(lesson)
+    at.file_uploader(key="austausch-import-datei").upload(name, data, "text/plain")
+    return ok(at.run())
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+@pytest.fixture
+def cohort(db, make_user):
+    """A trainer's cohort with one learner who read lesson one and took both quizzes."""
+    trainer, learner = make_user("trainer", "tanja"), make_user("learner", "lena")
+    cohort_id = insert_cohort(db, "Seminar Nord", trainer.id, "ACDEFGHJ")
+    add_member(db, cohort_id, learner.id)
+    catalog = fixture_catalog()
+    open_lesson(db, learner, LESSON_ONE, "view")
+    mark_read(db, learner, LESSON_ONE)
+    for lesson in (LESSON_ONE, LESSON_TWO):
+        submit_attempt(db, learner, catalog.quiz(lesson), 1, PERFECT[lesson])
+    return {"trainer": trainer, "learner": learner, "id": cohort_id}
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+def test_trainer_previews_an_import_and_downloads_the_quiz_file(signed_in_app, make_user, content, downloads):
+    quiz_before = (content / "quizzes" / f"{LESSON_ONE}.yaml").read_text(encoding="utf-8")
+    at = ok(signed_in_app(make_user("trainer"), page=PAGE))
+    assert not has_download(at, "austausch-import-yaml")
+    at = upload(at, "features.gift", FEATURES.read_bytes())
+    subheaders = texts(at.subheader)
+    assert "Übernommene Fragen" in subheaders
+    assert "Nicht übernommen (3 Fragen)" in subheaders
+    assert any(s.startswith("Bitte prüfen (") for s in subheaders)
+    imported = next(df.value for df in at.dataframe if "Frage-ID" in df.value.columns)
+    assert len(imported) == 13 and set(imported["Lernziel"]) == {"begriffe"}  # the lesson's first objective
+    skipped = next(df.value for df in at.dataframe if "Grund" in df.value.columns)
+    assert list(skipped["Zeile"]) == ["58", "60", "62"] and "Aufsatz" in list(skipped["Frage"])
+    quiz_file = download(at, downloads, "austausch-import-yaml").decode("utf-8")
+    assert quiz_file.startswith(f"lesson: {LESSON_ONE}\n")
+    assert texts(at.code) == [quiz_file.rstrip("\n")]
+    assert not [b for b in at.button if b.key == "austausch-import-speichern"]  # trainers do not save
+    assert any("nur Administratorinnen und Administratoren" in i.value for i in at.info)
+    assert (content / "quizzes" / f"{LESSON_ONE}.yaml").read_text(encoding="utf-8") == quiz_before
+
+
+def test_file_content_is_never_rendered(signed_in_app, make_user, content):
+    at = ok(signed_in_app(make_user("trainer"), page=PAGE))
+    at = upload(at, "<img src=x onerror=alert(1)>.gift", SMALL_GIFT.encode())
+    shown = " ".join(texts(at.markdown) + texts(at.caption) + texts(at.success) + texts(at.error) + texts(at.info))
+    assert not re.search(r"(?<!\\)<(img|b)\b", shown)  # every "<" from the file is escaped
+    assert any("\\<img src" in c for c in texts(at.caption))  # the name is shown, as text
+
+
+def test_a_broken_file_gets_a_clear_message(signed_in_app, make_user, content):
+    at = ok(signed_in_app(make_user("trainer"), page=PAGE))
+    at = upload(at, "export.xml", b"<quiz><question type='multichoice'>")
+    assert len(at.error) == 1 and "kein wohlgeformtes XML" in at.error[0].value
+    at.file_uploader(key="austausch-import-datei").clear()
+    at = upload(at, "leer.gift", b"// nur ein Kommentar\n")
+    assert "Keine Frage konnte übernommen werden" in at.error[0].value
+
+
+def test_admin_saves_a_new_quiz_and_sees_the_validator_result(signed_in_app, make_user, content):
+    (content / "quizzes" / f"{LESSON_TWO}.yaml").unlink()
+    at = ok(signed_in_app(make_user("admin"), page=PAGE))
+    at = upload(at, "fragen.gift", SMALL_GIFT.encode(), lesson=LESSON_TWO)
+    save = at.button(key="austausch-import-speichern")
+    assert not save.disabled
+    at = ok(save.click().run())
+    saved = load_quiz(content / "quizzes" / f"{LESSON_TWO}.yaml")
+    assert [q.id for q in saved.questions] == ["ozg-frage"]
+    assert any(f"Gespeichert als quizzes/{LESSON_TWO}.yaml" in s.value and "keine Fehler" in s.value
+               for s in at.success)
+    problems = next(df.value for df in at.dataframe if "Meldung" in df.value.columns)
+    assert "warning" not in " ".join(problems["Art"]) and "Warnung" in set(problems["Art"])
+
+
+def test_admin_must_confirm_replacing_a_quiz(signed_in_app, make_user, content, downloads):
+    target = content / "quizzes" / f"{LESSON_ONE}.yaml"
+    before = target.read_text(encoding="utf-8")
+    at = ok(signed_in_app(make_user("admin"), page=PAGE))
+    at = upload(at, "fragen.gift", SMALL_GIFT.encode())
+    assert any("schon ein Quiz (4 Fragen)" in w.value for w in at.warning)
+    assert at.button(key="austausch-import-speichern").disabled
+    at.checkbox(key=f"austausch-import-ersetzen-{LESSON_ONE}").check()
+    at = ok(at.run())
+    at = ok(at.button(key="austausch-import-speichern").click().run())
+    assert [q.id for q in load_quiz(target).questions] == ["ozg-frage"]
+    assert download(at, downloads, "austausch-import-vorher").decode("utf-8") == before
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def test_export_offers_gift_and_moodle_xml(signed_in_app, make_user, content, downloads):
+    at = ok(signed_in_app(make_user("trainer"), page=PAGE))
+    at.selectbox(key="austausch-export-lektion").set_value(LESSON_ONE)
+    at = ok(at.run())
+    gift = parse_gift(download(at, downloads, "austausch-export-gift").decode("utf-8"))
+    xml = parse_moodle_xml(download(at, downloads, "austausch-export-xml"))
+    assert len(xml.drafts) == 4 and len(gift.drafts) == 3  # ordering has no GIFT form
+    assert any("in GIFT nicht darstellbar" in w.value for w in at.warning)
+    missing = next(df.value for df in at.dataframe if "Frage-ID" in df.value.columns and "Grund" in df.value.columns)
+    assert list(missing["Frage-ID"]) == ["reihenfolge"]
+
+
+# --- xAPI ----------------------------------------------------------------------------------
+
+
+def test_trainer_downloads_the_cohorts_statements(signed_in_app, db, cohort, content, downloads):
+    at = ok(signed_in_app(cohort["trainer"], page=PAGE))
+    assert not has_download(at, "austausch-xapi-json")
+    assert any("kein Learning Record Store" in c.value for c in at.caption)  # no LRS configured
+    at = ok(at.button(key="austausch-xapi-zusammenstellen").click().run())
+    statements = json.loads(download(at, downloads, "austausch-xapi-json"))
+    expected = cohort_statements(db, cohort["trainer"], cohort["id"], fixture_catalog(), load_settings())
+    assert statements == json.loads(statements_json(expected)) and len(statements) == 11
+    assert "lena" not in json.dumps(statements)
+
+
+def test_trainer_sends_to_a_configured_lrs(signed_in_app, cohort, content, monkeypatch):
+    sent = {}
+
+    def fake_send(db, actor, statements, config, **_):
+        from lotse.interop import SendReport
+
+        sent.update(actor=actor, count=len(statements), endpoint=config.endpoint)
+        return SendReport(sent=[s["id"] for s in statements])
+
+    monkeypatch.setenv("LOTSE_LRS_URL", "https://lrs.example.de/xapi")
+    monkeypatch.setattr("ui.exchange.send_to_lrs", fake_send)
+    at = ok(signed_in_app(cohort["trainer"], page=PAGE))
+    at = ok(at.button(key="austausch-xapi-senden").click().run())
+    assert sent == {"actor": cohort["trainer"], "count": 11, "endpoint": "https://lrs.example.de/xapi"}
+    assert any("11 Aussagen gesendet, 0 übersprungen" in s.value for s in at.success)
+
+
+def test_a_trainer_without_cohorts_is_told_so(signed_in_app, make_user, content):
+    at = ok(signed_in_app(make_user("trainer"), page=PAGE))
+    assert any("noch keine Kohorte" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "austausch-xapi-zusammenstellen"]
+
+
+# --- learners ------------------------------------------------------------------------------
+
+
+def test_learners_get_nothing(signed_in_app, db, make_user, app_env, content):
+    learner = make_user("learner")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        signed_in_app(learner, page=PAGE)  # not in a learner's navigation
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=30)  # and the page checks again
+    at.session_state["lotse-session-token"] = sessions.issue(db, learner, app_env)
+    at.run()
+    assert not at.exception and not at.title
+    assert texts(at.error) == ["Diese Seite ist für Ihre Rolle nicht freigegeben."]
+    assert not at.get("download_button") and not at.get("file_uploader")
