@@ -1,6 +1,74 @@
-"""Placeholder page: replaced by the feature that owns it (STUB)."""
+"""Datenschutzhinweise: what Lotse stores, why, for how long, who sees it, your rights. Open to everyone."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("datenschutz")
-st.info("Diese Seite wird gerade gebaut.")
+from ui.context import settings
+from ui.session import md_escape
+
+config = settings()
+idle_hours = config.session_idle_minutes / 60
+idle = f"{config.session_idle_minutes} Minuten" if config.session_idle_minutes < 120 else f"{idle_hours:g} Stunden"
+
+st.title("Datenschutzhinweise")
+st.write("Lotse ist eine Lernplattform für Führungskräfte und Beschäftigte in Kommunalverwaltungen. Wir speichern "
+         "nur, was für das Lernen und die Seminarbegleitung nötig ist, und zeigen Ihnen hier, was das ist.")
+
+st.header("Was gespeichert wird und wozu")
+st.markdown("""
+- **Ihr Konto:** Login, Anzeigename, Rolle, wann das Konto angelegt wurde und wann Sie zuletzt aktiv waren.
+  Ihr Passwort speichern wir nicht, nur eine nicht umkehrbare Prüfsumme (Argon2id). Bei Anmeldung mit
+  Dienstkonto speichern wir die Kennung, die Ihr Identitätsanbieter übermittelt.
+- **Kohorten:** In welchen Seminargruppen Sie Mitglied sind und seit wann – damit Ihre Trainerin oder Ihr
+  Trainer das Seminar auf den Lernstand der Gruppe abstimmen kann.
+- **Lerndaten:** welche Lektionen Sie geöffnet und gelesen haben, die Lesezeit, Ihre Quiz-Versuche mit
+  Antworten und Punkten, gespeicherte Entwürfe und ein Protokoll dieser Lernschritte. Weitere Funktionen
+  (z. B. Reflexionen, Projekte, Wiederholungskarten, Selbsteinschätzung) speichern Ihre Eingaben ebenfalls
+  unter Ihrem Konto. Zweck: Sie sehen Ihren Fortschritt und können dort weitermachen, wo Sie aufgehört haben.
+- **Anmeldesitzungen:** eine Prüfsumme des Sitzungsschlüssels, Beginn, letzte Aktivität und Ablauf – damit Sie
+  angemeldet bleiben, wenn Sie die Seite neu laden.
+- **Fehlgeschlagene Anmeldungen:** Login, Adresse des Geräts und Zeitpunkt – zum Schutz vor dem Erraten von
+  Passwörtern.
+- **Cookies:** Nach der Anmeldung setzt Lotse das technisch notwendige Cookie `lotse_session`. Es enthält nur
+  einen zufälligen Schlüssel, keinen Namen und kein Passwort. Dazu kommt ein Sicherheits-Cookie der
+  Anwendungssoftware (Schutz vor gefälschten Anfragen) und bei Anmeldung mit Dienstkonto dessen
+  Anmelde-Cookie. Es gibt keine Cookies für Werbung oder Reichweitenmessung.
+""")
+
+st.header("Wie lange")
+st.markdown(f"""
+- **Anmeldung:** endet beim Abmelden sofort, nach {idle} ohne Aktivität und spätestens nach
+  {config.session_max_days} Tagen. Beendete Sitzungen werden spätestens einen Tag danach gelöscht.
+- **Fehlgeschlagene Anmeldungen:** höchstens 24 Stunden.
+- **Einmalcodes** zum Setzen eines Passworts: 72 Stunden gültig, nach dem Einlösen unbrauchbar.
+- **Konto und Lerndaten:** bis Sie Ihr Konto löschen. Konten von Lernenden, die lange nicht genutzt wurden,
+  löscht der Betreiber nach einer festen Frist vollständig.
+""")
+
+st.header("Wer Ihre Daten sieht")
+st.markdown("""
+- **Sie selbst** sehen alle Ihre Daten und können sie herunterladen.
+- **Die Trainerinnen und Trainer Ihrer Kohorten** sehen Ihren Namen, Login, Beitritt und Ihren Lernstand
+  (gelesene Lektionen, Quiz-Ergebnisse). Passwörter und Ihre privaten Notizen und Reflexionen sehen sie nicht.
+  Trainerinnen und Trainer anderer Gruppen sehen nichts von Ihnen.
+- **Die Administration** sieht Ihre Kontodaten (Login, Name, Rolle, Status), um Konten zu verwalten.
+- **Auswertungen über Fragen** (wie oft eine Frage richtig beantwortet wird) werden jedes Mal neu aus den
+  vorhandenen Antworten berechnet und zeigen keine Namen. Löschen Sie Ihr Konto, fließen Ihre Antworten
+  nicht mehr ein; es bleiben keine Auswertungen über Sie zurück.
+- Eine Weitergabe an Dritte findet nicht statt.
+""")
+
+st.header("Ihre Rechte")
+st.markdown("""
+- **Auskunft und Datenübertragbarkeit** (Art. 15 und 20 DSGVO): Unter „Mein Konto“ laden Sie alle Ihre Daten
+  als JSON-Datei herunter.
+- **Berichtigung** (Art. 16): Ihren Anzeigenamen ändern Sie unter „Mein Konto“.
+- **Löschung** (Art. 17): Unter „Mein Konto“ löschen Sie Ihr Konto mit allen Lerndaten endgültig.
+- **Einschränkung und Widerspruch** (Art. 18 und 21): Wenden Sie sich an die unten genannte Stelle.
+- **Beschwerde** (Art. 77): Sie können sich bei der zuständigen Datenschutz-Aufsichtsbehörde beschweren.
+""")
+
+st.header("Kontakt")
+st.markdown("Verantwortlich ist die Stelle, die diese Lotse-Instanz betreibt. Fragen zum Datenschutz richten Sie "
+            f"bitte an: {md_escape(config.contact)}")

@@ -1,6 +1,84 @@
-"""Placeholder page: replaced by the feature that owns it (STUB)."""
+"""Admins: all accounts; create, change role, disable/enable, issue a one-time reset code, delete."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("verwaltung")
-st.info("Diese Seite wird gerade gebaut.")
+from lotse.accounts import (AccountError, create_user, issue_reset_code, list_accounts, set_disabled,
+                            set_role)
+from lotse.identity import ROLE_LABELS, ROLES, PermissionDenied
+from lotse.privacy import PrivacyError, delete_account
+from ui.context import db
+from ui.session import md_escape, require, set_notice
+
+user = require("admin")
+st.title("Benutzerverwaltung")
+
+accounts = list_accounts(db(), user)
+st.dataframe([{"Login": a["login"], "Anzeigename": a["display_name"], "Rolle": ROLE_LABELS[a["role"]],
+               "Status": "gesperrt" if a["disabled"] else "aktiv", "Dienstkonto": "ja" if a["sso"] else "nein",
+               "Angelegt": a["created_at"][:10], "Zuletzt aktiv": a["last_active_at"][:10]} for a in accounts],
+             hide_index=True)
+
+code = st.session_state.pop("verwaltung-code", None)
+if code:
+    st.success(f"Einmalcode für {md_escape(code[0])} (72 Stunden gültig, nur jetzt sichtbar). Die Person löst ihn "
+               "auf der Anmeldeseite unter „Einmalcode einlösen“ ein und wählt dabei ein Passwort.")
+    st.code(code[1], language=None)
+
+st.header("Konto anlegen")
+with st.form("verwaltung-neu", clear_on_submit=False):
+    login = st.text_input("Login (3 bis 64 Zeichen: Buchstaben, Ziffern, . _ - @)", key="verwaltung-neu-login")
+    name = st.text_input("Anzeigename", key="verwaltung-neu-name")
+    role = st.selectbox("Rolle", ROLES, format_func=ROLE_LABELS.get, key="verwaltung-neu-rolle")
+    st.caption("Das Konto erhält kein Passwort: Sie bekommen einen Einmalcode, mit dem die Person ihr "
+               "Passwort selbst setzt.")
+    if st.form_submit_button("Konto anlegen", type="primary"):
+        try:
+            created = create_user(db(), user, login, name, role)
+            st.session_state["verwaltung-code"] = (created.login, issue_reset_code(db(), user, created.id))
+            set_notice(f"Das Konto {created.login} ist angelegt.")
+            st.rerun()
+        except AccountError as error:
+            st.error(str(error))
+
+st.header("Konto bearbeiten")
+by_id = {a["id"]: a for a in accounts}
+chosen = st.selectbox("Konto", list(by_id), key="verwaltung-konto",
+                      format_func=lambda i: f"{by_id[i]['login']} – {by_id[i]['display_name']}")
+account = by_id[chosen]
+if chosen == user.id:
+    st.info("Das ist Ihr eigenes Konto. Rolle und Sperre ändern Sie hier nicht, damit Sie sich nicht aussperren.")
+else:
+    try:
+        with st.form(f"verwaltung-{chosen}-rolle"):
+            new_role = st.selectbox("Rolle", ROLES, index=ROLES.index(account["role"]), format_func=ROLE_LABELS.get,
+                                    key=f"verwaltung-{chosen}-rolle-wahl")
+            if st.form_submit_button("Rolle speichern"):
+                set_role(db(), user, chosen, new_role)
+                set_notice(f"{account['login']} hat jetzt die Rolle {ROLE_LABELS[new_role]}.")
+                st.rerun()
+        left, right = st.columns(2)
+        if account["disabled"]:
+            if left.button("Konto entsperren", key=f"verwaltung-{chosen}-entsperren"):
+                set_disabled(db(), user, chosen, False)
+                set_notice(f"{account['login']} ist entsperrt.")
+                st.rerun()
+        elif left.button("Konto sperren", key=f"verwaltung-{chosen}-sperren"):
+            set_disabled(db(), user, chosen, True)
+            set_notice(f"{account['login']} ist gesperrt; alle Anmeldungen wurden beendet.")
+            st.rerun()
+        if right.button("Einmalcode ausstellen", key=f"verwaltung-{chosen}-code"):
+            st.session_state["verwaltung-code"] = (account["login"], issue_reset_code(db(), user, chosen))
+            st.rerun()
+        with st.expander("Konto löschen"):
+            with st.form(f"verwaltung-{chosen}-loeschen"):
+                st.write("Löscht das Konto mit allen Lerndaten endgültig (z. B. auf Antrag nach Art. 17 DSGVO).")
+                confirm = st.text_input("Zur Bestätigung den Login eingeben", key=f"verwaltung-{chosen}-bestaetigen")
+                if st.form_submit_button("Endgültig löschen"):
+                    delete_account(db(), user, chosen, confirm)
+                    st.session_state.pop("verwaltung-konto", None)
+                    set_notice(f"Das Konto {account['login']} wurde gelöscht.")
+                    st.rerun()
+    except (AccountError, PrivacyError, PermissionDenied) as error:
+        st.error(md_escape(str(error)))

@@ -1,4 +1,109 @@
+"""Shared fixtures: a migrated temp-file database, users of each role, and AppTest with a signed-in user.
+
+    def test_x(db, make_user):            # core tests
+        alice = make_user("learner")
+    def test_page(signed_in_app, make_user):   # page tests (AppTest of app.py, same database)
+        at = signed_in_app(make_user("trainer"), page="app_pages/kohorten.py")
+        assert not at.exception
+"""
+
+from __future__ import annotations
+
+import itertools
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from lotse import sessions
+from lotse.config import load_settings
+from lotse.identity import User
+from progress import open_database
+from progress.users import insert_user
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))  # test helper modules (content_builder, ...) import by name
+# Argon2 is deliberately slow; users made by make_user share one precomputed hash of this password.
+PASSWORD = "Lotse-Test-Passwort-1"
+
+
+@pytest.fixture(scope="session")
+def password() -> str:
+    """The password of every user made by make_user."""
+    return PASSWORD
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """Cheap Argon2id parameters: fast to verify (a real sign-in upgrades it, see needs_rehash)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+
+
+@pytest.fixture
+def fast_passwords(monkeypatch):
+    """Opt-in: cheap Argon2 parameters for tests that hash many passwords (throttling loops)."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr("lotse.passwords._hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A migrated SQLite database in a temp file (file, not :memory:, so AppTest can open it too)."""
+    database = open_database(tmp_path / "lotse.db")
+    yield database
+    database.conn.close()
+
+
+@pytest.fixture
+def make_user(db, password_hash):
+    """make_user(role, login=None, display_name=None) -> User; the password is the `password` fixture."""
+    counter = itertools.count(1)
+
+    def make(role: str = "learner", login: str | None = None, display_name: str | None = None) -> User:
+        n = next(counter)
+        login = login or f"{role}{n}"
+        return insert_user(db, login, display_name or f"{role.title()} {n}", role, password_hash)
+
+    return make
+
+
+@pytest.fixture
+def app_env(db, tmp_path, monkeypatch):
+    """Environment for AppTest: the app uses the `db` fixture's file; Streamlit caches are cleared."""
+    monkeypatch.setenv("LOTSE_DB_PATH", str(tmp_path / "lotse.db"))
+    monkeypatch.setenv("LOTSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LOTSE_DEMO", "0")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield load_settings()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def signed_in_app(db, app_env):
+    """signed_in_app(user, page=None, query_params=None) -> AppTest of app.py, already run once.
+
+    The user is signed in through a real session token (as after a reload with the cookie), so
+    the page guard and the core see exactly what a browser would.
+    """
+
+    def make(user: User, page: str | None = None, query_params: dict | None = None, timeout: float = 30) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        at.session_state["lotse-session-token"] = sessions.issue(db, user, app_env)
+        for key, value in (query_params or {}).items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page)
+            for key, value in (query_params or {}).items():
+                at.query_params[key] = value
+            at.run()
+        return at
+
+    return make

@@ -1,0 +1,96 @@
+"""SQL for credentials, failed sign-ins and one-time reset codes (beyond progress.users)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def credentials(db: Database, login: str) -> dict | None:
+    """id, password hash and disabled flag of the account with this (normalised) login."""
+    return next(db.query("SELECT id, password_hash, disabled FROM users WHERE login = ?", [login]), None)
+
+
+def login_taken(db: Database, login: str) -> bool:
+    return next(db.query("SELECT 1 FROM users WHERE login = ?", [login]), None) is not None
+
+
+def admin_count(db: Database) -> int:
+    row = next(db.query("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0"))
+    return row["n"]
+
+
+def user_row(db: Database, user_id: int) -> dict | None:
+    """The profile columns of one user (never the password hash)."""
+    return next(db.query(
+        "SELECT id, login, display_name, role, disabled, sso_subject IS NOT NULL AS sso, created_at,"
+        " last_active_at FROM users WHERE id = ?", [user_id]), None)
+
+
+def touch_if_older(db: Database, user_id: int, now: str, older_than: str) -> None:
+    """Update last_active_at, but write at most once per interval (every rerun would be wasteful)."""
+    db.execute("UPDATE users SET last_active_at = ? WHERE id = ? AND last_active_at < ?",
+               [now, user_id, older_than])
+
+
+# --- failed sign-ins -------------------------------------------------------------------------
+
+def record_failure(db: Database, login: str, client: str, at: str) -> None:
+    db.execute("INSERT INTO login_failures (login, client, at) VALUES (?, ?, ?)", [login, client, at])
+
+
+def failures_for_login(db: Database, login: str, since: str) -> int:
+    return next(db.query("SELECT COUNT(*) AS n FROM login_failures WHERE login = ? AND at > ?",
+                         [login, since]))["n"]
+
+
+def failures_for_client(db: Database, client: str, since: str) -> int:
+    return next(db.query("SELECT COUNT(*) AS n FROM login_failures WHERE client = ? AND at > ?",
+                         [client, since]))["n"]
+
+
+def clear_failures(db: Database, login: str) -> None:
+    db.execute("DELETE FROM login_failures WHERE login = ?", [login])
+
+
+def prune_failures(db: Database, before: str) -> int:
+    return db.execute("DELETE FROM login_failures WHERE at < ?", [before]).rowcount
+
+
+def failures_of_login(db: Database, login: str) -> list[dict]:
+    """For the data export: when sign-ins to this login failed (the client address is left out)."""
+    return list(db.query("SELECT at FROM login_failures WHERE login = ? ORDER BY at", [login]))
+
+
+# --- reset codes -----------------------------------------------------------------------------
+
+def insert_reset_code(db: Database, code_hash: str, user_id: int, now: str, expires_at: str) -> None:
+    db.execute("INSERT INTO reset_codes (code_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+               [code_hash, user_id, now, expires_at])
+
+
+def discard_reset_codes(db: Database, user_id: int) -> None:
+    db.execute("DELETE FROM reset_codes WHERE user_id = ? AND used_at IS NULL", [user_id])
+
+
+def usable_reset_code(db: Database, code_hash: str, user_id: int, now: str) -> bool:
+    return next(db.query(
+        "SELECT 1 FROM reset_codes WHERE code_hash = ? AND user_id = ? AND used_at IS NULL AND expires_at > ?",
+        [code_hash, user_id, now]), None) is not None
+
+
+def use_reset_code(db: Database, code_hash: str, now: str) -> bool:
+    """Mark the code used; False if it was used meanwhile (two tabs redeeming at once)."""
+    cursor = db.execute("UPDATE reset_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+                        [now, code_hash])
+    return cursor.rowcount == 1
+
+
+def prune_reset_codes(db: Database, now: str) -> int:
+    return db.execute("DELETE FROM reset_codes WHERE expires_at <= ? OR used_at IS NOT NULL", [now]).rowcount
+
+
+# --- inactivity --------------------------------------------------------------------------------
+
+def inactive_learners(db: Database, before: str) -> list[dict]:
+    return list(db.query("SELECT id, login, last_active_at FROM users WHERE role = 'learner'"
+                         " AND last_active_at < ? ORDER BY last_active_at", [before]))

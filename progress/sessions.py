@@ -1,0 +1,42 @@
+"""SQL for sign-in sessions: only the SHA-256 hash of a session token is ever stored."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def insert_session(db: Database, token_hash: str, user_id: int, now: str, expires_at: str) -> None:
+    db.execute("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)"
+               " VALUES (?, ?, ?, ?, ?)", [token_hash, user_id, now, now, expires_at])
+
+
+def get_session(db: Database, token_hash: str) -> dict | None:
+    return next(db.query("SELECT * FROM sessions WHERE token_hash = ?", [token_hash]), None)
+
+
+def touch_session(db: Database, token_hash: str, now: str) -> None:
+    db.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+               [now, token_hash])
+
+
+def revoke_session(db: Database, token_hash: str, now: str) -> None:
+    db.execute("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+               [now, token_hash])
+
+
+def revoke_user_sessions(db: Database, user_id: int, now: str) -> int:
+    cursor = db.execute("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                        [now, user_id])
+    return cursor.rowcount
+
+
+def active_session_count(db: Database, user_id: int, now: str) -> int:
+    row = next(db.query("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ? AND revoked_at IS NULL"
+                        " AND expires_at > ?", [user_id, now]))
+    return row["n"]
+
+
+def prune_sessions(db: Database, now: str, revoked_before: str) -> int:
+    """Forget sessions past their absolute expiry and those revoked before ``revoked_before``."""
+    cursor = db.execute("DELETE FROM sessions WHERE expires_at <= ? OR revoked_at < ?", [now, revoked_before])
+    return cursor.rowcount
