@@ -8,52 +8,61 @@ from ui.session import current_user
 st.set_page_config(page_title="Lotse", page_icon="ui/assets/favicon.png", layout="wide")  # local file: no font CDN
 apply_page_chrome()
 
+ALL, STAFF, ADMIN = ("learner", "trainer", "admin"), ("trainer", "admin"), ("admin",)
+# section, page file, title, icon, url path, roles that see it
+PAGES = [
+    ("Lernen", "lernweg", "Mein Lernweg", "explore", "lernweg", ALL),
+    ("Lernen", "lektion", "Lektion", "menu_book", "lektion", ALL),
+    ("Lernen", "fortschritt", "Mein Fortschritt", "trending_up", "fortschritt", ALL),
+    ("Lernen", "suche", "Suche", "search", "suche", ALL),
+    ("Lernen", "glossar", "Glossar", "dictionary", "glossar", ALL),
+    ("Selbststudium", "einstufung", "Einstufung", "my_location", "einstufung", ALL),
+    ("Selbststudium", "wiederholen", "Wiederholen", "replay", "wiederholen", ALL),
+    ("Selbststudium", "reflexion", "Rollenreflexion", "edit_note", "reflexion", ALL),
+    ("Selbststudium", "selbsteinschaetzung", "Selbsteinschätzung", "self_improvement", "selbsteinschaetzung", ALL),
+    ("Selbststudium", "projekte", "Projektwerkstatt", "construction", "projekte", ALL),
+    ("Selbststudium", "zertifikat", "Zertifikat", "school", "zertifikat", ALL),
+    ("Training", "cockpit", "Kohorten-Cockpit", "monitoring", "cockpit", STAFF),
+    ("Training", "fragenanalyse", "Fragenanalyse", "analytics", "fragenanalyse", STAFF),
+    ("Training", "teilnehmende", "Teilnehmende", "person", "teilnehmende", STAFF),
+    ("Training", "briefing", "Seminar-Briefing", "summarize", "briefing", STAFF),
+    ("Training", "projekte_trainer", "Projekte der Kohorte", "extension", "projekte-kohorte", STAFF),
+    ("Training", "kohorten", "Kohorten verwalten", "groups", "kohorten", STAFF),
+    ("Training", "austausch", "Fragen & Lerndaten austauschen", "sync_alt", "austausch", STAFF),
+    ("Training", "inhalte", "Inhaltsprüfung", "fact_check", "inhalte", STAFF),
+    ("Verwaltung", "verwaltung", "Benutzerverwaltung", "admin_panel_settings", "verwaltung", ADMIN),
+    ("Konto", "konto", "Mein Konto", "account_circle", "konto", ALL),
+]
+PUBLIC = [
+    ("Informationen", "datenschutz", "Datenschutzhinweise", "lock", "datenschutz"),
+    ("Informationen", "barrierefreiheit", "Barrierefreiheit", "accessibility_new", "barrierefreiheit"),
+    ("Informationen", "verifizieren", "Zertifikat prüfen", "verified", "zertifikat-pruefen"),
+]
+HIDDEN_FROM_MENU = {"lektion"}
+
 
 def page(file: str, title: str, icon: str, url: str, **options) -> st.Page:
-    return st.Page(f"app_pages/{file}.py", title=title, icon=icon, url_path=url, **options)
+    return st.Page(f"app_pages/{file}.py", title=title, icon=f":material/{icon}:", url_path=url, **options)
+
+
+def signed_out_sections() -> dict:
+    """Sign-in is the home page; every protected address shows it too, so deep links survive sign-in."""
+    sign_in = [page("anmelden", "Anmelden", "login", "anmelden", default=True)]
+    sign_in += [page("anmelden", "Anmelden", "login", url, visibility="hidden") for *_, url, _ in PAGES]
+    return {"": sign_in, "Informationen": [page(*row[1:]) for row in PUBLIC]}
+
+
+def signed_in_sections(role: str) -> dict:
+    sections: dict[str, list] = {}
+    for section, file, title, icon, url, roles in PAGES:
+        if role in roles:
+            options = {"default": file == "lernweg", "visibility": "hidden" if file in HIDDEN_FROM_MENU else "visible"}
+            sections.setdefault(section, []).append(page(file, title, icon, url, **options))
+        else:  # the address exists, but only says "Kein Zugriff"; the real page never runs
+            sections.setdefault("", []).append(page("kein_zugriff", "Kein Zugriff", "block", url, visibility="hidden"))
+    sections["Informationen"] = [page(*row[1:]) for row in PUBLIC]
+    return sections
 
 
 user = current_user()
-info = [
-    page("datenschutz", "Datenschutzhinweise", ":material/lock:", "datenschutz"),
-    page("barrierefreiheit", "Barrierefreiheit", ":material/accessibility_new:", "barrierefreiheit"),
-    page("verifizieren", "Zertifikat prüfen", ":material/verified:", "zertifikat-pruefen"),
-]
-
-if user is None:
-    sections = {"": [page("anmelden", "Anmelden", ":material/login:", "anmelden", default=True)], "Informationen": info}
-else:
-    sections = {
-        "Lernen": [
-            page("lernweg", "Mein Lernweg", ":material/explore:", "lernweg", default=True),
-            page("lektion", "Lektion", ":material/menu_book:", "lektion", visibility="hidden"),
-            page("fortschritt", "Mein Fortschritt", ":material/trending_up:", "fortschritt"),
-            page("suche", "Suche", ":material/search:", "suche"),
-            page("glossar", "Glossar", ":material/dictionary:", "glossar"),
-        ],
-        "Selbststudium": [
-            page("einstufung", "Einstufung", ":material/my_location:", "einstufung"),
-            page("wiederholen", "Wiederholen", ":material/replay:", "wiederholen"),
-            page("reflexion", "Rollenreflexion", ":material/edit_note:", "reflexion"),
-            page("selbsteinschaetzung", "Selbsteinschätzung", ":material/self_improvement:", "selbsteinschaetzung"),
-            page("projekte", "Projektwerkstatt", ":material/construction:", "projekte"),
-            page("zertifikat", "Zertifikat", ":material/school:", "zertifikat"),
-        ],
-    }
-    if user.role in ("trainer", "admin"):
-        sections["Training"] = [
-            page("cockpit", "Kohorten-Cockpit", ":material/monitoring:", "cockpit"),
-            page("fragenanalyse", "Fragenanalyse", ":material/analytics:", "fragenanalyse"),
-            page("teilnehmende", "Teilnehmende", ":material/person:", "teilnehmende"),
-            page("briefing", "Seminar-Briefing", ":material/summarize:", "briefing"),
-            page("projekte_trainer", "Projekte der Kohorte", ":material/extension:", "projekte-kohorte"),
-            page("kohorten", "Kohorten verwalten", ":material/groups:", "kohorten"),
-            page("austausch", "Fragen & Lerndaten austauschen", ":material/sync_alt:", "austausch"),
-            page("inhalte", "Inhaltsprüfung", ":material/fact_check:", "inhalte"),
-        ]
-    if user.role == "admin":
-        sections["Verwaltung"] = [page("verwaltung", "Benutzerverwaltung", ":material/admin_panel_settings:", "verwaltung")]
-    sections["Konto"] = [page("konto", "Mein Konto", ":material/account_circle:", "konto")]
-    sections["Informationen"] = info
-
-st.navigation(sections).run()
+st.navigation(signed_out_sections() if user is None else signed_in_sections(user.role)).run()
