@@ -14,7 +14,7 @@ from lotse.identity import PermissionDenied
 from ui import project_forms as forms
 from ui import project_view as view
 from ui.context import catalog, db
-from ui.project_forms import k, status_key
+from ui.project_forms import k
 from ui.session import require
 
 user = require("learner", "trainer", "admin")
@@ -26,21 +26,13 @@ SELECT = "projekte-auswahl"
 
 def restore(pid: int, step: str) -> None:
     version = ss.get(k(pid, step, "restore-choice"))
-    try:
-        result = P.restore_version(db(), user, pid, version)
-    except (P.ProjectError, PermissionDenied) as error:
-        ss[status_key(pid, step)] = ("error", str(error))
-        return
-    ss[status_key(pid, step)] = ("ok", f"Version {version} wiederhergestellt um {P.local_time(result.saved_at)}")
-    ss.pop(k(pid, step, "seeded"), None)
+    forms.report_save(pid, step, lambda: P.restore_version(db(), user, pid, version),
+                      f"Version {version} wiederhergestellt")
 
 
 def answer(pid: int, comment_id: int, key: str) -> None:
-    try:
-        P.answer_comment(db(), user, pid, comment_id, ss.get(key, ""))
-        ss[f"projektantwort-{pid}"] = ("ok", "Ihre Antwort ist gespeichert.")
-    except (P.ProjectError, PermissionDenied) as error:
-        ss[f"projektantwort-{pid}"] = ("error", str(error))
+    view.record(f"projektantwort-{pid}", lambda: P.answer_comment(db(), user, pid, comment_id, ss.get(key, "")),
+                "Ihre Antwort ist gespeichert.")
 
 
 def toggle_share(pid: int) -> None:
@@ -187,9 +179,7 @@ def canvas(project: P.Project) -> None:
                       on_change=forms.autosave, args=(user, pid, "rahmen"))
     forms.step_status(project, "rahmen")
     st.write(f"Stand: {P.reached_label(project.steps)}")
-    if ss.get(f"projektantwort-{pid}"):
-        kind, text = ss.pop(f"projektantwort-{pid}")
-        (st.success if kind == "ok" else st.error)(text)
+    view.show_message(f"projektantwort-{pid}")
     due = timeline_section(project)
     threads = P.comments(db(), user, pid)
     # Stable tab labels: a label that changed (say, with the progress) would reset the open tab.
@@ -225,9 +215,7 @@ if ss.get(SELECT) not in ids:
     ss[SELECT] = ids[0] if ids else None
 
 st.header("Meine Projekte")
-if ss.get("projekt-meldung"):
-    kind, message = ss.pop("projekt-meldung")
-    (st.success if kind == "ok" else st.error)(message)
+view.show_message("projekt-meldung")
 if mine:
     titles = {p["id"]: p["title"] + (" (geteilt)" if p["shared"] else "") for p in mine}
     st.selectbox("Projekt auswählen", ids, format_func=lambda i: titles[i], key=SELECT)

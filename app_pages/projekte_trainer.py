@@ -80,27 +80,22 @@ def timeline_section(cohort_id: int) -> None:
               args=(cohort_id,))
     if current is not None:
         st.button("Zeitplan entfernen", key=pk(cohort_id, "entfernen"), on_click=clear, args=(cohort_id,))
-    message = ss.pop(pk(cohort_id, "meldung"), None)
-    if message:
-        {"ok": st.success, "info": st.info, "error": st.error}[message[0]](message[1])
+    view.show_message(pk(cohort_id, "meldung"))
 
 
 # --- shared projects ----------------------------------------------------------------------------
 
+MESSAGE = "projekte-kohorte-meldung"
+
+
 def comment(project_id: int, step: str, key: str) -> None:
-    try:
-        P.add_comment(db(), user, project_id, step, ss.get(key, ""))
-        ss["projekte-kohorte-meldung"] = ("ok", "Ihre Rückmeldung ist gespeichert.")
-    except (P.ProjectError, PermissionDenied) as error:
-        ss["projekte-kohorte-meldung"] = ("error", str(error))
+    view.record(MESSAGE, lambda: P.add_comment(db(), user, project_id, step, ss.get(key, "")),
+                "Ihre Rückmeldung ist gespeichert.")
 
 
 def answer(project_id: int, comment_id: int, key: str) -> None:
-    try:
-        P.answer_comment(db(), user, project_id, comment_id, ss.get(key, ""))
-        ss["projekte-kohorte-meldung"] = ("ok", "Ihre Antwort ist gespeichert.")
-    except (P.ProjectError, PermissionDenied) as error:
-        ss["projekte-kohorte-meldung"] = ("error", str(error))
+    view.record(MESSAGE, lambda: P.answer_comment(db(), user, project_id, comment_id, ss.get(key, "")),
+                "Ihre Antwort ist gespeichert.")
 
 
 def project_view(project_id: int) -> None:
@@ -114,9 +109,7 @@ def project_view(project_id: int) -> None:
     st.markdown(view.safe_md(f"{project.owner_name} · {project.subject or 'ohne Angabe zum Vorgang'}"))
     st.caption(f"{P.reached_label(project.steps)} · zuletzt geändert {P.local_datetime(project.updated_at)}. "
                "Sie sehen den aktuellen Stand (nur lesen); frühere Versionen bleiben privat.")
-    message = ss.pop("projekte-kohorte-meldung", None)
-    if message:
-        (st.success if message[0] == "ok" else st.error)(message[1])
+    view.show_message(MESSAGE)
     progress = P.step_progress(project.steps)
     tabs = st.tabs([f"{i}. {P.STEP_LABELS[s]}" for i, s in enumerate(P.STEPS, start=1)])
     for tab, step in zip(tabs, P.STEPS):

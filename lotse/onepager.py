@@ -14,7 +14,7 @@ from fpdf.fonts import FontFace
 
 from .pdf import FONT_FAMILY, new_pdf
 from .projects import (QUADRANTS, SCORE_EXPLANATION, SPECS, Project, RankedNeed, german_date, matrix_groups,
-                       need_label, rank_needs)
+                       need_names, rank_needs)
 
 HEADINGS = ("1. Ausgangslage: Wie läuft es heute?", "2. Anforderungen: Was wird gebraucht?",
             "3. Prioritäten: Was gehen wir zuerst an?", "4. Maßnahmen: Wer tut was bis wann?")
@@ -62,18 +62,29 @@ def _rating(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
-def _need_names(project: Project) -> dict[int, str]:
-    return {n["id"]: need_label(n) for n in project.needs}
-
-
 def _measure_need(project: Project, measure: dict) -> str:
     if measure.get("need") is None:
         return ""
-    return _need_names(project).get(measure["need"], "(Anforderung nicht mehr vorhanden)")
+    return need_names(project.needs).get(measure["need"], "(Anforderung nicht mehr vorhanden)")
 
 
 def _field_text(entries: list[RankedNeed]) -> list[str]:
     return [f"{e.rank}. {e.label}" if e.rank else f"{e.label} (ohne Rang)" for e in entries]
+
+
+def _actor_text(actor: dict) -> str:
+    return actor["name"] + (f" ({actor['task']})" if actor["task"] else "")
+
+
+def _process_step_text(step: dict) -> str:
+    details = ", ".join(x for x in (step["who"], step["medium"]) if x)
+    return step["step"] + (f" ({details})" if details else "")
+
+
+def _rank_row(entry: RankedNeed, label: str) -> list[str]:
+    """One row of the ranked list (Markdown and PDF differ only in how the label is escaped)."""
+    return [_rating(entry.rank), label, _rating(entry.benefit), _rating(entry.effort), _rating(entry.urgency),
+            _rating(entry.score), entry.quadrant.name if entry.quadrant else "–"]
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -81,14 +92,13 @@ def _field_text(entries: list[RankedNeed]) -> list[str]:
 def _md_problem(project: Project) -> list[str]:
     ist = project.steps["ist"]
     lines = [f"## {HEADINGS[0]}", ""]
-    actors = [a["name"] + (f" ({a['task']})" if a["task"] else "") for a in ist["actors"]]
+    actors = [_actor_text(a) for a in ist["actors"]]
     if actors:
         lines += ["**Beteiligte:** " + md_escape("; ".join(actors), False), ""]
     if ist["process_steps"]:
         lines += ["**Ablauf heute:**", ""]
         for number, s in enumerate(ist["process_steps"], start=1):
-            details = ", ".join(x for x in (s["who"], s["medium"]) if x)
-            lines.append(f"{number}. " + md_escape(s["step"] + (f" ({details})" if details else ""), False))
+            lines.append(f"{number}. " + md_escape(_process_step_text(s), False))
         lines.append("")
     for f in SPECS["ist"].texts:
         if ist[f.key]:
@@ -126,8 +136,7 @@ def _md_priorities(project: Project, ranked: list[RankedNeed]) -> list[str]:
         rows.append(cells)
     lines += _table([" ", *COLUMN_LABELS], rows)
     lines += ["**Rangfolge**", ""]
-    rows = [[str(e.rank) if e.rank else "–", md_cell(e.label), _rating(e.benefit), _rating(e.effort),
-             _rating(e.urgency), _rating(e.score), e.quadrant.name if e.quadrant else "–"] for e in ranked]
+    rows = [_rank_row(e, md_cell(e.label)) for e in ranked]
     lines += _table(["Rang", "Anforderung", "Nutzen", "Aufwand", "Dringlichkeit", "Punkte", "Feld der Matrix"], rows)
     notes = [e for e in ranked if e.note]
     if notes:
@@ -269,13 +278,10 @@ def _pdf_problem(w: _Writer, project: Project) -> None:
     w.heading(HEADINGS[0])
     empty = True
     if ist["actors"]:
-        w.labelled("Beteiligte", "; ".join(a["name"] + (f" ({a['task']})" if a["task"] else "") for a in ist["actors"]))
+        w.labelled("Beteiligte", "; ".join(_actor_text(a) for a in ist["actors"]))
         empty = False
     if ist["process_steps"]:
-        steps = []
-        for number, s in enumerate(ist["process_steps"], start=1):
-            details = ", ".join(x for x in (s["who"], s["medium"]) if x)
-            steps.append(f"{number}. {s['step']}" + (f" ({details})" if details else ""))
+        steps = [f"{number}. {_process_step_text(s)}" for number, s in enumerate(ist["process_steps"], start=1)]
         w.labelled("Ablauf heute", "\n".join(steps))
         empty = False
     for f in SPECS["ist"].texts:
@@ -305,8 +311,7 @@ def _pdf_priorities(w: _Writer, project: Project, ranked: list[RankedNeed]) -> N
     w.matrix(ranked)
     w.text("Rangfolge", bold=True, gap=1)
     w.table(["Rang", "Anforderung", "Nutzen", "Aufwand", "Dringl.", "Punkte", "Feld der Matrix"],
-            [[str(e.rank) if e.rank else "–", e.label, _rating(e.benefit), _rating(e.effort), _rating(e.urgency),
-              _rating(e.score), e.quadrant.name if e.quadrant else "–"] for e in ranked],
+            [_rank_row(e, e.label) for e in ranked],
             (9, 38, 12, 13, 12, 11, 21))
     for e in ranked:
         if e.note:

@@ -9,6 +9,7 @@ restore or a second browser tab never shows stale text, and nothing typed is los
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -17,7 +18,7 @@ from lotse import projects as P
 from lotse.identity import PermissionDenied, User
 
 from .context import db
-from .project_view import RATING_WORDS, need_names, safe_md
+from .project_view import RATING_WORDS, safe_md
 
 RATING_OPTIONS = [0, 1, 2, 3, 4, 5]  # 0: not rated yet
 
@@ -114,17 +115,25 @@ def collect(project: P.Project, step: str) -> dict:
 
 # --- callbacks (run before the next script run) ------------------------------------------------
 
-def save(user: User, pid: int, step: str, content_of) -> None:
-    """Save ``content_of(project)`` and report; on success the widgets are reseeded from the store."""
+def report_save(pid: int, step: str, action: Callable[[], P.SaveResult], done: str) -> None:
+    """Run a save (or restore) and leave "<done> um HH:MM" or the error for ``step_status``;
+    on success the widgets are reseeded from the store."""
     ss = st.session_state
     try:
-        project = P.load_project(db(), user, pid)
-        result = P.save_step(db(), user, pid, step, content_of(project))
+        result = action()
     except (P.ProjectError, PermissionDenied) as error:
         ss[status_key(pid, step)] = ("error", str(error))
         return
-    ss[status_key(pid, step)] = ("ok", f"Gespeichert um {P.local_time(result.saved_at)}")
+    ss[status_key(pid, step)] = ("ok", f"{done} um {P.local_time(result.saved_at)}")
     ss.pop(k(pid, step, "seeded"), None)
+
+
+def save(user: User, pid: int, step: str, content_of: Callable[[P.Project], dict]) -> None:
+    """Save ``content_of(project)`` (the project as stored now) and report."""
+    def saved() -> P.SaveResult:
+        return P.save_step(db(), user, pid, step, content_of(P.load_project(db(), user, pid)))
+
+    report_save(pid, step, saved, "Gespeichert")
 
 
 def autosave(user: User, pid: int, step: str) -> None:
@@ -178,7 +187,7 @@ def field_widget(user: User, pid: int, step: str, f: P.Field, key: str, label: s
 
 def list_editor(user: User, project: P.Project, step: str, lst: P.ListSpec) -> None:
     """Each entry in a bordered box, every field labelled with the entry's number."""
-    pid, names = project.id, need_names(project)
+    pid, names = project.id, P.need_names(project.needs)
     st.subheader(lst.label)
     rows = st.session_state[k(pid, step, lst.key, "rows")]
     for i in range(rows):

@@ -1,6 +1,6 @@
 """Read-only pieces of the Projektwerkstatt that the learner's and the trainer's page share:
 lesson links, the benefit/effort matrix (Altair) with its table, the board by status, a step's
-content and the comment threads.
+content, the comment threads, and the messages callbacks leave for the next run.
 
 User text is shown as text: ``safe_md`` escapes Markdown (and Streamlit's own ``:colour[...]`` and
 ``$math$`` syntax) before st.markdown sees it; HTML is never allowed.
@@ -8,12 +8,14 @@ User text is shown as text: ``safe_md`` escapes Markdown (and Streamlit's own ``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from lotse import projects as P
+from lotse.identity import PermissionDenied
 from lotse.onepager import md_paragraph
 
 # Okabe-Ito colours (safe for the common colour-vision deficiencies); shapes and labels repeat them.
@@ -31,6 +33,24 @@ def safe_md(text: str) -> str:
 
 def user_text(text: str, empty: str = "–") -> None:
     st.markdown(safe_md(text) if text and text.strip() else empty)
+
+
+def record(key: str, action: Callable[[], object], done: str) -> None:
+    """Run a core call from a widget callback and keep ("ok", done) or ("error", why) under ``key``:
+    callbacks run before the page script, so the message is shown by ``show_message`` on that run."""
+    try:
+        action()
+    except (P.ProjectError, PermissionDenied) as error:
+        st.session_state[key] = ("error", str(error))
+        return
+    st.session_state[key] = ("ok", done)
+
+
+def show_message(key: str) -> None:
+    """Show (once) the message a callback left under ``key``: ("ok" | "info" | "error", text)."""
+    message = st.session_state.pop(key, None)
+    if message:
+        {"ok": st.success, "info": st.info, "error": st.error}[message[0]](message[1])
 
 
 def lesson_links(step: str, catalog) -> None:
@@ -160,14 +180,10 @@ def priorities(project: P.Project) -> None:
 
 # --- measures board ---------------------------------------------------------------------------
 
-def need_names(project: P.Project) -> dict[int, str]:
-    return {n["id"]: P.need_label(n) for n in project.needs}
-
-
 def board(project: P.Project, key_prefix: str, on_move=None) -> None:
     """Three columns by status; each card names its status in words. ``on_move(measure_id, status)``
     adds a button per card to move it one column on (owner only)."""
-    names = need_names(project)
+    names = P.need_names(project.needs)
     columns = st.columns(len(P.STATUSES))
     for column, status in zip(columns, P.STATUSES):
         cards = [m for m in project.measures if m["status"] == status]
@@ -195,7 +211,7 @@ def board(project: P.Project, key_prefix: str, on_move=None) -> None:
 # --- read-only step content -------------------------------------------------------------------
 
 def _list_frame(spec: P.ListSpec, items: list[dict], project: P.Project) -> pd.DataFrame:
-    names = need_names(project)
+    names = P.need_names(project.needs)
     rows = []
     for item in items:
         row = {}
