@@ -1,6 +1,88 @@
-"""Placeholder page: replaced by the feature that owns it (STUB)."""
+"""Mein Fortschritt: completion, best results per lesson, weakest objectives, recommended next
+lessons, and a chart of the learner's own progress over time (with the same numbers as a table)."""
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-st.title("fortschritt")
-st.info("Diese Seite wird gerade gebaut.")
+from lotse import learning
+from lotse.progress_report import Report
+from ui.context import catalog, db
+from ui.lesson_view import lesson_link, md_escape
+from ui.session import require
+
+# Okabe-Ito colours (distinguishable with colour-vision deficiencies); dashes and point shapes
+# repeat the distinction without colour.
+SERIES = {"Lektionen gelesen": ("#0072B2", [1, 0], "circle"), "Quiz bestanden": ("#D55E00", [6, 3], "square")}
+
+
+def progress_chart(report: Report) -> tuple[alt.Chart, pd.DataFrame]:
+    table = pd.DataFrame([{"Datum": p.day, "Lektionen gelesen": p.read, "Quiz bestanden": p.passed}
+                          for p in report.timeline])
+    long = table.melt("Datum", var_name="Kennzahl", value_name="Anzahl Lektionen")
+    names = list(SERIES)
+    chart = alt.Chart(long, title="Ihr Fortschritt über die Zeit").mark_line(point=alt.OverlayMarkDef(size=80)).encode(
+        x=alt.X("Datum:T", title="Datum", axis=alt.Axis(format="%d.%m.%Y", labelAngle=0)),
+        y=alt.Y("Anzahl Lektionen:Q", title="Anzahl Lektionen (insgesamt)", scale=alt.Scale(domainMin=0),
+                axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("Kennzahl:N", title="Kennzahl",
+                        scale=alt.Scale(domain=names, range=[SERIES[n][0] for n in names])),
+        strokeDash=alt.StrokeDash("Kennzahl:N", scale=alt.Scale(domain=names, range=[SERIES[n][1] for n in names]),
+                                  legend=None),
+        shape=alt.Shape("Kennzahl:N", scale=alt.Scale(domain=names, range=[SERIES[n][2] for n in names]),
+                        legend=None),
+        tooltip=[alt.Tooltip("Datum:T", title="Datum", format="%d.%m.%Y"), alt.Tooltip("Kennzahl:N", title="Kennzahl"),
+                 alt.Tooltip("Anzahl Lektionen:Q", title="Anzahl Lektionen")],
+    )
+    table["Datum"] = pd.to_datetime(table["Datum"]).dt.strftime("%d.%m.%Y")
+    return chart, table
+
+
+user = require("learner", "trainer", "admin")
+report = learning.learner_report(db(), user, user.id, catalog())
+course = report.overview
+
+st.title("Mein Fortschritt")
+if not course.total:
+    st.info("Noch sind keine Lektionen freigegeben.")
+    st.stop()
+
+first, second, third = st.columns(3)
+first.metric("Abgeschlossen (Quiz bestanden)", f"{course.completed} von {course.total}")
+second.metric("Als gelesen markiert", f"{course.read} von {course.total}")
+third.metric("Aktive Lesezeit", f"{course.reading_minutes:.0f} Min.")
+st.progress(course.share, text=f"Kurs zu {course.share * 100:.0f} % abgeschlossen")
+
+st.header("Ihre Ergebnisse je Lektion")
+st.dataframe(pd.DataFrame([{
+    "Lektion": e.title, "Status": f"{e.icon} {e.status.value}", "Versuche": e.attempts,
+    "Bestes Ergebnis (%)": None if e.best_percent is None else round(e.best_percent),
+    "Lesezeit (Min.)": round(e.reading_seconds / 60)} for e in course.lessons]),
+    hide_index=True, height="content", placeholder="–", key="fortschritt-lektionen")
+
+st.header("Lernziele, die Sie noch festigen sollten")
+if report.weakest:
+    st.caption("Aus Ihren Antworten im jeweils letzten Quizversuch: der Anteil der erreichten Punkte je Lernziel.")
+    for score in report.weakest:
+        st.markdown(f"- **{score.percent:.0f} %** · {md_escape(score.text)} "
+                    f"(Lektion: {md_escape(score.lesson_title)})")
+else:
+    st.caption("Noch keine Hinweise: Sobald Sie Quizfragen beantwortet haben, sehen Sie hier, "
+               "welche Lernziele Sie noch festigen sollten.")
+
+st.header("Empfohlene nächste Lektionen")
+if report.recommended:
+    for item in report.recommended:
+        lesson_link(item.lesson_id, item.title, icon="➡️")
+        st.caption(md_escape(item.reason))
+else:
+    st.success("Sie haben alle Lektionen abgeschlossen.", icon="🎉")
+
+st.header("Ihr Fortschritt über die Zeit")
+if report.timeline:
+    chart, table = progress_chart(report)
+    st.altair_chart(chart, key="fortschritt-diagramm")
+    st.caption("Die Zahlen des Diagramms als Tabelle:")
+    st.dataframe(table, hide_index=True, height="content", key="fortschritt-tabelle")
+else:
+    st.caption("Das Diagramm erscheint, sobald Sie eine Lektion als gelesen markiert oder ein Quiz bestanden haben.")

@@ -1,6 +1,42 @@
-"""Placeholder page: replaced by the feature that owns it (STUB)."""
+"""Glossar: every term A-Z with a filter; each term links to the lessons that use it."""
 
 import streamlit as st
 
-st.title("glossar")
-st.info("Diese Seite wird gerade gebaut.")
+from lotse.search import glossary_items
+from ui.context import catalog
+from ui.lesson_view import lesson_link, md_escape
+from ui.session import require
+
+
+def anchor(letter: str) -> str:
+    return "glossar-" + ("ziffern" if letter == "#" else letter.lower())
+
+
+user = require("learner", "trainer", "admin")
+content = catalog()
+
+st.title("Glossar")
+query = st.text_input("Begriff suchen", key="glossar-suche", max_chars=100,
+                      help="Filtert nach Begriff, anderer Schreibweise oder Erklärung.")
+items = glossary_items(content, query)
+if not items:
+    st.info("Kein Begriff passt zu Ihrer Suche." if query.strip() else "Das Glossar ist noch leer.")
+    st.stop()
+
+letters = sorted({item.letter for item in items})
+st.markdown("Springen zu: " + " · ".join(f"[{md_escape(letter)}](#{anchor(letter)})" for letter in letters))
+st.caption(f"{len(items)} Begriffe")
+
+current = None
+for item in items:
+    if item.letter != current:
+        current = item.letter
+        st.header(md_escape(current), anchor=anchor(current))
+    st.subheader(md_escape(item.term), anchor=f"begriff-{item.term_id}")
+    if item.aliases:
+        st.caption("Auch: " + md_escape(", ".join(item.aliases)))
+    st.markdown(md_escape(item.definition))
+    if item.source:
+        st.caption("Quelle: " + md_escape(item.source))
+    for lesson_id, title in item.lessons:
+        lesson_link(lesson_id, f"Verwendet in: {title}", icon="📖")

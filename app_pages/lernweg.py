@@ -1,6 +1,46 @@
-"""Placeholder page: replaced by the feature that owns it (STUB)."""
+"""Mein Lernweg (home): modules with their lessons, status in words and icons, progress per module
+and overall, and "Weiterlernen" to the next open lesson."""
 
 import streamlit as st
 
-st.title("lernweg")
-st.info("Diese Seite wird gerade gebaut.")
+from lotse import learning
+from ui.context import catalog, db
+from ui.countdown_box import render_countdown
+from ui.lesson_view import LESSON_PAGE, lesson_link, md_escape
+from ui.session import require
+
+user = require("learner", "trainer", "admin")
+content = catalog()
+course = learning.course_overview(db(), user, content)
+
+st.title("Mein Lernweg")
+if content.course is not None:
+    st.caption(md_escape(content.course.title))
+render_countdown(db(), user)
+if not course.total:
+    st.info("Noch sind keine Lektionen freigegeben. Schauen Sie bald wieder vorbei.")
+    st.stop()
+
+st.progress(course.share, text=f"Insgesamt abgeschlossen: {course.completed} von {course.total} Lektionen "
+                               f"({course.share * 100:.0f} %). Abgeschlossen heißt: Quiz bestanden.")
+if course.next_lesson is None:
+    st.success("Sie haben alle Lektionen abgeschlossen. Herzlichen Glückwunsch!", icon="🎉")
+elif st.button(f"Weiterlernen: {course.next_lesson.title}", key="lernweg-weiterlernen", type="primary", icon="▶️"):
+    st.switch_page(LESSON_PAGE, query_params={"id": course.next_lesson.lesson_id})
+
+legend = " · ".join(f"{learning.STATUS_ICONS[s]} {s.value}" for s in learning.Status)
+st.caption(f"Zeichen: {legend}")
+
+for module in course.modules:
+    st.header(md_escape(f"Modul {module.order}: {module.title}"), anchor=f"modul-{module.module_id}")
+    if module.description:
+        st.markdown(md_escape(module.description))
+    if not module.lessons:
+        st.caption("Für dieses Modul sind noch keine Lektionen freigegeben.")
+        continue
+    st.progress(module.share, text=f"{module.completed} von {module.total} Lektionen abgeschlossen · "
+                                   f"noch ca. {module.minutes_left} Minuten")
+    for entry in module.lessons:
+        best = f" · bestes Ergebnis {entry.best_percent:.0f} %" if entry.best_percent is not None else ""
+        label = f"{entry.icon} {entry.title} — {entry.status.value} · ca. {entry.minutes} Min.{best}"
+        lesson_link(entry.lesson_id, label)

@@ -56,6 +56,11 @@ def _grade(question: Question, fraction: float, feedback: list[str]) -> Grade:
     return Grade(question.id, fraction, round(fraction * question.points, 6), question.points, feedback)
 
 
+def _as_list(response: Any) -> list:
+    """List-shaped responses; anything else (a stale draft of another type, tampering) is empty."""
+    return list(response) if isinstance(response, (list, tuple)) else []
+
+
 def grade_single_choice(question: SingleChoice, response: Any) -> Grade:
     if not isinstance(response, int) or isinstance(response, bool) or not 0 <= response < len(question.options):
         return _grade(question, 0, [])
@@ -63,7 +68,8 @@ def grade_single_choice(question: SingleChoice, response: Any) -> Grade:
 
 
 def grade_multiple_choice(question: MultipleChoice, response: Any) -> Grade:
-    chosen = sorted({i for i in (response or []) if isinstance(i, int) and 0 <= i < len(question.options)})
+    chosen = sorted({i for i in _as_list(response)
+                     if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(question.options)})
     total = sum(question.option_weight(i) for i in chosen)
     return _grade(question, total / 100, [question.options[i].feedback for i in chosen])
 
@@ -76,13 +82,14 @@ def grade_true_false(question: TrueFalse, response: Any) -> Grade:
 
 
 def grade_ordering(question: Ordering, response: Any) -> Grade:
-    placed = list(response or [])[: len(question.items)]
-    right = sum(1 for position, item in enumerate(placed) if item == position)
+    placed = _as_list(response)[: len(question.items)]
+    right = sum(1 for position, item in enumerate(placed)
+                if isinstance(item, int) and not isinstance(item, bool) and item == position)
     return _grade(question, right / len(question.items), [])
 
 
 def grade_matching(question: Matching, response: Any) -> Grade:
-    chosen = list(response or [])[: len(question.pairs)]
+    chosen = _as_list(response)[: len(question.pairs)]
     right = sum(1 for pair, answer in zip(question.pairs, chosen) if answer == pair.right)
     return _grade(question, right / len(question.pairs), [])
 

@@ -11,16 +11,20 @@ import hashlib
 import random
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from progress import learning as store
 
 from .access import require_learner_access, require_self
+from .content import Catalog
 from .content.models import Quiz
 from .grading import AttemptResult, grade_attempt
 from .identity import User
+
+if TYPE_CHECKING:
+    from .progress_report import Overview, Report
 
 # One heartbeat adds at most this much reading time; one page view at most 2x the lesson's estimate.
 HEARTBEAT_SECONDS = 30
@@ -56,17 +60,47 @@ def lesson_statuses(db: Database, actor: User, learner_id: int) -> dict[str, dic
     return store.lesson_states(db, learner_id)
 
 
+def course_overview(db: Database, actor: User, catalog: Catalog) -> "Overview":
+    """The signed-in learner's "Mein Lernweg": modules, lesson statuses, next open lesson."""
+    from .progress_report import overview
+
+    return overview(catalog, lesson_statuses(db, actor, actor.id))
+
+
+def learner_report(db: Database, actor: User, learner_id: int, catalog: Catalog) -> "Report":
+    """Everything "Mein Fortschritt" shows, for one learner the actor may see."""
+    from .progress_report import build_report
+
+    require_learner_access(db, actor, learner_id)
+    return build_report(catalog, store.lesson_states(db, learner_id), store.latest_objective_answers(db, learner_id),
+                        store.milestone_events(db, learner_id))
+
+
 def open_lesson(db: Database, actor: User, lesson_id: str, view_key: str) -> bool:
     require_self(actor, actor.id)
     return store.record_opened(db, actor.id, lesson_id, view_key)
 
 
 def add_reading_time(db: Database, actor: User, lesson_id: str, seconds: float, beat_key: str) -> bool:
+    require_self(actor, actor.id)
     capped = max(0.0, min(float(seconds), HEARTBEAT_SECONDS))
     return store.record_reading(db, actor.id, lesson_id, capped, beat_key)
 
 
+def reading_budget(duration_minutes: int) -> float:
+    """Most reading seconds one page view may add: READING_CAP_FACTOR x the lesson's estimate."""
+    return READING_CAP_FACTOR * duration_minutes * 60.0
+
+
+def heartbeat_seconds(elapsed: float, counted: float, duration_minutes: int) -> float:
+    """Seconds one heartbeat may add: the time since the last beat, at most HEARTBEAT_SECONDS,
+    and never beyond the page view's budget (so a tab left open overnight adds little)."""
+    left = reading_budget(duration_minutes) - max(0.0, counted)
+    return max(0.0, min(float(elapsed), float(HEARTBEAT_SECONDS), left))
+
+
 def mark_read(db: Database, actor: User, lesson_id: str) -> bool:
+    require_self(actor, actor.id)
     return store.record_read(db, actor.id, lesson_id)
 
 
@@ -85,21 +119,62 @@ def shuffled(count: int, seed: int, salt: str) -> list[int]:
 
 @dataclass(frozen=True)
 class QuizState:
+    """The open attempt (number, seed, draft) and what the quiz section shows now.
+
+    ``answering`` is True once the open attempt was started (it has a draft row, see
+    start_new_attempt); before that the page shows the feedback of ``last_attempt`` or, before the
+    first attempt, a start button. Both come from the store, so a reload shows the same.
+    """
+
     attempt_no: int
     seed: int
     draft: dict[str, Any]
+    answering: bool = False
+    last_attempt: dict | None = None
 
 
 def quiz_state(db: Database, actor: User, lesson_id: str) -> QuizState:
     """The attempt the learner is working on now, with their saved draft answers."""
     attempt_no = store.next_attempt_no(db, actor.id, lesson_id)
     saved = store.load_draft(db, actor.id, lesson_id)
-    draft = saved[1] if saved and saved[0] == attempt_no else {}
-    return QuizState(attempt_no, attempt_seed(actor.id, lesson_id, attempt_no), draft)
+    current = saved is not None and saved[0] == attempt_no
+    draft = saved[1] if current else {}
+    last = store.last_attempt(db, actor.id, lesson_id) if attempt_no > 1 else None
+    return QuizState(attempt_no, attempt_seed(actor.id, lesson_id, attempt_no), draft,
+                     answering=current, last_attempt=last)
 
 
-def save_draft(db: Database, actor: User, lesson_id: str, attempt_no: int, responses: dict) -> None:
-    store.save_draft(db, actor.id, lesson_id, attempt_no, responses)
+# Typed answers longer than this are cut before they are stored (the inputs allow less).
+MAX_TEXT_ANSWER = 500
+
+
+def _bounded(value: Any) -> Any:
+    """A response value with no overlong text and no long lists (what a tampered client sends)."""
+    if isinstance(value, str):
+        return value[:MAX_TEXT_ANSWER]
+    if isinstance(value, list):
+        return [v[:MAX_TEXT_ANSWER] if isinstance(v, str) else v for v in value[:100]]
+    return value
+
+
+def clean_responses(quiz: Quiz, responses: dict[str, Any]) -> dict[str, Any]:
+    """Only the quiz's own questions, each value bounded."""
+    return {question.id: _bounded(responses.get(question.id)) for question in quiz.questions}
+
+
+def save_draft(db: Database, actor: User, lesson_id: str, attempt_no: int, responses: dict) -> bool:
+    """Keep the answers being typed; False if that attempt was already submitted (stale tab)."""
+    require_self(actor, actor.id)
+    bounded = {str(key)[:64]: _bounded(value) for key, value in list(responses.items())[:200]}
+    return store.save_current_draft(db, actor.id, lesson_id, attempt_no, bounded)
+
+
+def start_new_attempt(db: Database, actor: User, lesson_id: str) -> int:
+    """Open the next attempt (idempotent: clicking twice opens it once); returns its number."""
+    require_self(actor, actor.id)
+    attempt_no = store.next_attempt_no(db, actor.id, lesson_id)
+    store.start_draft(db, actor.id, lesson_id, attempt_no)
+    return attempt_no
 
 
 def submit_key(user_id: int, lesson_id: str, attempt_no: int) -> str:
@@ -112,6 +187,8 @@ def submit_attempt(db: Database, actor: User, quiz: Quiz, attempt_no: int,
 
     Returns (attempt id, result, newly stored). A repeated submit returns the stored result.
     """
+    require_self(actor, actor.id)
+    responses = clean_responses(quiz, responses)
     result = grade_attempt(quiz, responses)
     answers = [{"question_id": g.question_id, "objective": quiz.question(g.question_id).objective,
                 "response": responses.get(g.question_id), "mark": g.mark, "max_mark": g.max_mark}
@@ -137,6 +214,33 @@ def attempt_answers(db: Database, actor: User, learner_id: int, attempt_id: int)
     answers = store.answers_of(db, attempt_id)
     owner = store.attempt_owner(db, attempt_id)
     return answers if owner == learner_id else []
+
+
+@dataclass(frozen=True)
+class AttemptReview:
+    attempt: dict
+    responses: dict[str, Any]
+    result: AttemptResult  # regraded from the stored responses: feedback texts of the current quiz
+
+
+def attempt_review(db: Database, actor: User, learner_id: int, quiz: Quiz, attempt_id: int) -> AttemptReview | None:
+    """A stored attempt with its answers and per-question feedback, or None if it is not the learner's."""
+    require_learner_access(db, actor, learner_id)
+    attempt = store.get_attempt(db, attempt_id)
+    if attempt is None or attempt["user_id"] != learner_id or attempt["lesson_id"] != quiz.lesson:
+        return None
+    stored = {a["question_id"]: a["response"] for a in store.answers_of(db, attempt_id)}
+    return AttemptReview(attempt, stored, grade_attempt(quiz, stored))
+
+
+VERDICTS = {"right": ("✓", "richtig"), "partly": ("◐", "teilweise richtig"), "wrong": ("✗", "falsch")}
+
+
+def verdict(fraction: float) -> tuple[str, str]:
+    """(icon, word) for a graded question: never colour alone."""
+    if fraction >= 1 - 1e-9:
+        return VERDICTS["right"]
+    return VERDICTS["partly"] if fraction > 1e-9 else VERDICTS["wrong"]
 
 
 def replay_progress(events: list[dict]) -> list[dict]:

@@ -192,3 +192,54 @@ def daily_activity(db: Database, user_id: int) -> list[dict]:
 def attempt_owner(db: Database, attempt_id: int) -> int | None:
     row = next(db.query("SELECT user_id FROM attempts WHERE id = ?", [attempt_id]), None)
     return row["user_id"] if row else None
+
+
+def save_current_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int, responses: dict) -> bool:
+    """Save the draft only while ``attempt_no`` is still open (not yet submitted).
+
+    A stale tab still showing a submitted attempt must not overwrite the draft of the next one.
+    """
+    with write_transaction(db):
+        if next_attempt_no(db, user_id, lesson_id) != attempt_no:
+            return False
+        save_draft(db, user_id, lesson_id, attempt_no, responses)
+    return True
+
+
+def start_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int) -> None:
+    """An empty draft for ``attempt_no``; an existing draft of that attempt is kept (idempotent)."""
+    db.execute(
+        "INSERT INTO drafts (user_id, lesson_id, attempt_no, responses, updated_at) VALUES (?, ?, ?, '{}', ?)"
+        " ON CONFLICT (user_id, lesson_id) DO UPDATE SET attempt_no = excluded.attempt_no,"
+        " responses = excluded.responses, updated_at = excluded.updated_at"
+        " WHERE drafts.attempt_no != excluded.attempt_no",
+        [user_id, lesson_id, attempt_no, utc_now()])
+
+
+def last_attempt(db: Database, user_id: int, lesson_id: str) -> dict | None:
+    return next(db.query("SELECT * FROM attempts WHERE user_id = ? AND lesson_id = ? ORDER BY attempt_no DESC LIMIT 1",
+                         [user_id, lesson_id]), None)
+
+
+def get_attempt(db: Database, attempt_id: int) -> dict | None:
+    return next(db.query("SELECT * FROM attempts WHERE id = ?", [attempt_id]), None)
+
+
+def latest_objective_answers(db: Database, user_id: int) -> list[dict]:
+    """Per objective the marks of the learner's latest attempt of each lesson (improvement counts)."""
+    return list(db.query(
+        "SELECT a.lesson_id, n.objective, SUM(n.mark) AS mark, SUM(n.max_mark) AS max_mark, COUNT(*) AS answers"
+        " FROM answers n JOIN attempts a ON a.id = n.attempt_id"
+        " WHERE a.user_id = ? AND a.attempt_no = (SELECT MAX(b.attempt_no) FROM attempts b"
+        "   WHERE b.user_id = a.user_id AND b.lesson_id = a.lesson_id)"
+        " GROUP BY a.lesson_id, n.objective", [user_id]))
+
+
+def milestone_events(db: Database, user_id: int) -> list[dict]:
+    """Lessons marked read and attempts graded, oldest first (for the progress chart)."""
+    rows = list(db.query(
+        "SELECT kind, lesson_id, payload, created_at FROM events"
+        " WHERE user_id = ? AND kind IN ('lesson_read', 'attempt_graded') ORDER BY id", [user_id]))
+    for row in rows:
+        row["payload"] = json.loads(row["payload"])
+    return rows

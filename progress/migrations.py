@@ -149,4 +149,9 @@ def search_index(db: Database) -> None:
     db.table("lesson_texts").enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
 
-MIGRATION_SETS: list[Migrations] = [core]
+from .schema_analytics import analytics  # noqa: E402
+from .schema_projects import projects  # noqa: E402
+from .schema_selfstudy import selfstudy  # noqa: E402
+from .schema_xapi import xapi  # noqa: E402
+
+MIGRATION_SETS: list[Migrations] = [core, analytics, projects, selfstudy, xapi]

@@ -7,6 +7,30 @@ import streamlit as st
 # Streamlit hard-codes <html lang="en">; German content needs lang="de" (WCAG 3.1.1).
 _LANG_SCRIPT = "<script>document.documentElement.lang = 'de';</script>"
 
+# Lesson content: boxes (admonitions) carry their kind in a visible title, the colour and icon
+# only repeat it (WCAG 1.4.1). Colours from the Okabe-Ito palette; the icons are hidden from
+# screen readers (CSS alt text ""). Search hits use <mark> with dark text on every theme.
+_CONTENT_CSS = """<style>
+.admonition { border: 1px solid #8a8a8a; border-left: .4rem solid #0072B2; border-radius: .3rem;
+  padding: .6rem 1rem .2rem 1rem; margin: 1rem 0 1.2rem 0; background: rgba(0, 114, 178, .06); }
+.admonition > .admonition-title { font-weight: 700; margin-bottom: .35rem; }
+.admonition > .admonition-title::before { margin-right: .45rem; }
+.admonition.merke { border-left-color: #0072B2; background: rgba(0, 114, 178, .07); }
+.admonition.merke > .admonition-title::before { content: "💡" / ""; }
+.admonition.beispiel { border-left-color: #009E73; background: rgba(0, 158, 115, .07); }
+.admonition.beispiel > .admonition-title::before { content: "📌" / ""; }
+.admonition.achtung { border-left-color: #D55E00; background: rgba(213, 94, 0, .08); }
+.admonition.achtung > .admonition-title::before { content: "⚠️" / ""; }
+.admonition.info { border-left-color: #56B4E9; background: rgba(86, 180, 233, .10); }
+.admonition.info > .admonition-title::before { content: "ℹ️" / ""; }
+abbr[title] { text-decoration: underline dotted; text-underline-offset: .2em; cursor: help; }
+mark { background: #ffe08a; color: #1a1a1a; padding: 0 .1em; border-radius: .15em; }
+[data-testid="stMarkdownContainer"] img { max-width: 100%; height: auto; }
+/* st.caption fades text with opacity .6 (3.9:1 on white, below WCAG AA 4.5:1); a solid grey reaches 6.9:1. */
+[data-testid="stCaptionContainer"] { opacity: 1; color: #595856; }
+</style>"""
+
 
 def apply_page_chrome() -> None:
     st.html(_LANG_SCRIPT, unsafe_allow_javascript=True)
+    st.html(_CONTENT_CSS)

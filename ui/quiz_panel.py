@@ -1,0 +1,168 @@
+"""The quiz section of the lesson page: answering (drafts saved on every change), feedback
+after the submit, "Neuer Versuch", and the attempt history.
+
+No st.form: a form would keep answers in the browser until submit, and a reload would lose them.
+Instead every input saves the whole draft in its on_change callback (choices at once, text
+fields on Enter or when the field loses focus). The submit button's callback carries the attempt
+number it was drawn for; lotse.learning.submit_attempt stores each attempt exactly once.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from lotse import learning
+from lotse.content import Lesson
+from lotse.content.models import Quiz
+from lotse.identity import PermissionDenied, User
+from lotse.progress_report import attempt_rows, de_number
+
+from . import quiz_widgets as widgets
+from .context import db
+from .lesson_view import inline_html, md_escape
+
+
+def _notice_key(lesson_id: str) -> str:
+    return f"quiz-{lesson_id}-notice"
+
+
+def _responses(quiz: Quiz, attempt_no: int) -> dict:
+    return {q.id: widgets.response_of(q, widgets.question_key(quiz.lesson, q.id, attempt_no))
+            for q in quiz.questions}
+
+
+def _save_draft(user: User, quiz: Quiz, attempt_no: int) -> None:
+    if not learning.save_draft(db(), user, quiz.lesson, attempt_no, _responses(quiz, attempt_no)):
+        st.session_state[_notice_key(quiz.lesson)] = (
+            "warning", "Dieser Versuch wurde bereits abgegeben, zum Beispiel in einem anderen Fenster. "
+                       "Unten sehen Sie das Ergebnis.")
+
+
+def _submit(user: User, quiz: Quiz, attempt_no: int) -> None:
+    try:
+        _, _, created = learning.submit_attempt(db(), user, quiz, attempt_no, _responses(quiz, attempt_no))
+    except PermissionDenied as denied:
+        st.session_state[_notice_key(quiz.lesson)] = ("error", str(denied))
+        return
+    if created:
+        st.session_state[_notice_key(quiz.lesson)] = ("success", "Ihre Antworten sind gespeichert und ausgewertet.")
+
+
+def _start_new(user: User, lesson_id: str) -> None:
+    learning.start_new_attempt(db(), user, lesson_id)
+
+
+def render_quiz(user: User, lesson: Lesson, quiz: Quiz, progress_row: dict | None,
+                sections: dict[str, str]) -> None:
+    """``sections``: heading anchor -> heading title of the lesson (for the links back)."""
+    st.header("Quiz", anchor="quiz")
+    notice = st.session_state.pop(_notice_key(lesson.id), None)
+    if notice:
+        getattr(st, notice[0])(notice[1])
+    state = learning.quiz_state(db(), user, lesson.id)
+    if state.answering:
+        _answering(user, lesson, quiz, state)
+    elif state.last_attempt is not None:
+        _feedback(user, lesson, quiz, state.last_attempt, sections)
+    else:
+        _intro(lesson, quiz, user)
+    _history(user, lesson, progress_row)
+
+
+def _intro(lesson: Lesson, quiz: Quiz, user: User) -> None:
+    """Before the first attempt: what to expect, and a start button (the questions stay out of
+    the way while reading, and the page stays light)."""
+    st.markdown(f"Das Quiz hat {len(quiz.questions)} Fragen. Bestanden haben Sie ab {de_number(quiz.pass_mark)} % "
+                "der Punkte. Sie können es beliebig oft wiederholen; es zählt Ihr bester Versuch.")
+    st.button("Quiz starten", key=f"quiz-{lesson.id}-start", type="primary", icon="📝",
+              on_click=_start_new, args=(user, lesson.id))
+
+
+def _answering(user: User, lesson: Lesson, quiz: Quiz, state: learning.QuizState) -> None:
+    st.markdown(f"**Versuch {state.attempt_no}** · {len(quiz.questions)} Fragen · bestanden ab "
+                f"{de_number(quiz.pass_mark)} % der Punkte")
+    st.caption("Ihre Antworten werden beim Ausfüllen gespeichert. Sie können die Seite verlassen und später "
+               "weitermachen. Textantworten werden gespeichert, sobald Sie Enter drücken oder das Feld verlassen.")
+    for number, question in enumerate(quiz.questions, 1):
+        _question(user, quiz, number, question, state.attempt_no, state.seed, state.draft.get(question.id))
+    st.caption("Unbeantwortete Fragen zählen 0 Punkte.")
+    st.button("Antworten abgeben", key=f"quiz-{lesson.id}-submit-a{state.attempt_no}", type="primary",
+              on_click=_submit, args=(user, quiz, state.attempt_no))
+
+
+@st.fragment
+def _question(user: User, quiz: Quiz, number: int, question, attempt_no: int, seed: int, draft) -> None:
+    """One question as a fragment: answering it reruns only this question (and saves the draft),
+    not the whole lesson page."""
+    if st.session_state.get(_notice_key(quiz.lesson)):
+        st.rerun(scope="app")  # the draft was refused (attempt already submitted): show why, page-wide
+    key = widgets.question_key(quiz.lesson, question.id, attempt_no)
+    with st.container(border=True):
+        st.subheader(f"Frage {number} von {len(quiz.questions)}", anchor=f"frage-{question.id}")
+        st.markdown(inline_html(question.prompt), unsafe_allow_html=True)
+        widgets.render_input(question, key, seed, draft, lambda: _save_draft(user, quiz, attempt_no),
+                             label=f"Frage {number}")
+
+
+def _feedback(user: User, lesson: Lesson, quiz: Quiz, attempt: dict, sections: dict[str, str]) -> None:
+    review = learning.attempt_review(db(), user, user.id, quiz, attempt["id"])
+    if review is None:
+        st.error("Dieser Versuch konnte nicht geladen werden.")
+        return
+    _summary(attempt)
+    for number, (question, grade) in enumerate(zip(quiz.questions, review.result.grades), 1):
+        with st.container(border=True):
+            _question_feedback(number, question, grade, review.responses.get(question.id), sections)
+    st.button("Neuer Versuch", key=f"quiz-{lesson.id}-retry-a{attempt['attempt_no']}", icon="🔁",
+              on_click=_start_new, args=(user, lesson.id),
+              help="Startet einen neuen Versuch mit neu gemischten Antworten. Es zählt Ihr bester Versuch.")
+
+
+def _question_feedback(number: int, question, grade, response, sections: dict[str, str]) -> None:
+    """One question's result: verdict as heading (icon and word), then a single HTML block with the
+    prompt, the answer (escaped: it may be typed text), the feedback, the explanation and the link
+    back to the lesson section. One block instead of seven keeps the page fast."""
+    icon, word = learning.verdict(grade.fraction)
+    st.subheader(f"Frage {number}: {icon} {word}", anchor=f"ergebnis-{question.id}")
+    parts = [inline_html(question.prompt),
+             f"<p><strong>Ihre Antwort:</strong> {html.escape(widgets.response_text(question, response))}<br>"
+             f"<strong>Punkte:</strong> {de_number(grade.mark)} von {de_number(grade.max_mark)}</p>"]
+    if grade.feedback:
+        parts.append("<p><strong>Rückmeldung zu Ihrer Antwort:</strong></p>")
+        parts += [inline_html(text) for text in grade.feedback]
+    parts += ["<p><strong>Erklärung:</strong></p>", inline_html(question.explanation)]
+    if question.section:
+        title = sections.get(question.section, "")
+        label = f"Zum Abschnitt „{html.escape(title)}“ in der Lektion" if title else "Zum Abschnitt in der Lektion"
+        parts.append(f'<p><a href="#{html.escape(question.section)}">{label}</a></p>')
+    st.markdown("".join(parts), unsafe_allow_html=True)
+
+
+def _summary(attempt: dict) -> None:
+    text = (f"Versuch {attempt['attempt_no']}: {de_number(attempt['score'])} von {de_number(attempt['max_score'])} "
+            f"Punkten ({attempt['percent']:.0f} %). Zum Bestehen nötig: {de_number(attempt['pass_mark'])} %.")
+    if attempt["passed"]:
+        st.success(f"✓ Bestanden. {text}")
+    else:
+        st.warning(f"✗ Noch nicht bestanden. {text} Lesen Sie die verlinkten Abschnitte nach und "
+                   "starten Sie dann einen neuen Versuch.")
+
+
+def _history(user: User, lesson: Lesson, progress_row: dict | None) -> None:
+    attempts = learning.attempt_history(db(), user, user.id, lesson.id)
+    if not attempts:
+        return
+    st.subheader("Ihre bisherigen Versuche", anchor="versuche")
+    st.caption("Für den Status der Lektion zählt Ihr bester Versuch.")
+    best = progress_row["best_attempt_id"] if progress_row else None
+    # A Markdown table: the cells are our own numbers and dates, and it costs a fraction of st.dataframe.
+    st.markdown(markdown_table(attempt_rows(attempts, best)))
+
+
+def markdown_table(rows: list[dict]) -> str:
+    head = list(rows[0])
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    lines += ["| " + " | ".join(md_escape(str(row[h])) or " " for h in head) + " |" for row in rows]
+    return "\n".join(lines)
