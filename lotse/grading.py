@@ -48,7 +48,8 @@ class AttemptResult:
 
 
 def _clamp(value: float) -> float:
-    return min(1.0, max(0.0, value))
+    """Into [0, 1], rounded to 1e-9 so float noise (3 x 33.33...%) never shows as credit."""
+    return round(min(1.0, max(0.0, value)), 9)
 
 
 def _grade(question: Question, fraction: float, feedback: list[str]) -> Grade:
@@ -70,7 +71,7 @@ def grade_single_choice(question: SingleChoice, response: Any) -> Grade:
 def grade_multiple_choice(question: MultipleChoice, response: Any) -> Grade:
     chosen = sorted({i for i in _as_list(response)
                      if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(question.options)})
-    total = sum(question.option_weight(i) for i in chosen)
+    total = math.fsum(question.option_weight(i) for i in chosen)  # exact: independent of order
     return _grade(question, total / 100, [question.options[i].feedback for i in chosen])
 
 

@@ -216,7 +216,7 @@ def test_export_follows_moodle_block_rules():
         if lines and not lines[0].startswith("$CATEGORY:"):
             assert lines[0].startswith("::") and lines[-1] == "}", block
     assert "$CATEGORY: Grundlagen/Führung" in text
-    assert "~%-33.33333%Aussage D" in text
+    assert "~%-100%Aussage D" in text  # 3 correct, 1 wrong option: the wrong tick costs 100/min(3, 1)
     assert r"C\:\\Pfad" in text and r"\{Klammern\}" in text and r"\~Tilden\~" in text
 
 

@@ -74,9 +74,9 @@ def test_single_choice_nothing_selected_has_no_feedback():
     ([0, 1, 2], 1.0),                          # exactly the correct ones
     ([0, 1], 2 / 3),                           # partial credit
     ([0], 1 / 3),
-    ([0, 3], 0.0),                             # one right, one wrong cancel out (-100/k each)
+    ([0, 3], 0.0),                             # a wrong tick costs 100/min(k, w) = 50 here: clamped at 0
     ([3, 4], 0.0),                             # only wrong: clamped at 0, never negative
-    ([0, 1, 2, 3], 2 / 3),
+    ([0, 1, 2, 3], 1 / 2),                     # 3 right (+100) and 1 wrong (-50)
     ([0, 0, 0], 1 / 3),                        # a repeated index counts once
     ([0, 1, 2, 99, -1, "x", None], 1.0),       # junk indexes are ignored
 ])
@@ -91,11 +91,17 @@ def test_multiple_choice_everything_selected_earns_nothing():
     assert fraction(question, [0, 1, 2, 3, 4]) == 0.0
 
 
-@pytest.mark.xfail(strict=True, reason="default wrong weight is -100/k; with fewer wrong than correct options "
-                                       "'select everything' still earns credit (MULTI: 1/3). Fix belongs in "
-                                       "lotse/content/models.py MultipleChoice.option_weight (-100/min(k, wrong)).")
 def test_multiple_choice_everything_selected_earns_nothing_with_few_wrong_options():
+    """With fewer wrong than correct options a wrong tick costs -100/w, so 'select all' still earns 0."""
     assert fraction(MULTI, [0, 1, 2, 3, 4]) == 0.0
+
+
+def test_multiple_choice_one_right_and_one_wrong_tick_cancel_out():
+    question = MultipleChoice(id="c", type="multiple_choice",
+                              options=[option("A", True), option("B", True), option("C"), option("D"), option("E")],
+                              **BASE)
+    assert fraction(question, [0, 2]) == 0.0
+    assert math.isclose(fraction(question, [0]), 0.5)
 
 
 def test_multiple_choice_feedback_of_each_chosen_option():

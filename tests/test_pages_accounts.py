@@ -164,11 +164,11 @@ def test_deep_link_is_kept_through_the_sign_in(app, monkeypatch, make_user, pass
     assert at.query_params["ansicht"] == "x"
 
 
-def test_deep_link_to_a_page_of_another_role_lands_on_the_start_page(app, monkeypatch, make_user, password):
+def test_deep_link_to_a_page_of_another_role_says_no_access(app, monkeypatch, make_user, password):
     make_user("learner", login="anna")
     monkeypatch.setattr(ui_session, "browser_url", lambda: "http://localhost:8501/verwaltung")
     at = sign_in(ok(app().run()), "anna", password)
-    assert titles(at) == ["Mein Lernweg"]
+    assert titles(at) == ["Kein Zugriff"]
 
 
 # --- sign-up, invites, reset codes -------------------------------------------------------------

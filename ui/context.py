@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -20,14 +22,37 @@ def settings() -> Settings:
     return load_settings()
 
 
-def _content_fingerprint(root: Path) -> tuple:
-    """Changes when any content file changes, so edited lessons show without a restart."""
+CONTENT_CHECK_SECONDS = 2.0
+_fingerprint_lock = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _fingerprints() -> dict[str, tuple[float, str]]:
+    """Last check per content folder (a cache resource, so clearing caches forgets it too)."""
+    return {}
+
+
+def _content_fingerprint(root: Path) -> str:
+    """Changes when any content file changes, so edited lessons show without a restart.
+
+    Looking at every file costs milliseconds, so it happens at most every CONTENT_CHECK_SECONDS.
+    """
+    key = str(root)
+    now = time.monotonic()
+    with _fingerprint_lock:
+        checked = _fingerprints().get(key)
+        if checked and now - checked[0] < CONTENT_CHECK_SECONDS:
+            return checked[1]
     files = [p for folder in ("lessons", "quizzes") for p in (root / folder).rglob("*") if p.is_file()]
-    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    stats = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    digest = hashlib.sha256(repr(stats).encode()).hexdigest()
+    with _fingerprint_lock:
+        _fingerprints()[key] = (now, digest)
+    return digest
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _catalog(root: str, fingerprint: tuple) -> Catalog:
+def _catalog(root: str, fingerprint: str) -> Catalog:
     return load_catalog(Path(root))
 
 

@@ -153,12 +153,15 @@ class MultipleChoice(QuestionBase):
         return options
 
     def option_weight(self, index: int) -> float:
-        """Weight in percent; by default +100/k for correct, -100/k for wrong options."""
+        """Weight in percent; by default +100/k for each of the k correct options and
+        -100/min(k, w) for each of the w wrong ones, so ticking every box always earns 0."""
         option = self.options[index]
         if option.weight is not None:
             return option.weight
         k = sum(o.correct for o in self.options)
-        return 100.0 / k if option.correct else -100.0 / k
+        if option.correct:
+            return 100.0 / k
+        return -100.0 / min(k, len(self.options) - k)
 
 
 class TrueFalse(QuestionBase):
