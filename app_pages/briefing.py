@@ -1,6 +1,30 @@
-"""Placeholder page: replaced by the feature that owns it (STUB)."""
+"""Seminar-Briefing: who is ready, weak objectives, missed questions, focus topics; Markdown and PDF."""
 
 import streamlit as st
 
-st.title("briefing")
-st.info("Diese Seite wird gerade gebaut.")
+from lotse.briefing import briefing_filename, briefing_markdown, briefing_pdf, seminar_briefing
+from lotse.identity import PermissionDenied
+from ui.cockpit import cockpit_header, denied
+from ui.context import catalog, db
+from ui.session import require
+
+user = require("trainer", "admin")
+st.title("Seminar-Briefing")
+cohort, presenting = cockpit_header(user, "briefing")
+if cohort is None:
+    st.stop()
+try:
+    content = seminar_briefing(db(), user, cohort.id, catalog(), pseudonymous=presenting)
+except PermissionDenied:
+    denied()
+
+markdown = briefing_markdown(content)
+left, right = st.columns(2)
+left.download_button("Als PDF herunterladen", lambda: briefing_pdf(content), file_name=briefing_filename(content, "pdf"),
+                     mime="application/pdf", key="briefing-pdf", icon=":material/picture_as_pdf:")
+right.download_button("Als Markdown herunterladen", markdown, file_name=briefing_filename(content, "md"),
+                      mime="text/markdown", key="briefing-md", icon=":material/download:")
+st.divider()
+# The Markdown escapes every name and typed answer; its "# " title is shown one level down,
+# because the page already has its title.
+st.markdown(markdown.replace("\n## ", "\n### ").replace("# ", "## ", 1))

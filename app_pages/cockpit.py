@@ -1,6 +1,95 @@
-"""Placeholder page: replaced by the feature that owns it (STUB)."""
+"""Kohorten-Cockpit: key figures, funnel, learner x lesson matrix, scores, activity, time, objectives."""
 
 import streamlit as st
 
-st.title("cockpit")
-st.info("Diese Seite wird gerade gebaut.")
+from lotse.analytics.cohort import cohort_overview
+from lotse.analytics.course import percent
+from lotse.analytics.exports import matrix_csv
+from lotse.analytics.matrix import DONE_COLUMN, LEGEND, NAME_COLUMN
+from lotse.identity import PermissionDenied
+from ui import charts
+from ui.cockpit import cockpit_header, denied
+from ui.context import catalog, db
+from ui.session import require
+
+user = require("trainer", "admin")
+st.title("Kohorten-Cockpit")
+cohort, presenting = cockpit_header(user, "cockpit")
+if cohort is None:
+    st.stop()
+try:
+    view = cohort_overview(db(), user, cohort.id, catalog(), pseudonymous=presenting)
+except PermissionDenied:
+    denied()
+
+key = view.key
+st.header("Auf einen Blick")
+cols = st.columns(5)
+cols[0].metric("Teilnehmende", key.members, help=f"Davon {key.started} haben mit dem Lernen begonnen.")
+cols[1].metric("Aktiv in den letzten 7 Tagen", key.active_7_days)
+cols[2].metric("Abgeschlossen", percent(key.passed_share),
+               help=f"{key.lessons_passed} von {key.lessons_possible} Lektionen mit bestandenem Quiz, "
+                    "über alle Teilnehmenden zusammen.")
+cols[3].metric("Ø bestes Quizergebnis", percent(key.average_best))
+if key.days_until_seminar is None:
+    cols[4].metric("Tage bis zum Seminar", "–", help="Kein Seminartermin eingetragen.")
+elif key.days_until_seminar >= 0:
+    cols[4].metric("Tage bis zum Seminar", key.days_until_seminar, help=f"Seminar am {key.seminar_date:%d.%m.%Y}")
+else:
+    cols[4].metric("Seminar war vor", f"{-key.days_until_seminar} Tagen")
+if not view.lessons:
+    st.info("Es sind noch keine Lektionen veröffentlicht.")
+    st.stop()
+
+st.header("Fortschritt je Lektion")
+stages = ["Geöffnet", "Gelesen", "Quiz bestanden"]
+charts.show(charts.grouped_bars(view.funnel, "Lektion", stages, title="Wie weit ist die Gruppe je Lektion?",
+                                value_title="Teilnehmende", series_title="Schritt",
+                                subtitle=f"Von {key.members} Teilnehmenden"), view.funnel, key="cockpit-funnel")
+
+st.header("Teilnehmende und Lektionen")
+st.caption(LEGEND)
+titles = {lesson.code: lesson.title for lesson in view.lessons}
+config = {code: st.column_config.TextColumn(code, help=title) for code, title in titles.items()}
+config[DONE_COLUMN] = st.column_config.NumberColumn(f"{DONE_COLUMN} (von {len(view.lessons)})")
+config[NAME_COLUMN] = st.column_config.TextColumn(NAME_COLUMN, pinned=True)
+st.dataframe(view.matrix, hide_index=True, column_config=config, key="cockpit-matrix",
+             height=min(600, 38 + 35 * max(1, len(view.matrix))))
+with st.expander("Welche Lektion hat welche Nummer?"):
+    st.dataframe(view.lesson_legend, hide_index=True, key="cockpit-legend")
+st.download_button("Matrix als CSV herunterladen", matrix_csv(view), file_name=f"matrix-kohorte-{cohort.id}.csv",
+                   mime="text/csv", key="cockpit-matrix-csv", icon=":material/download:")
+
+st.header("Ergebnisse je Quiz")
+quizzes = [lesson.label for lesson in view.lessons if lesson.quiz]
+if quizzes:
+    chosen = st.selectbox("Quiz", quizzes, key="cockpit-distribution-quiz")
+    rows = [r for r in view.distribution if r["Lektion"] == chosen]
+    charts.show(charts.bar_chart(rows, "Ergebnis", "Teilnehmende", horizontal=False,
+                                 title="Verteilung der besten Ergebnisse", subtitle=chosen,
+                                 category_title="Bestes Ergebnis (Bereich)", value_title="Teilnehmende"),
+                rows, key="cockpit-distribution")
+
+st.header("Aktivität der letzten acht Wochen")
+series = ["Aktive Teilnehmende", "Geöffnete Lektionen", "Abgegebene Quizze"]
+charts.show(charts.line_chart(view.activity, "Tag", series, title="Aktivität pro Tag", x_title="Tag",
+                              value_title="Anzahl", series_title="Kennzahl"),
+            [r for r in view.activity if any(r[s] for s in series)] or view.activity, key="cockpit-activity",
+            caption="Tabelle: nur Tage mit Aktivität.")
+
+st.header("Lesezeit je Lektion")
+charts.show(charts.bar_chart(view.time_on_task, "Lektion", "Median (Minuten)", title="Wie lange wird gelesen?",
+                             subtitle="Median der Lesezeit je Person; zum Vergleich die geschätzte Dauer in der Tabelle",
+                             value_title="Minuten (Median)", value_format=",.1f",
+                             extra_tooltip=["Geschätzte Dauer (Minuten)", "Teilnehmende mit Lesezeit"]),
+            view.time_on_task, key="cockpit-time")
+
+st.header("Lernziele")
+if view.mastery:
+    charts.show(charts.bar_chart(view.mastery, "Lernziel", "Punkte erreicht (Anteil)", title="Beherrschung der Lernziele",
+                                 subtitle="Anteil der Punkte im besten Versuch jeder Person", value_title="Prozent",
+                                 value_format=".0f", domain=(0, 100), sort=True,
+                                 extra_tooltip=["Lektion", "Teilnehmende"]),
+                view.mastery, key="cockpit-mastery")
+else:
+    st.info("Noch keine Quizergebnisse.")

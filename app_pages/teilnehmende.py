@@ -1,6 +1,46 @@
-"""Placeholder page: replaced by the feature that owns it (STUB)."""
+"""Teilnehmende: one learner's lessons, attempts and answers (members of own cohorts only)."""
 
 import streamlit as st
 
-st.title("teilnehmende")
-st.info("Diese Seite wird gerade gebaut.")
+from lotse.analytics.exports import attempts_csv
+from lotse.analytics.learner import attempt_title, cohort_learners, learner_detail
+from lotse.analytics.matrix import LEGEND
+from lotse.briefing import escape_markdown
+from lotse.identity import PermissionDenied
+from ui.cockpit import cockpit_header, denied, on_click
+from ui.context import catalog, db
+from ui.session import require
+
+user = require("trainer", "admin")
+st.title("Teilnehmende")
+cohort, presenting = cockpit_header(user, "teilnehmende")
+if cohort is None:
+    st.stop()
+try:
+    learners = cohort_learners(db(), user, cohort.id, pseudonymous=presenting)
+except PermissionDenied:
+    denied()
+content = catalog()
+export = on_click(lambda conn: attempts_csv(conn, user, cohort.id, content, pseudonymous=presenting))
+st.download_button("Alle Quizversuche der Kohorte als CSV", export, file_name=f"versuche-kohorte-{cohort.id}.csv",
+                   mime="text/csv", key="teilnehmende-attempts-csv", icon=":material/download:")
+if not learners:
+    st.info("Diese Kohorte hat noch keine Mitglieder.")
+    st.stop()
+
+learner_id = st.selectbox("Person", list(learners), format_func=learners.get, key="teilnehmende-person")
+try:
+    detail = learner_detail(db(), user, cohort.id, learner_id, catalog(), pseudonymous=presenting)
+except PermissionDenied:
+    denied()
+
+st.header(f"Lektionen von {escape_markdown(detail.label)}")  # a name is user text
+st.caption(LEGEND)
+st.dataframe(detail.lessons, hide_index=True, key="teilnehmende-lessons")
+
+st.header("Quizversuche und Antworten")
+if not detail.attempts:
+    st.info("Noch keine Quizversuche.")
+for index, attempt in enumerate(reversed(detail.attempts)):
+    with st.expander(attempt_title(attempt)):
+        st.dataframe(attempt.answers, hide_index=True, key=f"teilnehmende-attempt-{index}")

@@ -1,0 +1,101 @@
+"""The cohort overview: everything the cockpit's first page shows, for one authorised cohort.
+
+Every public function here takes the acting user and a cohort id and calls
+lotse.access.require_cohort first: a trainer gets only their own cohorts, an admin any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlite_utils import Database
+
+from progress import analytics as sql
+
+from ..access import require_cohort, require_role, visible_cohorts
+from ..content import Catalog
+from ..identity import User
+from . import figures
+from .course import LessonInfo, course_lessons, local_today, parse_day
+from .matrix import matrix_rows
+from .pseudonyms import participant_labels
+
+ACTIVE_DAYS = 7
+ACTIVITY_DAYS = 56
+
+
+@dataclass(frozen=True)
+class CohortInfo:
+    """What the cockpit needs of a cohort (no invite code)."""
+
+    id: int
+    name: str
+    seminar_date: str | None
+    place: str
+    pre_deadline: str | None
+
+    @classmethod
+    def of(cls, row: dict) -> CohortInfo:
+        return cls(row["id"], row["name"], row.get("seminar_date"), row.get("place") or "", row.get("pre_deadline"))
+
+
+def trainer_cohorts(db: Database, actor: User) -> list[CohortInfo]:
+    """The cohorts the actor may analyse: a trainer's own, all for an admin."""
+    require_role(actor, "trainer", "admin")
+    return [CohortInfo.of(row) for row in visible_cohorts(db, actor)]
+
+
+def authorised_cohort(db: Database, actor: User, cohort_id: int) -> CohortInfo:
+    """The cohort if the actor may see it; PermissionDenied otherwise (the one gate for the cockpit)."""
+    require_role(actor, "trainer", "admin")
+    return CohortInfo.of(require_cohort(db, actor, cohort_id))
+
+
+@dataclass(frozen=True)
+class Overview:
+    cohort: CohortInfo
+    lessons: list[LessonInfo]
+    labels: dict[int, str]  # user id -> name or pseudonym, in stable order
+    key: figures.KeyFigures
+    funnel: list[dict]
+    matrix: list[dict]
+    distribution: list[dict]
+    activity: list[dict]
+    time_on_task: list[dict]
+    mastery: list[dict]
+
+    @property
+    def lesson_legend(self) -> list[dict]:
+        return [{"Nr.": lesson.code, "Lektion": lesson.title, "Quiz": "ja" if lesson.quiz else "nein"}
+                for lesson in self.lessons]
+
+
+def cohort_labels(db: Database, cohort_id: int, pseudonymous: bool) -> dict[int, str]:
+    return participant_labels(sql.members(db, [cohort_id]), pseudonymous)
+
+
+def cohort_overview(db: Database, actor: User, cohort_id: int, catalog: Catalog, *,
+                    pseudonymous: bool = False, now: datetime | None = None) -> Overview:
+    """Key figures, funnel, matrix, score distribution, activity, time on task, objective mastery."""
+    cohort = authorised_cohort(db, actor, cohort_id)
+    now = now or datetime.now(timezone.utc)
+    today = local_today(now)
+    lessons = course_lessons(catalog)
+    ids = [cohort.id]
+    labels = cohort_labels(db, cohort.id, pseudonymous)
+    since_active = (now - timedelta(days=ACTIVE_DAYS)).isoformat()
+    first_day = today - timedelta(days=ACTIVITY_DAYS - 1)
+    cells = sql.progress_cells(db, ids)
+    key = figures.key_figures(sql.key_figures(db, ids, [l.id for l in lessons], since_active), len(lessons),
+                              parse_day(cohort.seminar_date), today)
+    return Overview(
+        cohort=cohort, lessons=lessons, labels=labels, key=key,
+        funnel=figures.funnel_rows(lessons, sql.lesson_funnel(db, ids), key.members),
+        matrix=matrix_rows(lessons, cells, labels),
+        distribution=figures.distribution_rows(lessons, sql.score_distribution(db, ids)),
+        activity=figures.activity_rows(sql.daily_activity(db, ids, first_day.isoformat()), first_day, today),
+        time_on_task=figures.time_rows(lessons, cells),
+        mastery=figures.mastery_rows(figures.objective_mastery(
+            lessons, sql.objective_mastery(db, ids, figures.MASTERY_THRESHOLD))),
+    )

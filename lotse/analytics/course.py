@@ -1,0 +1,75 @@
+"""The course as the cockpit shows it: lessons in course order with short labels, objectives."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from ..content import Catalog
+from ..content.models import Quiz
+
+LOCAL_TIME = ZoneInfo("Europe/Berlin")
+
+
+@dataclass(frozen=True)
+class LessonInfo:
+    id: str
+    code: str  # "2.3": module number and position, stable and short (matrix columns, axes)
+    title: str
+    minutes: int
+    quiz: Quiz | None
+    objectives: dict[str, str]  # objective id -> text
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {shorten(self.title, 38)}"
+
+
+def course_lessons(catalog: Catalog) -> list[LessonInfo]:
+    """Valid lessons in course order (module order, then position in the module)."""
+    module_number = {m.id: i for i, m in enumerate(catalog.modules, start=1)}
+    ordered = sorted(catalog.lessons, key=lambda l: (module_number.get(l.meta.module, 99), l.meta.order, l.id))
+    lessons, seen = [], {}
+    for lesson in ordered:
+        number = module_number.get(lesson.meta.module, 0)
+        seen[number] = seen.get(number, 0) + 1
+        lessons.append(LessonInfo(lesson.id, f"{number}.{seen[number]}", lesson.meta.title,
+                                  lesson.meta.duration_minutes, catalog.quiz(lesson.id),
+                                  {o.id: o.text for o in lesson.meta.objectives}))
+    return lessons
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+_MARKUP = re.compile(r"[*_`#>|]+|!?\[([^\]]*)\]\([^)]*\)")
+
+
+def plain(markdown_text: str, limit: int = 110) -> str:
+    """A question prompt (Markdown) as one short line of plain text."""
+    return shorten(_MARKUP.sub(lambda m: m.group(1) or "", markdown_text), limit)
+
+
+def local_today(now: datetime | None = None) -> date:
+    return (now or datetime.now(timezone.utc)).astimezone(LOCAL_TIME).date()
+
+
+def parse_day(value: str | None) -> date | None:
+    """A stored date ("2025-06-30" or a full ISO timestamp); None when missing or unreadable."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """German percent text: 82 %, 82,5 %; a dash when there is no value."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f} %".replace(".", ",")

@@ -1,0 +1,170 @@
+"""Item analysis of one quiz for one cohort (Moodle's quiz statistics, see item_stats.py).
+
+Marks come from the chosen attempt of each learner (first by default, as Moodle), option
+counts from the stored responses of the same attempts; the statistics themselves are the pure
+``item_statistics`` function.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from progress import analytics as sql
+
+from ..content import Catalog
+from ..identity import User
+from . import item_stats
+from .cohort import authorised_cohort
+from .course import course_lessons, percent, plain
+from .item_stats import distractor_flags, item_flags, item_statistics
+from .responses import frequent_answers, option_counts
+
+ATTEMPT_LABELS = {"first": "Erster Versuch", "last": "Letzter Versuch", "best": "Bester Versuch",
+                  "all": "Alle Versuche"}
+TYPE_LABELS = {"single_choice": "Einfachauswahl", "multiple_choice": "Mehrfachauswahl", "true_false": "Wahr/Falsch",
+               "ordering": "Reihenfolge", "matching": "Zuordnung", "short_answer": "Kurzantwort", "numeric": "Zahl"}
+MIN_RELIABLE = 10  # fewer attempts than this: the figures are shown, with a warning
+
+FLAG_TEXTS = {
+    item_stats.FLAG_TOO_EASY: "sehr leicht",
+    item_stats.FLAG_TOO_HARD: "sehr schwer",
+    item_stats.FLAG_NEGATIVE_DISCRIMINATION: "trennt umgekehrt: Lösung und Formulierung prüfen",
+    item_stats.FLAG_VERY_WEAK_DISCRIMINATION: "trennt sehr schwach",
+    item_stats.FLAG_WEAK_DISCRIMINATION: "trennt schwach",
+    item_stats.FLAG_LOW_EFFICIENCY: "geringe Trenneffizienz",
+}
+
+THRESHOLDS = [
+    ("Leichtigkeit (Facility)", "Anteil der erreichten Punkte. Über "
+     f"{item_stats.FACILITY_TOO_EASY:.0%} heißt „sehr leicht“, unter {item_stats.FACILITY_TOO_HARD:.0%} "
+     "„sehr schwer“ (Moodle: very easy / difficult)."),
+    ("Standardabweichung", "Streuung der Punkte dieser Frage, als Anteil der Höchstpunktzahl."),
+    ("Trennschärfe (Discrimination index)", "Korrelation der Punkte dieser Frage mit den Punkten der übrigen "
+     f"Fragen, in %. Ab {item_stats.DISCRIMINATION_VERY_GOOD:.0f} sehr gut, ab "
+     f"{item_stats.DISCRIMINATION_ADEQUATE:.0f} ausreichend; darunter „trennt schwach“, unter "
+     f"{item_stats.DISCRIMINATION_VERY_WEAK:.0f} „trennt sehr schwach“, unter 0 „trennt umgekehrt“ "
+     "(wer insgesamt gut ist, löst diese Frage seltener: oft ein Fehler in der Lösung)."),
+    ("Trenneffizienz (Discriminative efficiency)", "Trennschärfe im Verhältnis zur bestmöglichen bei dieser "
+     f"Punkteverteilung, in %. Unter {item_stats.DISCRIMINATIVE_EFFICIENCY_DUBIOUS:.0f} „geringe Trenneffizienz“ "
+     "(Moodle markiert solche Fragen als zweifelhaft)."),
+    ("Antwortoptionen", "Eine falsche Option, die niemand wählt, lenkt nicht ab; eine richtige, die niemand "
+     "wählt, deutet auf eine unklare Frage."),
+]
+
+
+@dataclass(frozen=True)
+class OptionRow:
+    label: str
+    correct: bool
+    count: int
+    share: float | None  # percent of the attempts
+    flag: str
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    number: int
+    question_id: str
+    prompt: str
+    type_label: str
+    n: int
+    facility: float | None  # percent
+    sd: float | None  # percent
+    discrimination_index: float | None
+    discriminative_efficiency: float | None
+    flags: list[str]
+    options: list[OptionRow] = field(default_factory=list)
+    frequent: list[tuple[str, int]] = field(default_factory=list)  # non-choice questions
+
+
+@dataclass(frozen=True)
+class ItemAnalysis:
+    lesson_id: str
+    lesson_title: str
+    which: str
+    attempts: int
+    learners: int
+    questions: list[QuestionRow]
+
+    @property
+    def reliable(self) -> bool:
+        return self.attempts >= MIN_RELIABLE
+
+    def table(self) -> list[dict]:
+        return [{"Nr.": q.number, "Frage": q.prompt, "Typ": q.type_label, "Antworten": q.n,
+                 "Leichtigkeit (%)": _round(q.facility), "Standardabweichung (%)": _round(q.sd),
+                 "Trennschärfe (%)": _round(q.discrimination_index),
+                 "Trenneffizienz (%)": _round(q.discriminative_efficiency),
+                 "Hinweise": "; ".join(q.flags) or "–"} for q in self.questions]
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def quiz_lessons(catalog: Catalog) -> list[tuple[str, str]]:
+    """(lesson id, label) of the lessons with a quiz, in course order."""
+    return [(lesson.id, lesson.label) for lesson in course_lessons(catalog) if lesson.quiz]
+
+
+def item_analysis(db: Database, actor: User, cohort_id: int, catalog: Catalog, lesson_id: str,
+                  which: str = "first") -> ItemAnalysis | None:
+    """Statistics per question of the lesson's quiz; None if the lesson or quiz is unknown."""
+    cohort = authorised_cohort(db, actor, cohort_id)
+    if which not in ATTEMPT_LABELS:
+        raise ValueError(f"unknown attempt choice {which!r}")
+    lesson = next((l for l in course_lessons(catalog) if l.id == lesson_id and l.quiz), None)
+    if lesson is None:
+        return None
+    quiz = lesson.quiz
+    rows = sql.item_answers(db, [cohort.id], lesson_id, which)
+    known = {q.id for q in quiz.questions}
+    marks: dict[int, dict[str, float]] = defaultdict(dict)
+    responses: dict[str, list] = defaultdict(list)
+    learners = set()
+    for row in rows:
+        if row["question_id"] not in known:  # a question removed from the quiz since
+            continue
+        marks[row["attempt_id"]][row["question_id"]] = row["mark"]
+        responses[row["question_id"]].append(_decode(row["response"]))
+        learners.add(row["user_id"])
+    stats = item_statistics(list(marks.values()), {q.id: q.points for q in quiz.questions})
+    flags = item_flags(stats)
+    questions = [_question_row(number, q, stats[q.id], flags[q.id], responses[q.id])
+                 for number, q in enumerate(quiz.questions, start=1)]
+    return ItemAnalysis(lesson_id, lesson.title, which, len(marks), len(learners), questions)
+
+
+def _decode(text: str):
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _question_row(number: int, q, s, codes: list[str], responses: list) -> QuestionRow:
+    options = []
+    counts = option_counts(q, responses)
+    if counts is not None and s.n:
+        flags = distractor_flags({i: c.count for i, c in enumerate(counts)})
+        for i, c in enumerate(counts):
+            flag = ""
+            if flags[i]:
+                flag = "richtige Antwort nie gewählt" if c.correct else "nie gewählt: lenkt nicht ab"
+            options.append(OptionRow(c.label, c.correct, c.count, 100 * c.count / s.n, flag))
+    words = [FLAG_TEXTS[c] for c in codes]
+    if any(o.flag for o in options):
+        words.append("Option ohne Wahl")
+    return QuestionRow(number, q.id, plain(q.prompt), TYPE_LABELS.get(q.type, q.type), s.n,
+                       None if s.facility is None else 100 * s.facility, None if s.sd is None else 100 * s.sd,
+                       s.discrimination_index, s.discriminative_efficiency, words, options,
+                       [] if counts is not None else frequent_answers(q, responses))
+
+
+def option_table(question: QuestionRow) -> list[dict]:
+    return [{"Antwortoption": o.label, "Richtig": "ja" if o.correct else "nein", "Gewählt": o.count,
+             "Anteil": percent(o.share), "Hinweis": o.flag or "–"} for o in question.options]

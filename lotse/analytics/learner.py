@@ -1,0 +1,109 @@
+"""Learner drill-down: one member's lessons, attempts and answers, for the trainer of their cohort.
+
+Shown: what the trainer needs to support the learner (status, scores, answers, reading time).
+Not shown: login, drafts, reflections or any other private notes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from progress import analytics as sql
+
+from ..access import DENIED, require_learner_access
+from ..content import Catalog
+from ..identity import PermissionDenied, User
+from .cohort import authorised_cohort, cohort_labels
+from .course import course_lessons, parse_day, percent, plain
+from .matrix import cell_text
+from .responses import describe_response
+
+
+@dataclass(frozen=True)
+class AttemptDetail:
+    lesson: str
+    attempt_no: int
+    percent: float
+    passed: bool
+    submitted_at: str
+    answers: list[dict]
+
+
+@dataclass(frozen=True)
+class LearnerDetail:
+    learner_id: int
+    label: str
+    lessons: list[dict]
+    attempts: list[AttemptDetail]
+
+
+def cohort_learners(db: Database, actor: User, cohort_id: int, *, pseudonymous: bool = False) -> dict[int, str]:
+    """Members of an authorised cohort: user id -> name or pseudonym (for the selector)."""
+    cohort = authorised_cohort(db, actor, cohort_id)
+    return cohort_labels(db, cohort.id, pseudonymous)
+
+
+def learner_detail(db: Database, actor: User, cohort_id: int, learner_id: int, catalog: Catalog, *,
+                   pseudonymous: bool = False) -> LearnerDetail:
+    """PermissionDenied unless the actor leads the cohort and the learner is a member of it."""
+    cohort = authorised_cohort(db, actor, cohort_id)
+    if not sql.is_member_of_any(db, [cohort.id], learner_id):
+        raise PermissionDenied(DENIED)
+    require_learner_access(db, actor, learner_id)
+    labels = cohort_labels(db, cohort.id, pseudonymous)
+    lessons = course_lessons(catalog)
+    progress = {r["lesson_id"]: r for r in sql.learner_progress(db, learner_id)}
+    lesson_rows = []
+    for lesson in lessons:
+        r = progress.get(lesson.id)
+        cell = None if r is None else {**r, "read": r["read_at"] is not None}
+        lesson_rows.append({"Lektion": lesson.label, "Stand": cell_text(cell),
+                            "Versuche": r["attempts"] if r else 0,
+                            "Lesezeit (Minuten)": round(r["reading_seconds"] / 60, 1) if r else 0.0,
+                            "Zuletzt aktiv": _day(r["last_activity_at"]) if r else "–"})
+    return LearnerDetail(learner_id, labels.get(learner_id, ""), lesson_rows,
+                         _attempts(sql.learner_answers(db, learner_id), lessons))
+
+
+def _day(value: str | None) -> str:
+    day = parse_day(value)
+    return day.strftime("%d.%m.%Y") if day else "–"
+
+
+def _attempts(rows: list[dict], lessons) -> list[AttemptDetail]:
+    by_id = {lesson.id: lesson for lesson in lessons}
+    attempts: dict[int, AttemptDetail] = {}
+    for row in rows:
+        lesson = by_id.get(row["lesson_id"])
+        attempt = attempts.get(row["attempt_id"])
+        if attempt is None:
+            title = lesson.label if lesson else f"{row['lesson_id']} (nicht mehr im Kurs)"
+            attempt = attempts[row["attempt_id"]] = AttemptDetail(
+                title, row["attempt_no"], row["percent"], bool(row["passed"]), _day(row["submitted_at"]), [])
+        question = lesson.quiz.question(row["question_id"]) if lesson and lesson.quiz else None
+        try:
+            response = json.loads(row["response"])
+        except (TypeError, ValueError):
+            response = None
+        attempt.answers.append({
+            "Frage": plain(question.prompt, 90) if question else row["question_id"],
+            "Antwort": describe_response(question, response) if question else "–",
+            "Punkte": f"{row['mark']:g} von {row['max_mark']:g}".replace(".", ","),
+            "Ergebnis": _verdict(row["mark"], row["max_mark"]),
+        })
+    return list(attempts.values())
+
+
+def _verdict(mark: float, max_mark: float) -> str:
+    if mark >= max_mark:
+        return "✓ richtig"
+    return "◐ teilweise" if mark > 0 else "✗ falsch"
+
+
+def attempt_title(attempt: AttemptDetail) -> str:
+    verdict = "bestanden" if attempt.passed else "nicht bestanden"
+    return (f"{attempt.lesson} – Versuch {attempt.attempt_no} am {attempt.submitted_at}: "
+            f"{percent(attempt.percent)} ({verdict})")

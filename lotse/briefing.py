@@ -1,0 +1,170 @@
+"""The seminar briefing as Markdown and as PDF (one page or two a trainer prints or downloads).
+
+The content comes from lotse.analytics.briefing_content; here it becomes a list of blocks that
+both renderers share, so the Markdown and the PDF always say the same. Names and typed answers
+are user text: the Markdown renderer escapes them, the PDF prints them as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from .analytics.briefing_content import MIN_ANSWERS, BriefingContent, LearnerState, briefing_content, quoted
+from .analytics.course import percent
+from .analytics.figures import MASTERY_THRESHOLD
+from .content import Catalog
+from .identity import User
+from .pdf import FONT_FAMILY, new_pdf
+
+RULES = (
+    "Bereit heißt: alle Lektionen abgeschlossen (Quiz bestanden; Lektionen ohne Quiz gelesen). "
+    "Lernziele: Anteil der Punkte im besten Versuch jeder Person; „erreicht“ ab "
+    f"{round(100 * MASTERY_THRESHOLD)} % der Punkte eines Lernziels. Fragen: Anteil richtiger Antworten im ersten "
+    f"Versuch; Fragen und Lernziele mit weniger als {MIN_ANSWERS} Antworten bleiben außen vor."
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "title", "heading", "text", "item", "numbered"
+    text: str
+    strong: str = ""  # printed bold before ``text``, separated by a space
+
+
+def seminar_briefing(db: Database, actor: User, cohort_id: int, catalog: Catalog, *,
+                     pseudonymous: bool = False, now: datetime | None = None) -> BriefingContent:
+    """The briefing's content for a cohort the actor leads (PermissionDenied otherwise)."""
+    return briefing_content(db, actor, cohort_id, catalog, pseudonymous=pseudonymous, now=now)
+
+
+def _date(day) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _names(states: list[LearnerState], total: int | None = None) -> str:
+    if not states:
+        return "niemand"
+    if total is None:
+        return ", ".join(s.label for s in states)
+    return ", ".join(f"{s.label} ({s.done} von {total})" for s in states)
+
+
+def blocks(c: BriefingContent) -> list[Block]:
+    out = [Block("title", f"Seminar-Briefing: {c.cohort.name}")]
+    if c.seminar_date:
+        when = {0: "heute", 1: "morgen"}.get(c.days_until, f"in {c.days_until} Tagen") if c.days_until >= 0 \
+            else f"vor {-c.days_until} Tagen"
+        place = f" in {c.cohort.place}" if c.cohort.place else ""
+        out.append(Block("text", f"Seminar am {_date(c.seminar_date)}{place} ({when})."))
+    else:
+        out.append(Block("text", "Für diese Kohorte ist noch kein Seminartermin eingetragen."))
+    out.append(Block("text", f"Stand: {_date(c.created)}. {c.members} Teilnehmende, {c.lessons_total} Lektionen."))
+    out.append(Block("heading", "Wer ist vorbereitet?"))
+    out.append(Block("item", _names(c.ready), f"Bereit ({len(c.ready)}):"))
+    out.append(Block("item", _names(c.on_the_way, c.lessons_total), f"Auf dem Weg ({len(c.on_the_way)}):"))
+    out.append(Block("item", _names(c.not_started), f"Noch nicht begonnen ({len(c.not_started)}):"))
+    out.append(Block("heading", "Schwächste Lernziele"))
+    if not c.weakest:
+        out.append(Block("text", "Noch zu wenige Quizergebnisse für eine Aussage."))
+    for m in c.weakest:
+        out.append(Block("numbered", f"(Lektion {m.lesson.code} {m.lesson.title}): {percent(m.share)} der Punkte, "
+                         f"{m.reached} von {m.learners} erreichen das Ziel.", m.text))
+    out.append(Block("heading", "Am häufigsten falsch beantwortete Fragen"))
+    if not c.missed:
+        out.append(Block("text", "Noch zu wenige Antworten für eine Aussage."))
+    for q in c.missed:
+        wrong = f" Häufigste falsche Antwort: {q.mistake} ({percent(q.mistake_share)} der Antworten)." if q.mistake else ""
+        out.append(Block("numbered", f"(Lektion {q.lesson.code}): {percent(q.facility)} richtig im ersten Versuch, "
+                         f"{q.answers} Antworten.{wrong}", quoted(q.prompt)))
+    out.append(Block("heading", "Vorschläge für die Seminartage"))
+    if not c.focus:
+        out.append(Block("text", "Keine auffälligen Lücken: die Gruppe ist gut vorbereitet. Planen Sie Zeit für "
+                                 "Fragen aus der Praxis ein."))
+    for topic in c.focus:
+        out.append(Block("numbered", topic.reason, topic.title + "."))
+    out.append(Block("heading", "So entsteht dieses Briefing"))
+    out.append(Block("text", RULES))
+    return out
+
+
+# Inline syntax only: every escaped text follows our own words on its line, so line-start
+# syntax (#, -, 1.) cannot be triggered by it.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape Markdown syntax in user or content text, and fold line breaks."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def briefing_markdown(c: BriefingContent) -> str:
+    lines: list[str] = []
+    number = 0
+    for b in blocks(c):
+        text = escape_markdown(b.text)
+        strong = f"**{escape_markdown(b.strong)}** " if b.strong else ""
+        if b.kind == "title":
+            lines += [f"# {text}", ""]
+        elif b.kind == "heading":
+            number = 0
+            lines += ["", f"## {text}", ""]
+        elif b.kind == "item":
+            lines.append(f"- {strong}{text}")
+        elif b.kind == "numbered":
+            number += 1
+            lines.append(f"{number}. {strong}{text}")
+        else:
+            lines += [text, ""]
+    return "\n".join(lines).strip() + "\n"
+
+
+def briefing_pdf(c: BriefingContent) -> bytes:
+    pdf = new_pdf(f"Seminar-Briefing: {c.cohort.name}")
+    pdf.add_page()
+    number = 0
+    for b in blocks(c):
+        if b.kind == "title":
+            pdf.set_font(FONT_FAMILY, "B", 16)
+            pdf.multi_cell(0, 8, b.text, new_x="LMARGIN", new_y="NEXT", align="L")
+            pdf.ln(2)
+        elif b.kind == "heading":
+            number = 0
+            pdf.ln(3)
+            pdf.set_font(FONT_FAMILY, "B", 13)
+            pdf.multi_cell(0, 7, b.text, new_x="LMARGIN", new_y="NEXT", align="L")
+            pdf.ln(1)
+        else:
+            prefix = ""
+            if b.kind == "item":
+                prefix = "•  "
+            elif b.kind == "numbered":
+                number += 1
+                prefix = f"{number}.  "
+            _paragraph(pdf, prefix, b.strong, b.text)
+    return bytes(pdf.output())
+
+
+def _paragraph(pdf, prefix: str, strong: str, text: str) -> None:
+    """One paragraph with an optional bold lead-in. write() rather than markdown=True, so that
+    asterisks in user text are printed, not read as markup."""
+    pdf.set_font(FONT_FAMILY, "", 11)
+    pdf.write(5.5, prefix)
+    if strong:
+        pdf.set_font(FONT_FAMILY, "B", 11)
+        pdf.write(5.5, strong.strip() + " ")
+        pdf.set_font(FONT_FAMILY, "", 11)
+    pdf.write(5.5, text.strip())
+    pdf.ln(7)
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def briefing_filename(c: BriefingContent, extension: str) -> str:
+    name = c.cohort.name.lower().translate(_UMLAUTS)
+    slug = re.sub(r"[^a-z0-9]+", "-", name).strip("-")
+    return f"briefing-{slug or 'kohorte'}-{c.created.isoformat()}.{extension}"

@@ -1,0 +1,90 @@
+"""Shared top of the cockpit pages: which cohort, and presentation mode (pseudonyms).
+
+Both choices are kept in session state under page-independent keys, so switching between the
+cockpit pages keeps them (Streamlit forgets a widget's own key when a page stops showing it).
+The list offered comes from the core, which checks the role; every core call checks the cohort.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+from sqlite_utils import Database
+
+from lotse.access import DENIED
+from lotse.analytics.cohort import CohortInfo, trainer_cohorts
+from lotse.analytics.course import parse_day
+from lotse.identity import User
+from progress import connect
+
+from .context import db, settings
+
+COHORT_KEY = "cockpit-shared-cohort"  # not a widget key: shared by all cockpit pages
+PRESENTATION_KEY = "cockpit-shared-presentation"
+
+
+def _label(cohort: CohortInfo) -> str:
+    day = parse_day(cohort.seminar_date)
+    return f"{cohort.name} (Seminar {day.strftime('%d.%m.%Y')})" if day else cohort.name
+
+
+def _remember(source: str, target: str) -> None:
+    st.session_state[target] = st.session_state[source]
+    if target == COHORT_KEY:  # an explicit choice beats the link the page was opened with
+        st.query_params.pop("kohorte", None)
+
+
+def cockpit_header(user: User, page: str) -> tuple[CohortInfo | None, bool]:
+    """Cohort selector and presentation toggle; (None, mode) when the user leads no cohort."""
+    cohorts = trainer_cohorts(db(), user)
+    if not cohorts:
+        st.info("Sie leiten noch keine Kohorte. Legen Sie unter „Kohorten verwalten“ eine an.")
+        return None, False
+    by_id = {c.id: c for c in cohorts}
+    wanted = _query_cohort() or st.session_state.get(COHORT_KEY)
+    if wanted not in by_id:
+        wanted = cohorts[0].id
+    st.session_state[COHORT_KEY] = wanted
+    cohort_key, mode_key = f"{page}-cohort", f"{page}-presentation"
+    # Seed the widgets from the shared keys (instead of a default value, which Streamlit would
+    # ignore once the widget has state of its own).
+    if st.session_state.get(cohort_key) != wanted:
+        st.session_state[cohort_key] = wanted
+    if mode_key not in st.session_state:
+        st.session_state[mode_key] = bool(st.session_state.get(PRESENTATION_KEY, False))
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    chosen = left.selectbox("Kohorte", list(by_id), format_func=lambda i: _label(by_id[i]), key=cohort_key,
+                            on_change=_remember, args=(cohort_key, COHORT_KEY))
+    presenting = right.toggle("Präsentationsmodus: Pseudonyme statt Namen", key=mode_key, on_change=_remember,
+                              args=(mode_key, PRESENTATION_KEY),
+                              help="Zeigt „Teilnehmende 1, 2, …“ statt Namen, auch in Exporten – "
+                                   "zum Beispiel für den Beamer im Seminarraum.")
+    st.session_state[PRESENTATION_KEY] = presenting
+    return by_id[chosen], presenting
+
+
+def _query_cohort() -> int | None:
+    """?kohorte=<id> from a link; anything that is not a plain number is ignored."""
+    raw = st.query_params.get("kohorte", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def denied() -> None:
+    st.error(DENIED)
+    st.stop()
+
+
+def on_click(build: Callable[[Database], bytes]) -> Callable[[], bytes]:
+    """Deferred download contents: Streamlit calls this only when the button is clicked, on a
+    thread of its own, so it opens (and closes) its own connection. The core checks access again."""
+    path = str(settings().db_path)
+
+    def run() -> bytes:
+        conn = connect(path)
+        try:
+            return build(conn)
+        finally:
+            conn.conn.close()
+
+    return run
