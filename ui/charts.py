@@ -81,7 +81,7 @@ def grouped_bars(rows: list[dict], category: str, series: list[str], *, title: s
         alt.Y("c:N", title=category, sort=order, axis=_category_axis()),
         alt.X("v:Q", title=value_title),
         alt.YOffset("s:N", sort=series), colour, tooltip=tooltip,
-    ).properties(height=alt.Step(10 * len(series) + 8))
+    ).properties(height=alt.Step(8))  # with yOffset the step sizes each bar, not each category
 
 
 def line_chart(rows: list[dict], x: str, series: list[str], *, title: str, x_title: str, value_title: str,
