@@ -198,3 +198,13 @@ def test_broken_lesson_is_left_out_but_others_stay(tmp_path):
     assert [lesson.id for lesson in catalog.lessons] == ["zwei"]
     assert list(catalog.quizzes) == ["zwei"]
     assert any(p.path == "lessons/eins.md" and p.severity == "error" for p in catalog.problems)
+
+
+def test_glossary_terms_are_explained_once_outside_headings():
+    from lotse.content.render import render_markdown
+
+    html = render_markdown("## Der Server\n\nEin **Server** und ein Server.\n\nNoch ein Server.",
+                           glossary={"Server": "Ein Rechner"}).html
+    assert html.count("<abbr") == 1
+    assert '<h2 id="der-server">Der Server</h2>' in html
+    assert '<strong><abbr title="Ein Rechner">Server</abbr></strong>' in html

@@ -72,6 +72,7 @@ class _Collector(Treeprocessor):
         self.image_dir = image_dir
 
     def run(self, root: ElementTree.Element) -> None:
+        _keep_first_abbreviations(root)
         for element in root.iter():
             if element.tag == "a" and element.get("href") is not None:
                 href = element.get("href", "")
@@ -93,6 +94,37 @@ class _Collector(Treeprocessor):
         mime = mimetypes.guess_type(path.name)[0]
         data = base64.b64encode(path.read_bytes()).decode()
         return f"data:{mime};base64,{data}"
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _keep_first_abbreviations(root: ElementTree.Element) -> None:
+    """Explain each glossary term once, where it first appears in running text (not in headings)."""
+    seen: set[str] = set()
+
+    def visit(parent: ElementTree.Element, in_heading: bool) -> None:  # document order
+        for child in list(parent):
+            if child.tag != "abbr":
+                visit(child, in_heading or child.tag in _HEADINGS)
+            elif in_heading or (child.text or "") in seen:
+                _unwrap(parent, child)
+            else:
+                seen.add(child.text or "")
+
+    visit(root, False)
+
+
+def _unwrap(parent: ElementTree.Element, child: ElementTree.Element) -> None:
+    """Replace ``child`` by its text, keeping the text around it."""
+    index = list(parent).index(child)
+    flat = (child.text or "") + (child.tail or "")
+    if index == 0:
+        parent.text = (parent.text or "") + flat
+    else:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + flat
+    parent.remove(child)
 
 
 class _CollectorExtension(Extension):
