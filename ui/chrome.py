@@ -28,6 +28,8 @@ mark { background: #ffe08a; color: #1a1a1a; padding: 0 .1em; border-radius: .15e
 [data-testid="stMarkdownContainer"] img { max-width: 100%; height: auto; }
 /* st.caption fades text with opacity .6 (3.9:1 on white, below WCAG AA 4.5:1); a solid grey reaches 6.9:1. */
 [data-testid="stCaptionContainer"] { opacity: 1; color: #595856; }
+/* Quoted text (e.g. reflection prompts) is grey #828180 by default: 3.9:1. The same solid grey as captions. */
+[data-testid="stMarkdownContainer"] blockquote, [data-testid="stMarkdownContainer"] blockquote p { color: #595856; opacity: 1; }
 </style>"""
 
 

@@ -1,0 +1,181 @@
+"""Many learners submitting at the same moment against one database file: nothing lost, nothing doubled.
+
+Each thread is a browser-less session: its own connection (progress.connect), its own learner, the
+real core call (lotse.learning.submit_attempt). A barrier releases all threads at once so their
+write transactions really collide on the SQLite lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from content_builder import write_course
+from lotse import learning
+from lotse.accounts import create_account
+from lotse.content import load_catalog
+from progress import connect, open_database
+from progress import learning as store
+
+THREADS = 50
+JOIN_TIMEOUT = 120  # seconds; a hang is a failure, not a stuck CI job
+
+QUIZ = """\
+lesson: eins
+pass_mark: 70
+questions:
+  - id: frage-a
+    type: single_choice
+    objective: ziel
+    prompt: Was gilt?
+    options:
+      - text: A
+        correct: true
+        feedback: Richtig.
+      - text: B
+        feedback: Falsch.
+    explanation: Weil.
+  - id: frage-b
+    type: true_false
+    objective: ziel
+    prompt: Stimmt das?
+    answer: true
+    feedback_true: Ja.
+    feedback_false: Nein.
+    explanation: Darum.
+  - id: frage-c
+    type: short_answer
+    objective: ziel
+    prompt: Wie heißt das Gesetz?
+    answers:
+      - text: OZG
+    explanation: Das Onlinezugangsgesetz.
+"""
+RIGHT = {"frage-a": 0, "frage-b": True, "frage-c": "OZG"}
+WRONG = {"frage-a": 1, "frage-b": False, "frage-c": "DSGVO"}
+
+
+@pytest.fixture
+def setting(tmp_path: Path):
+    catalog = load_catalog(write_course(tmp_path / "content", quizzes={"eins": QUIZ}))
+    assert not catalog.problems
+    db_path = tmp_path / "lotse.db"
+    db = open_database(db_path)
+    learners = [create_account(db, f"lernende-{n:02d}", f"Lernende {n}", None) for n in range(THREADS)]
+    db.conn.close()
+    return db_path, catalog.quiz("eins"), learners
+
+
+def run_at_once(work, items) -> list[BaseException]:
+    """Run ``work(item)`` in one thread per item, released together; returns the exceptions raised."""
+    barrier = threading.Barrier(len(items))
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def thread_main(item) -> None:
+        try:
+            barrier.wait(timeout=JOIN_TIMEOUT)
+            work(item)
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            with lock:
+                errors.append(error)
+
+    threads = [threading.Thread(target=thread_main, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(JOIN_TIMEOUT)
+    assert not any(t.is_alive() for t in threads), "a thread hung (lock wait beyond the timeout?)"
+    return errors
+
+
+def test_fifty_learners_submit_at_once_without_loss_or_doubles(setting):
+    db_path, quiz, learners = setting
+    questions = len(quiz.questions)
+    outcomes: dict[int, list[tuple[int, bool, bool]]] = {}
+
+    def learner_session(user) -> None:
+        db = connect(db_path)  # this session's own connection, as each Streamlit run has
+        try:
+            results = []
+            for attempt_no, responses in ((1, WRONG), (2, RIGHT)):
+                attempt_id, result, created = learning.submit_attempt(db, user, quiz, attempt_no, responses)
+                results.append((attempt_id, result.passed, created))
+            outcomes[user.id] = results
+        finally:
+            db.conn.close()
+
+    errors = run_at_once(learner_session, learners)
+    assert errors == [], f"{len(errors)} sessions failed, first: {errors[0]!r}"
+
+    db = connect(db_path)
+    assert all([(created, passed) for _, passed, created in outcomes[u.id]] == [(True, False), (True, True)]
+               for u in learners)
+    assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == THREADS * 2
+    assert db.execute("SELECT COUNT(DISTINCT submit_key) FROM attempts").fetchone()[0] == THREADS * 2
+    assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == THREADS * 2 * questions
+    kinds = Counter(row["kind"] for row in db.query("SELECT kind FROM events"))
+    assert kinds == {"attempt_graded": THREADS * 2, "answer_submitted": THREADS * 2 * questions}
+    progress_rows = list(db.query("SELECT user_id, attempts, passed, best_percent FROM lesson_progress"))
+    assert sorted(r["user_id"] for r in progress_rows) == sorted(u.id for u in learners)
+    assert all(r["attempts"] == 2 and r["passed"] == 1 and r["best_percent"] == 100 for r in progress_rows)
+    for user in learners:  # the state tables agree with the event log, learner by learner
+        assert learning.replay_progress(store.events_of(db, user.id)) == store.progress_rows(db, user.id)
+
+
+def test_the_same_attempt_submitted_twice_at_once_is_stored_once(setting):
+    """Two tabs (or a double click) submit the same attempt at the same moment: one attempt is stored."""
+    db_path, quiz, learners = setting
+    created_flags: Counter = Counter()
+    lock = threading.Lock()
+    sessions = [user for user in learners[: THREADS // 2] for _ in range(2)]  # 25 learners x 2 sessions
+
+    def submit_once(user) -> None:
+        db = connect(db_path)
+        try:
+            _, result, created = learning.submit_attempt(db, user, quiz, 1, RIGHT)
+            assert result.passed
+            with lock:
+                created_flags[(user.id, created)] += 1
+        finally:
+            db.conn.close()
+
+    errors = run_at_once(submit_once, sessions)
+    assert errors == [], f"{len(errors)} sessions failed, first: {errors[0]!r}"
+    for user in learners[: THREADS // 2]:
+        assert created_flags[(user.id, True)] == 1 and created_flags[(user.id, False)] == 1
+
+    db = connect(db_path)
+    per_learner = list(db.query("SELECT user_id, COUNT(*) AS n FROM attempts GROUP BY user_id"))
+    assert len(per_learner) == THREADS // 2 and all(row["n"] == 1 for row in per_learner)
+    graded = db.execute("SELECT COUNT(*) FROM events WHERE kind = 'attempt_graded'").fetchone()[0]
+    assert graded == THREADS // 2
+    assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == THREADS // 2 * len(quiz.questions)
+    assert all(row["attempts"] == 1 for row in db.query("SELECT attempts FROM lesson_progress"))
+
+
+def test_reading_and_opening_at_once_counts_each_view_once(setting):
+    """Concurrent lesson openings and heartbeats (each with its own dedupe key) all count, once each."""
+    db_path, _, learners = setting
+
+    def reading_session(user) -> None:
+        db = connect(db_path)
+        try:
+            for view in range(3):
+                learning.open_lesson(db, user, "eins", f"view-{user.id}-{view}")
+                learning.add_reading_time(db, user, "eins", 20, f"view-{user.id}-{view}:1")
+                learning.add_reading_time(db, user, "eins", 20, f"view-{user.id}-{view}:1")  # a repeated beat
+            learning.mark_read(db, user, "eins")
+        finally:
+            db.conn.close()
+
+    errors = run_at_once(reading_session, learners)
+    assert errors == [], f"{len(errors)} sessions failed, first: {errors[0]!r}"
+    db = connect(db_path)
+    kinds = Counter(row["kind"] for row in db.query("SELECT kind FROM events"))
+    assert kinds == {"lesson_opened": THREADS * 3, "reading_time": THREADS * 3, "lesson_read": THREADS}
+    rows = list(db.query("SELECT reading_seconds, read_at FROM lesson_progress"))
+    assert len(rows) == THREADS and all(r["reading_seconds"] == 60 and r["read_at"] for r in rows)
