@@ -10,11 +10,12 @@ import json
 import re
 import shutil
 
+from pathlib import Path
+
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from learner_support import COURSE_DIR, LESSON_ONE, LESSON_TWO, PERFECT, fixture_catalog
 from lotse import sessions
 from lotse.config import load_settings
@@ -22,6 +23,8 @@ from lotse.interop import load_quiz, parse_gift, parse_moodle_xml
 from lotse.learning import mark_read, open_lesson, submit_attempt
 from lotse.xapi_export import cohort_statements, statements_json
 from progress.cohorts import add_member, insert_cohort
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PAGE = "app_pages/austausch.py"
 FEATURES = ROOT / "tests" / "fixtures" / "interop" / "features.gift"

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 
+from pathlib import Path
+
 import pytest
 
 from learner_support import COURSE_DIR, LESSON_ONE, LESSON_TWO, fixture_catalog
 from lotse import learning
 from progress import learning as store
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LESSON_PAGE = "app_pages/lektion.py"
 LEARNER_PAGES = ["app_pages/lernweg.py", LESSON_PAGE, "app_pages/fortschritt.py", "app_pages/suche.py",
@@ -305,8 +309,6 @@ def test_glossary_a_to_z_with_filter_and_links_to_lessons(signed_in_app, learner
 
 def test_pages_need_sign_in(app_env):
     from streamlit.testing.v1 import AppTest
-
-    from conftest import ROOT
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert texts(at.title) == ["Anmelden"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from pathlib import Path
+
 import pytest
 
 from learner_support import COURSE_DIR
@@ -14,6 +16,8 @@ from lotse import phases
 from lotse import projects as P
 from payloads import SCRIPT_PAYLOADS
 from progress import cohorts as cohort_sql
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PAGE = "app_pages/projekte.py"
 TRAINER_PAGE = "app_pages/projekte_trainer.py"
@@ -75,7 +79,6 @@ def test_trainer_page_renders_for_trainers_and_admins(signed_in_app, make_user, 
 def test_trainer_page_is_closed_to_learners(signed_in_app, db, people, app_env):
     from streamlit.testing.v1 import AppTest
 
-    from conftest import ROOT
     from lotse import sessions
 
     with pytest.raises(ValueError, match="Could not find a navigation page"):
