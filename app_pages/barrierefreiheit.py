@@ -30,9 +30,6 @@ OPERATOR = {
 _MISSING = "[vom Betreiber zu ergänzen: {}]"
 
 KNOWN_GAPS = [
-    ("Kontrast kleiner Hinweistexte",
-     "Grau gesetzte Hinweistexte (zum Beispiel unter Überschriften und Eingabefeldern) und Zitate erreichen ein "
-     "Kontrastverhältnis von 3,9 : 1 statt der geforderten 4,5 : 1 (WCAG 1.4.3). Eine Korrektur ist in Arbeit."),
     ("Englische Bedienelemente der Anwendungssoftware",
      "Einige Bedienelemente stammen aus der verwendeten Software (Streamlit) und sind nur englisch beschriftet: "
      "die Schaltflächen an Tabellen (zum Beispiel „Download as CSV“, „Search“, „Fullscreen“), die Hilfe-Symbole "

@@ -380,31 +380,32 @@ def thread_line(result: Result) -> str:
 
 # --- where the server's threads spend their time (a small in-process sampling profiler) ----------------
 
-IDLE_FUNCTIONS = {"wait", "select", "poll", "_worker", "run_forever", "_run_once", "get", "accept", "sleep"}
+# Innermost frames of threads that are idle (event loop waiting, watcher threads sleeping, pool workers).
+IDLE = {"selectors.py:select", "polling_path_watcher.py:task", "threading.py:wait", "queue.py:get",
+        "thread.py:_worker", "base_events.py:run_forever", "base_events.py:_run_once"}
+OWN_CODE = ("lotse/", "progress/", "ui/", "app_pages/", "app.py")
 
 
 def serve_sampled(out: Path, streamlit_args: list[str]) -> None:
     """Run Streamlit in this process with a thread that samples every thread's Python stack 50 times
     a second. Busy samples are attributed to the innermost frame of Lotse's own code plus the
-    innermost frame overall; counts are written to ``out`` every few seconds."""
+    innermost frame overall (C functions such as a SQLite call show as their Python caller); counts
+    are written to ``out`` every few seconds."""
     import threading
     from collections import Counter
 
     counts: Counter = Counter()
-    project = str(PROJECT)
 
     def where(frame) -> str | None:
         inner = f"{Path(frame.f_code.co_filename).name}:{frame.f_code.co_name}"
-        if frame.f_code.co_name in IDLE_FUNCTIONS and "threading" in frame.f_code.co_filename + inner:
+        if inner in IDLE:
             return None
         own = frame
-        while own is not None and not (own.f_code.co_filename.startswith(project) and "/.venv/" not in
-                                       own.f_code.co_filename):
+        while own is not None and not _own(own.f_code.co_filename):
             own = own.f_back
         if own is None:
-            return None if frame.f_code.co_name in IDLE_FUNCTIONS else f"(streamlit) {inner}"
-        ours = f"{Path(own.f_code.co_filename).relative_to(project)}:{own.f_code.co_name}:{own.f_lineno}"
-        return f"{ours} <- {inner}"
+            return f"(Streamlit) {inner}"
+        return f"{Path(own.f_code.co_filename).relative_to(PROJECT)}:{own.f_code.co_name}:{own.f_lineno} <- {inner}"
 
     def sample() -> None:
         me, last = threading.get_ident(), time.monotonic()
@@ -423,6 +424,14 @@ def serve_sampled(out: Path, streamlit_args: list[str]) -> None:
 
     sys.argv = ["streamlit", *streamlit_args]
     streamlit_main()
+
+
+def _own(filename: str) -> bool:
+    try:
+        relative = Path(filename).relative_to(PROJECT).as_posix()
+    except ValueError:
+        return False
+    return relative.startswith(OWN_CODE)
 
 
 def main() -> int:
@@ -481,12 +490,14 @@ def main() -> int:
         print(line(result))
     for gc in sorted({r.gc for r in results}):
         over = [r.learners for r in results if r.gc == gc and r.p(0.95) > 1.0]
-        print(f"postScriptGC={str(gc).lower()}: p95 passes 1 s at N = {min(over) if over else f'> {max(counts)} (not reached)'}")
+        limit = min(over) if over else f"> {max(counts)} (not reached)"
+        print(f"postScriptGC={str(gc).lower()}: p95 passes 1 s at N = {limit}")
     for gc, samples, result in long_runs:
         minute = max(1, len(samples) // int(max(1, args.long_minutes)))
         per_minute = " ".join(f"{s:.0f}" for s in samples[::minute])
-        print(f"long run postScriptGC={str(gc).lower()} N={result.learners} {result.seconds / 60:.0f} min: RSS per minute "
-              f"{per_minute} MB (start {result.rss_start:.0f}, max {result.rss_max:.0f}, end {result.rss_end:.0f}); "
+        print(f"long run postScriptGC={str(gc).lower()} N={result.learners} {result.seconds / 60:.0f} min: "
+              f"RSS per minute {per_minute} MB (start {result.rss_start:.0f}, max {result.rss_max:.0f}, "
+              f"end {result.rss_end:.0f}); "
               f"p50={result.p(0.5) * 1000:.0f} ms p95={result.p(0.95) * 1000:.0f} ms")
     return 0
 

@@ -64,7 +64,11 @@ _RUN_COUNTER = """
     let i = 0;
     const varint = () => {
       let value = 0, shift = 0, byte;
-      do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80 && i < bytes.length);
+      do {
+        byte = bytes[i++];
+        value += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (byte & 0x80 && i < bytes.length);
       return value;
     };
     while (i < bytes.length) {

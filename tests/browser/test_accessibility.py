@@ -82,7 +82,8 @@ UNLABELLED_CONTROLS = """() => {
   const text = (el) => (el ? el.textContent : '').replace(/\\s+/g, ' ').trim();
   const name = (el) => {
     if (el.getAttribute('aria-labelledby'))
-      return el.getAttribute('aria-labelledby').split(/\\s+/).map(id => text(document.getElementById(id))).join(' ').trim();
+      return el.getAttribute('aria-labelledby').split(/\\s+/)
+        .map(id => text(document.getElementById(id))).join(' ').trim();
     if ((el.getAttribute('aria-label') || '').trim()) return el.getAttribute('aria-label').trim();
     if (el.labels && el.labels.length) return [...el.labels].map(text).join(' ').trim();
     if (el.closest('label')) return text(el.closest('label'));
@@ -91,7 +92,8 @@ UNLABELLED_CONTROLS = """() => {
   const controls = document.querySelectorAll("input:not([type=hidden]), select, textarea, " +
     "[role=combobox], [role=textbox], [role=slider], [role=spinbutton], [role=switch], [role=checkbox], [role=radio]");
   return [...controls]
-    .filter(el => !el.closest('[aria-hidden="true"]'))  // not in the accessibility tree (e.g. a date field's form mirror)
+    // not in the accessibility tree (e.g. the form mirror of a date field)
+    .filter(el => !el.closest('[aria-hidden="true"]'))
     .filter(el => visible(el) || el.matches('input[type=radio], input[type=checkbox]'))
     .filter(el => !name(el)).map(el => el.outerHTML.slice(0, 200));
 }"""
@@ -206,7 +208,8 @@ def test_the_accessibility_statement_is_complete_and_linked_everywhere(server, p
         rerun(page, lambda: link.click())
         expect(page.get_by_role("heading", name="Erklärung zur Barrierefreiheit", level=1)).to_be_visible()
     for heading in ("Stand der Vereinbarkeit mit den Anforderungen", "Nicht barrierefreie Inhalte",
-                    "Erstellung dieser Erklärung", "Barrieren melden: Kontakt", "Durchsetzungsverfahren und Schlichtung"):
+                    "Erstellung dieser Erklärung", "Barrieren melden: Kontakt",
+                    "Durchsetzungsverfahren und Schlichtung"):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.get_by_text("teilweise vereinbar")).to_be_visible()
     mail = page.get_by_role("link", name=contact)
@@ -360,7 +363,8 @@ def test_a_quiz_can_be_completed_with_the_keyboard_only(keyboard_server, playwri
         press(page, "Enter")
 
         # Submit with Enter on the button.
-        tab_to(page, "e => e.tagName === 'BUTTON' && e.innerText.includes('Antworten abgeben')", "„Antworten abgeben“")
+        tab_to(page, "e => e.tagName === 'BUTTON' && e.innerText.includes('Antworten abgeben')",
+               "„Antworten abgeben“")
         press(page, "Enter")
         expect(page.get_by_text(re.compile(r"✓ Bestanden\. Versuch 1"))).to_be_visible()
         screenshot(page, "tastatur-quiz-bestanden")
