@@ -289,10 +289,14 @@ def wait_runs(page, more_than: int, timeout: int = IDLE_TIMEOUT_MS) -> None:
 
 
 def wait_idle(page, timeout: int = IDLE_TIMEOUT_MS) -> None:
-    """Connected to the server, no script running, no stale (greyed-out) elements from a previous run."""
+    """Connected to the server, no script running, no stale (greyed-out) elements from a previous run,
+    and no element still waiting for its lazily loaded code: Streamlit renders an element type's first
+    use in a document as a placeholder (data-testid="stSkeleton", a React Suspense fallback) until
+    that code chunk has arrived, so the element's text is not on the page yet."""
     page.wait_for_selector(APP_CONNECTED, state="attached", timeout=timeout)
     page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout)
-    page.wait_for_function("!document.querySelector(\"[data-stale='true']\")", timeout=timeout)
+    page.wait_for_function("!document.querySelector(\"[data-stale='true'], [data-testid='stSkeleton']\")",
+                           timeout=timeout)
 
 
 def rerun(page, action: Callable[[], object], timeout: int = IDLE_TIMEOUT_MS) -> None:
