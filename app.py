@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui.chrome import apply_page_chrome
+from ui.chrome import apply_page_chrome, favicon
 from ui.session import current_user
 
-st.set_page_config(page_title="Lotse", page_icon="ui/assets/favicon.png", layout="wide")  # local file: no font CDN
+st.set_page_config(page_title="Lotse", page_icon=favicon(), layout="wide")
 apply_page_chrome()
 
 ALL, STAFF, ADMIN = ("learner", "trainer", "admin"), ("trainer", "admin"), ("admin",)
@@ -64,5 +64,16 @@ def signed_in_sections(role: str) -> dict:
     return sections
 
 
+def sections(role: str | None) -> dict:
+    """Built once per browser session and role: creating ~30 st.Page objects (each resolves its
+    file path) is a large part of a rerun. Not shared across sessions, because st.navigation marks
+    the page it returns as callable on the object itself."""
+    cached = st.session_state.get("lotse-navigation")
+    if cached is None or cached[0] != role:
+        cached = (role, signed_out_sections() if role is None else signed_in_sections(role))
+        st.session_state["lotse-navigation"] = cached
+    return cached[1]
+
+
 user = current_user()
-st.navigation(signed_out_sections() if user is None else signed_in_sections(user.role)).run()
+st.navigation(sections(None if user is None else user.role)).run()

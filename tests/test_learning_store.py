@@ -13,7 +13,7 @@ from learner_support import LESSON_ONE, LESSON_TWO, PERFECT, fixture_catalog, ne
 from lotse import learning
 from lotse.identity import PermissionDenied
 from lotse.learning import Status
-from progress import connect, migrate, open_database
+from progress import ConnectionPool, connect, migrate, open_database
 from progress import learning as store
 
 QUIZ_ONE = fixture_catalog().quiz(LESSON_ONE)
@@ -344,3 +344,70 @@ def test_no_database_is_locked_under_contention_on_one_row(tmp_path):
         thread.join()
     assert failures == []
     assert store.lesson_states(db, user.id)[LESSON_ONE]["reading_seconds"] == THREADS * ROUNDS
+
+
+# --- connection pool (one connection per thread, reused after the thread ends) ---------------------
+
+
+def _in_thread(action):
+    """Run ``action`` on a new thread (as Streamlit runs each rerun) and return its result."""
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(value=action()))
+    thread.start()
+    thread.join()
+    return result["value"]
+
+
+def test_a_later_connection_to_the_file_is_in_wal_mode_too(tmp_path):
+    open_database(tmp_path / "wal.db").conn.close()
+    assert connect(tmp_path / "wal.db").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_pool_gives_a_thread_the_same_connection_on_every_call(tmp_path):
+    path = tmp_path / "pool.db"
+    open_database(path).conn.close()
+    pool = ConnectionPool()
+    assert _in_thread(lambda: pool.get(path) is pool.get(path))
+
+
+def test_pool_reuses_the_connection_of_an_ended_thread_and_never_shares_a_live_one(tmp_path):
+    path = tmp_path / "pool.db"
+    open_database(path).conn.close()
+    pool = ConnectionPool()
+    first = _in_thread(lambda: id(pool.get(path).conn))
+    assert pool.idle_count(path) == 1
+    assert _in_thread(lambda: id(pool.get(path).conn)) == first
+    holding, release = threading.Event(), threading.Event()
+    held = {}
+
+    def hold() -> None:
+        held["conn"] = id(pool.get(path).conn)
+        holding.set()
+        release.wait()
+
+    keeper = threading.Thread(target=hold)
+    keeper.start()
+    holding.wait()
+    assert _in_thread(lambda: id(pool.get(path).conn)) != held["conn"]
+    release.set()
+    keeper.join()
+    assert pool.idle_count(path) == 2
+
+
+def test_pool_rolls_back_what_an_ended_thread_left_uncommitted(tmp_path):
+    path = tmp_path / "pool.db"
+    open_database(path).execute("CREATE TABLE scratch (x INTEGER)")
+    pool = ConnectionPool()
+
+    def fail_mid_transaction() -> None:
+        db = pool.get(path)
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO scratch VALUES (1)")
+
+    _in_thread(fail_mid_transaction)
+    assert not _in_thread(lambda: pool.get(path).conn.in_transaction)
+    other = connect(path)
+    other.conn.execute("PRAGMA busy_timeout = 100")
+    other.execute("BEGIN IMMEDIATE")  # the write lock was released, not kept by an idle connection
+    assert other.execute("SELECT COUNT(*) FROM scratch").fetchone()[0] == 0
+    other.execute("ROLLBACK")

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+from functools import cache
+from pathlib import Path
+
 import streamlit as st
+
+_FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 
 # Streamlit hard-codes <html lang="en">; German content needs lang="de" (WCAG 3.1.1).
 _LANG_SCRIPT = "<script>document.documentElement.lang = 'de';</script>"
@@ -31,6 +37,13 @@ mark { background: #ffe08a; color: #1a1a1a; padding: 0 .1em; border-radius: .15e
 /* Quoted text (e.g. reflection prompts) is grey #828180 by default: 3.9:1. The same solid grey as captions. */
 [data-testid="stMarkdownContainer"] blockquote, [data-testid="stMarkdownContainer"] blockquote p { color: #595856; opacity: 1; }
 </style>"""
+
+
+@cache
+def favicon() -> str:
+    """The favicon as a data URL: served from the page itself (no font or emoji CDN), and read and
+    encoded once per process instead of on every rerun as a file path would be."""
+    return "data:image/png;base64," + base64.b64encode(_FAVICON.read_bytes()).decode("ascii")
 
 
 def apply_page_chrome() -> None:

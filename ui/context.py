@@ -12,9 +12,9 @@ from sqlite_utils import Database
 
 from lotse.config import Settings, load_settings
 from lotse.content import Catalog, load_catalog
-from progress import connect, open_database
+from progress import ConnectionPool, open_database
 
-_local = threading.local()
+_connections = ConnectionPool()
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,11 +73,8 @@ def _prepared_database(path: str) -> bool:
 
 
 def db() -> Database:
-    """The connection of the current thread (each Streamlit rerun runs on its own thread)."""
+    """The connection of the current thread (each Streamlit rerun runs on its own thread; the
+    connection returns to the pool when the thread ends)."""
     path = str(settings().db_path)
     _prepared_database(path)
-    conn: Database | None = getattr(_local, "db", None)
-    if conn is None or getattr(_local, "path", None) != path:
-        conn = connect(path)
-        _local.db, _local.path = conn, path
-    return conn
+    return _connections.get(path)
