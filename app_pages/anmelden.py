@@ -10,7 +10,8 @@ from lotse.accounts import AccountError, authenticate, redeem_reset_code, sign_u
 from lotse.cohorts import CohortError, enrol, invite_preview
 from lotse.identity import ROLE_LABELS, User
 from ui.context import db, settings
-from ui.session import (client, md_escape, offer_invite, pop_notice, remember_requested_page, set_notice, sign_in,
+from ui.escape import md_escape
+from ui.session import (client, offer_invite, pop_notice, remember_requested_page, set_notice, sign_in,
                         signed_in_user, sso_configured, sso_notice, sso_provider)
 
 RULES = ("Login: 3 bis 64 Zeichen (Buchstaben, Ziffern, . _ - @). Anzeigename: bis 80 Zeichen. "

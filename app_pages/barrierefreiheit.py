@@ -15,7 +15,7 @@ from urllib.parse import quote
 import streamlit as st
 
 from ui.context import settings
-from ui.session import md_escape
+from ui.escape import md_escape
 
 ASSESSED_ON = "23.11.2026"
 TOOL = "axe-core 4.12 (automatische Prüfung nach WCAG 2.1, Stufen A und AA)"

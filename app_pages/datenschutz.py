@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.context import settings
-from ui.session import md_escape
+from ui.escape import md_escape
 
 config = settings()
 idle_hours = config.session_idle_minutes / 60

@@ -8,7 +8,8 @@ from lotse.countdown import german_datetime
 from ui import quiz_widgets as widgets
 from ui.charts import bar_chart, show
 from ui.context import catalog, db
-from ui.lesson_view import LESSON_PAGE, inline_html, md_escape
+from ui.escape import md_escape
+from ui.lesson_view import LESSON_PAGE, inline_html
 from ui.session import require
 
 user = require("learner", "trainer", "admin")

@@ -8,7 +8,8 @@ import streamlit as st
 from lotse import learning
 from lotse.progress_report import Report
 from ui.context import catalog, db
-from ui.lesson_view import lesson_link, md_escape
+from ui.escape import md_escape
+from ui.lesson_view import lesson_link
 from ui.session import require
 
 # Okabe-Ito colours (distinguishable with colour-vision deficiencies); dashes and point shapes

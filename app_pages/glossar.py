@@ -4,7 +4,8 @@ import streamlit as st
 
 from lotse.search import glossary_items
 from ui.context import catalog
-from ui.lesson_view import lesson_link, md_escape
+from ui.escape import md_escape
+from ui.lesson_view import lesson_link
 from ui.session import require
 
 

@@ -10,7 +10,8 @@ from lotse.cohorts import (CohortError, create_cohort, disable_invite, invite_li
                            remove_member, renew_invite, update_cohort)
 from lotse.identity import PermissionDenied
 from ui.context import db, settings
-from ui.session import md_escape, require, set_notice
+from ui.escape import md_escape
+from ui.session import require, set_notice
 
 user = require("trainer", "admin")
 st.title("Kohorten verwalten")

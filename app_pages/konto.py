@@ -12,7 +12,8 @@ from lotse.identity import ROLE_LABELS
 from lotse.privacy import PrivacyError, delete_account, export_json
 from progress import connect
 from ui.context import db, settings
-from ui.session import md_escape, require, set_notice, sign_in, sign_out
+from ui.escape import md_escape
+from ui.session import require, set_notice, sign_in, sign_out
 
 user = require("learner", "trainer", "admin")
 st.title("Mein Konto")

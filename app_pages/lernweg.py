@@ -6,7 +6,8 @@ import streamlit as st
 from lotse import learning
 from ui.context import catalog, db
 from ui.countdown_box import render_countdown
-from ui.lesson_view import LESSON_PAGE, lesson_link, md_escape
+from ui.escape import md_escape
+from ui.lesson_view import LESSON_PAGE, lesson_link
 from ui.session import require
 
 user = require("learner", "trainer", "admin")

@@ -10,7 +10,8 @@ from lotse import reflection
 from lotse.countdown import german_datetime
 from lotse.identity import PermissionDenied
 from ui.context import catalog, db
-from ui.lesson_view import LESSON_PAGE, md_escape
+from ui.escape import md_escape
+from ui.lesson_view import LESSON_PAGE
 from ui.session import require
 
 user = require("learner", "trainer", "admin")

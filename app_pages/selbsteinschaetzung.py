@@ -7,7 +7,7 @@ import streamlit as st
 from lotse import self_assessment as assessment
 from ui.charts import grouped_bars, show
 from ui.context import catalog, db
-from ui.lesson_view import md_escape
+from ui.escape import md_escape
 from ui.session import require
 
 user = require("learner", "trainer", "admin")

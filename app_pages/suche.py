@@ -5,7 +5,8 @@ import streamlit as st
 
 from lotse.search import glossary_items, search_catalog, snippet_html
 from ui.context import catalog, db
-from ui.lesson_view import lesson_link, md_escape
+from ui.escape import md_escape
+from ui.lesson_view import lesson_link
 from ui.session import require
 
 MAX_QUERY = 200

@@ -5,7 +5,7 @@ import streamlit as st
 
 from lotse import certificate
 from ui.context import db
-from ui.lesson_view import md_escape
+from ui.escape import md_escape
 
 EXAMPLE = certificate.EXAMPLE_CODE
 

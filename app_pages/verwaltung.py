@@ -9,7 +9,8 @@ from lotse.accounts import (AccountError, create_user, issue_reset_code, list_ac
 from lotse.identity import ROLE_LABELS, ROLES, PermissionDenied
 from lotse.privacy import PrivacyError, delete_account
 from ui.context import db
-from ui.session import md_escape, require, set_notice
+from ui.escape import md_escape
+from ui.session import require, set_notice
 
 user = require("admin")
 st.title("Benutzerverwaltung")

@@ -8,7 +8,8 @@ import streamlit as st
 from lotse import learning, review
 from ui import quiz_widgets as widgets
 from ui.context import catalog, db
-from ui.lesson_view import HOME_PAGE, LESSON_PAGE, inline_html, md_escape
+from ui.escape import md_escape
+from ui.lesson_view import HOME_PAGE, LESSON_PAGE, inline_html
 from ui.session import require
 
 user = require("learner", "trainer", "admin")

@@ -5,7 +5,8 @@ import streamlit as st
 
 from lotse import certificate
 from ui.context import catalog, db, settings
-from ui.lesson_view import LESSON_PAGE, md_escape
+from ui.escape import md_escape
+from ui.lesson_view import LESSON_PAGE
 from ui.session import require
 
 user = require("learner", "trainer", "admin")

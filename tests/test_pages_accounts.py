@@ -14,7 +14,7 @@ from lotse.accounts import FAILED, THROTTLED
 from progress.cohorts import is_member
 from progress.users import get_user, get_user_by_login
 from ui import session as ui_session
-from ui.session import md_escape
+from ui.escape import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "Fahrradweg-Ampel-17"

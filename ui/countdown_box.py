@@ -9,7 +9,7 @@ from lotse.countdown import learner_countdowns
 from lotse.identity import User
 
 from .context import catalog
-from .lesson_view import md_escape
+from .escape import md_escape
 
 # Words and icons carry the meaning; the box kind only repeats it. Overdue work is never "error".
 _BOX = {"on_track": ("info", "🗓️"), "done": ("success", "✅"), "last_day": ("info", "🗓️"),

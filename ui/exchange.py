@@ -22,7 +22,7 @@ from lotse.secrets_store import SecretError
 from lotse.xapi_export import XapiExportError, cohort_statements, lrs_config, send_to_lrs, statements_json
 
 from .context import catalog, db, settings
-from .session import md_escape
+from .escape import md_escape
 
 PLACEHOLDERS = "„Keine Rückmeldung hinterlegt.“ und „Keine Erläuterung hinterlegt.“"
 

@@ -19,19 +19,16 @@ from lotse.content.render import Rendered, render_inline, render_markdown
 from lotse.identity import User
 
 from .context import db
+from .escape import md_escape
 
 LESSON_PAGE = "app_pages/lektion.py"
 HOME_PAGE = "app_pages/lernweg.py"
 # Heartbeats closer together than this are not written (every full rerun also runs the fragment).
 MIN_BEAT_SECONDS = 10.0
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
 _HEADING_ID = re.compile(r'<(h[1-6]) id="([^"]*)"')
 
 
-def md_escape(text: str) -> str:
-    """Text shown through st.markdown as literal text (no Markdown, no Streamlit directives)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 _lesson_page: st.Page | None = None

@@ -21,7 +21,8 @@ from lotse.progress_report import attempt_rows, de_number
 
 from . import quiz_widgets as widgets
 from .context import db
-from .lesson_view import inline_html, md_escape
+from .escape import md_escape
+from .lesson_view import inline_html
 
 
 def _notice_key(lesson_id: str) -> str:

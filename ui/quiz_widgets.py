@@ -18,7 +18,7 @@ from lotse.content.models import (Matching, MultipleChoice, Numeric, Ordering, Q
 from lotse.grading import parse_number
 from lotse.learning import shuffled
 
-from .lesson_view import md_escape
+from .escape import md_escape
 
 MAX_TEXT_CHARS = 200
 TRUE_FALSE_LABELS = {True: "Stimmt", False: "Stimmt nicht"}

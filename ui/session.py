@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import string
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -26,6 +25,7 @@ from lotse.accounts import client_key
 from lotse.identity import User
 
 from .context import db, settings
+from .escape import md_escape
 
 COOKIE_NAME = "lotse_session"
 TOKEN_KEY = "lotse-session-token"
@@ -326,6 +326,3 @@ def offer_invite(user: User) -> None:
             st.success("Sie sind der Kohorte beigetreten." if new else "Sie sind bereits Mitglied dieser Kohorte.")
 
 
-def md_escape(text: str) -> str:
-    """User text for st.markdown/st.info: every ASCII punctuation mark escaped, so it shows literally."""
-    return "".join("\\" + ch if ch in string.punctuation else ch for ch in " ".join(str(text).split()))
