@@ -67,7 +67,8 @@ if quizzes:
     rows = [r for r in view.distribution if r["Lektion"] == chosen]
     charts.show(charts.bar_chart(rows, "Ergebnis", "Teilnehmende", horizontal=False,
                                  title="Verteilung der besten Ergebnisse", subtitle=chosen,
-                                 category_title="Bestes Ergebnis (Bereich)", value_title="Teilnehmende"),
+                                 category_title="Bestes Ergebnis (Bereich)", value_title="Teilnehmende",
+                                 counts=True),
                 rows, key="cockpit-distribution")
 
 st.header("Aktivität der letzten acht Wochen")

@@ -64,7 +64,7 @@ for question in analysis.questions:
             chart_rows = [{"Option": f"{'✓ ' if o.correct else ''}{o.label[:60]}", "Gewählt": o.count}
                           for o in question.options]
             charts.show(charts.bar_chart(chart_rows, "Option", "Gewählt", title="Wie oft wurde jede Option gewählt?",
-                                         subtitle="✓ = richtige Option", value_title="Anzahl"),
+                                         subtitle="✓ = richtige Option", value_title="Anzahl", counts=True),
                         options, key=f"fragenanalyse-q-{question.question_id}")
         elif question.frequent:
             st.dataframe([{"Antwort": text, "Anzahl": times} for text, times in question.frequent],

@@ -175,6 +175,31 @@ def test_chart_specs_are_valid_and_accessible(db, demo):
         assert "#0072B2" in text or "#0072b2" in text.lower()
 
 
+def _value_axes(spec: dict) -> list[dict]:
+    """The axis settings of every quantitative x or y encoding in a (layered) chart spec."""
+    layers = spec.get("layer", [spec])
+    return [layer["encoding"][channel].get("axis") or {} for layer in layers for channel in ("x", "y")
+            if layer["encoding"].get(channel, {}).get("type") == "quantitative"]
+
+
+def test_charts_of_counts_tick_in_whole_numbers_and_shares_do_not(db, demo):
+    """Two learners must not show up as an axis running 0, 0.5, 1, 1.5, 2."""
+    view = cohort_overview(db, demo["trainer"], demo["cohort"], demo["catalog"], now=datetime.now(timezone.utc))
+    counts = [
+        charts.grouped_bars(view.funnel, "Lektion", ["Geöffnet", "Gelesen"], title="T", value_title="Teilnehmende",
+                            series_title="Schritt"),
+        charts.line_chart(view.activity, "Tag", ["Aktive Teilnehmende"], title="T", x_title="Tag",
+                          value_title="Anzahl", series_title="Kennzahl"),
+        charts.bar_chart([{"Ergebnis": "0-49 %", "Teilnehmende": 1}], "Ergebnis", "Teilnehmende", title="T",
+                         horizontal=False, counts=True),
+    ]
+    for chart in counts:
+        axes = _value_axes(chart.to_dict())
+        assert axes and all(axis.get("tickMinStep") == 1 and axis.get("format") == "d" for axis in axes), axes
+    share = charts.bar_chart(view.mastery, "Lernziel", "Punkte erreicht (Anteil)", title="T", domain=(0, 100))
+    assert not any(axis.get("format") == "d" for axis in _value_axes(share.to_dict()))
+
+
 def test_empty_cohort_renders_everywhere(signed_in_app, demo, make_user, db):
     """A brand-new cohort (no members, no attempts) must not break any page."""
     from lotse.cohorts import create_cohort

@@ -33,6 +33,11 @@ def _category_axis() -> alt.Axis:
     return alt.Axis(labelLimit=320, titleAngle=0, titleAlign="right", titleAnchor="start", titleX=-5, titleY=-8)
 
 
+def _count_axis() -> alt.Axis:
+    """Axis of a count (people, answers, events): whole-number ticks only, no "0.5 Teilnehmende"."""
+    return alt.Axis(tickMinStep=1, format="d")
+
+
 def _frame(rows: list[dict], fields: dict[str, str]) -> pd.DataFrame:
     """Only the needed columns, renamed to safe field names (fields: safe name -> German key)."""
     return pd.DataFrame([{safe: row.get(key) for safe, key in fields.items()} for row in rows])
@@ -45,8 +50,9 @@ def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
 def bar_chart(rows: list[dict], category: str, value: str, *, title: str, value_title: str | None = None,
               category_title: str | None = None, subtitle: str | None = None, horizontal: bool = True,
               value_format: str = ",.0f", domain: tuple[float, float] | None = None,
-              extra_tooltip: list[str] | None = None, sort: bool = False) -> alt.Chart:
-    """One bar per category (in the given order unless ``sort``), value written at the bar's end."""
+              extra_tooltip: list[str] | None = None, sort: bool = False, counts: bool = False) -> alt.Chart:
+    """One bar per category (in the given order unless ``sort``), value written at the bar's end.
+    ``counts``: the values are counts, so the value axis has whole-number ticks only."""
     extras = extra_tooltip or []
     fields = {"c": category, "v": value, **{f"t{i}": key for i, key in enumerate(extras)}}
     data = _frame(rows, fields)
@@ -54,7 +60,8 @@ def bar_chart(rows: list[dict], category: str, value: str, *, title: str, value_
     scale = alt.Scale(domain=list(domain)) if domain else alt.Undefined
     cat = alt.X("c:N", title=category_title or category, sort=order, axis=alt.Axis(labelLimit=320, labelAngle=0)) \
         if not horizontal else alt.Y("c:N", title=category_title or category, sort=order, axis=_category_axis())
-    val = (alt.X if horizontal else alt.Y)("v:Q", title=value_title or value, scale=scale)
+    val = (alt.X if horizontal else alt.Y)("v:Q", title=value_title or value, scale=scale,
+                                           axis=_count_axis() if counts else alt.Undefined)
     tooltip = [alt.Tooltip("c:N", title=category_title or category),
                alt.Tooltip("v:Q", title=value_title or value, format=value_format)]
     tooltip += [alt.Tooltip(f"t{i}:N", title=key) for i, key in enumerate(extras)]
@@ -68,7 +75,7 @@ def bar_chart(rows: list[dict], category: str, value: str, *, title: str, value_
 
 def grouped_bars(rows: list[dict], category: str, series: list[str], *, title: str, value_title: str,
                  series_title: str, subtitle: str | None = None) -> alt.Chart:
-    """Several values per category side by side (e.g. opened / read / passed per lesson)."""
+    """Several counts per category side by side (e.g. learners who opened / read / passed a lesson)."""
     long = [{"c": row[category], "s": name, "v": row.get(name)} for row in rows for name in series
             if row.get(name) is not None]
     data = pd.DataFrame(long, columns=["c", "s", "v"])
@@ -79,14 +86,14 @@ def grouped_bars(rows: list[dict], category: str, series: list[str], *, title: s
                alt.Tooltip("v:Q", title=value_title)]
     return alt.Chart(data, title=_title(title, subtitle)).mark_bar().encode(
         alt.Y("c:N", title=category, sort=order, axis=_category_axis()),
-        alt.X("v:Q", title=value_title),
+        alt.X("v:Q", title=value_title, axis=_count_axis()),
         alt.YOffset("s:N", sort=series), colour, tooltip=tooltip,
     ).properties(height=alt.Step(8))  # with yOffset the step sizes each bar, not each category
 
 
 def line_chart(rows: list[dict], x: str, series: list[str], *, title: str, x_title: str, value_title: str,
                series_title: str, subtitle: str | None = None) -> alt.Chart:
-    """One line per series over days; series differ in colour, dash pattern and point shape."""
+    """One line per series of daily counts; series differ in colour, dash pattern and point shape."""
     long = [{"x": row[x], "s": name, "v": row.get(name) or 0} for row in rows for name in series]
     data = pd.DataFrame(long, columns=["x", "s", "v"])
     colour = alt.Color("s:N", title=series_title, sort=series, scale=alt.Scale(domain=series, range=OKABE_ITO[:len(series)]),
@@ -96,7 +103,7 @@ def line_chart(rows: list[dict], x: str, series: list[str], *, title: str, x_tit
     tooltip = [alt.Tooltip("x:T", title=x_title, format="%d.%m.%Y"), alt.Tooltip("s:N", title=series_title),
                alt.Tooltip("v:Q", title=value_title)]
     base = alt.Chart(data, title=_title(title, subtitle)).encode(
-        alt.X("x:T", title=x_title, axis=alt.Axis(format="%d.%m.")), alt.Y("v:Q", title=value_title),
+        alt.X("x:T", title=x_title, axis=alt.Axis(format="%d.%m.")), alt.Y("v:Q", title=value_title, axis=_count_axis()),
         colour, tooltip=tooltip)
     return (base.mark_line().encode(dash) + base.mark_point(filled=True, size=30).encode(shape)).properties(height=280)
 
