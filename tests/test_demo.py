@@ -132,6 +132,30 @@ def test_cli_demo_command(tmp_path, monkeypatch, capsys):
     assert next(db.query("SELECT COUNT(*) AS n FROM cohorts"))["n"] == 1
 
 
+def test_cli_prepare_creates_the_database_with_demo_data_once(tmp_path, monkeypatch, capsys, fast_passwords):
+    content = write_synthetic_course(tmp_path / "content", lessons=3)
+    monkeypatch.setenv("LOTSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(content))
+    monkeypatch.setenv("LOTSE_DEMO", "1")
+    monkeypatch.delenv("LOTSE_DB_PATH", raising=False)
+    assert main(["prepare"]) == 0
+    assert str(tmp_path / "data" / "lotse.db") in capsys.readouterr().out
+    db = open_database(tmp_path / "data" / "lotse.db")
+    users = next(db.query("SELECT COUNT(*) AS n FROM users"))["n"]
+    assert users >= len(DEMO_ACCOUNTS) and next(db.query("SELECT COUNT(*) AS n FROM lesson_texts"))["n"] == 3
+    assert main(["prepare"]) == 0  # a second start changes nothing
+    assert next(db.query("SELECT COUNT(*) AS n FROM users"))["n"] == users
+
+
+def test_cli_prepare_names_a_data_folder_it_cannot_use(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("LOTSE_DB_PATH", str(blocker / "lotse.db"))
+    monkeypatch.setenv("LOTSE_DEMO", "0")
+    assert main(["prepare"]) == 1
+    assert "cannot create or open the database" in capsys.readouterr().out
+
+
 def test_demo_on_the_real_course(tmp_path):
     """Whatever valid lessons the project has right now, the demo data builds on them."""
     catalog = load_catalog(load_settings({}).content_dir)
