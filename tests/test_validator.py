@@ -208,3 +208,13 @@ def test_glossary_terms_are_explained_once_outside_headings():
     assert html.count("<abbr") == 1
     assert '<h2 id="der-server">Der Server</h2>' in html
     assert '<strong><abbr title="Ein Rechner">Server</abbr></strong>' in html
+
+
+def test_links_to_other_lessons_stay_in_the_tab_and_authors_cannot_set_targets():
+    from lotse.content.render import render_markdown
+
+    html = render_markdown("Siehe [Rechtsrahmen](1-2-rechtsrahmen.md#ozg) und [BSI](https://www.bsi.bund.de).\n\n"
+                           '<a href="https://example.org" target="evil">x</a> <a href="#oben" target="_blank">y</a>').html
+    assert '<a href="lektion?id=1-2-rechtsrahmen#ozg" target="_self" rel="noopener noreferrer">Rechtsrahmen</a>' in html
+    assert '<a href="https://www.bsi.bund.de" rel="noopener noreferrer">BSI</a>' in html
+    assert "evil" not in html and "_blank" not in html

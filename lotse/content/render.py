@@ -32,7 +32,7 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title"},
     "div": {"role"},
-    "a": {"href"},
+    "a": {"href", "target"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align", "scope"},
@@ -77,7 +77,10 @@ class _Collector(Treeprocessor):
             if element.tag == "a" and element.get("href") is not None:
                 href = element.get("href", "")
                 self.result.links.append(Link(href, "".join(element.itertext())))
-                element.set("href", lesson_href(href))
+                target = lesson_href(href)
+                element.set("href", target)
+                if target != href:  # another lesson: stay in this tab (Streamlit opens links in a new one)
+                    element.set("target", "_self")
             elif element.tag == "img":
                 src = element.get("src", "")
                 self.result.images.append(Image(src, element.get("alt", "")))
@@ -169,7 +172,10 @@ def _abbreviations(glossary: dict[str, str]) -> str:
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    """Allow data: URLs only for images of known types; nothing else may carry them."""
+    """Allow data: URLs only for images of known types; nothing else may carry them. A link's
+    target may only keep it in the same tab (no named windows, no _blank without our rel)."""
+    if attribute == "target":
+        return value if tag == "a" and value == "_self" else None
     if value.strip().lower().startswith("data:"):
         if tag == "img" and attribute == "src" and re.match(r"data:image/(png|jpeg|gif|svg\+xml|webp);base64,", value):
             return value
