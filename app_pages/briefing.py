@@ -3,20 +3,12 @@
 import streamlit as st
 
 from lotse.briefing import briefing_filename, briefing_markdown, briefing_pdf, seminar_briefing
-from lotse.identity import PermissionDenied
-from ui.cockpit import cockpit_header, denied
-from ui.context import catalog, db
+from ui.cockpit import cohort_view
 from ui.session import require
 
 user = require("trainer", "admin")
 st.title("Seminar-Briefing")
-cohort, presenting = cockpit_header(user, "briefing")
-if cohort is None:
-    st.stop()
-try:
-    content = seminar_briefing(db(), user, cohort.id, catalog(), pseudonymous=presenting)
-except PermissionDenied:
-    denied()
+_, content = cohort_view(user, "briefing", seminar_briefing)
 
 markdown = briefing_markdown(content)
 left, right = st.columns(2)

@@ -6,21 +6,13 @@ from lotse.analytics.cohort import cohort_overview
 from lotse.analytics.course import percent
 from lotse.analytics.exports import matrix_csv
 from lotse.analytics.matrix import DONE_COLUMN, LEGEND, NAME_COLUMN
-from lotse.identity import PermissionDenied
 from ui import charts
-from ui.cockpit import cockpit_header, denied
-from ui.context import catalog, db
+from ui.cockpit import cohort_view
 from ui.session import require
 
 user = require("trainer", "admin")
 st.title("Kohorten-Cockpit")
-cohort, presenting = cockpit_header(user, "cockpit")
-if cohort is None:
-    st.stop()
-try:
-    view = cohort_overview(db(), user, cohort.id, catalog(), pseudonymous=presenting)
-except PermissionDenied:
-    denied()
+cohort, view = cohort_view(user, "cockpit", cohort_overview)
 
 key = view.key
 st.header("Auf einen Blick")

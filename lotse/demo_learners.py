@@ -189,7 +189,6 @@ def _lesson_history(catalog: Catalog, user_id: int, lesson, ability: float, mome
                     unfinished: bool, rng: random.Random, persistent: bool = False) -> LessonHistory:
     """Open, read (heartbeats), mark read, then up to three quiz attempts; ``persistent`` learners
     retry until they pass (or run out of attempts), the others sometimes give up after a failure."""
-    opened = [moment]
     planned = lesson.meta.duration_minutes * 60 * rng.uniform(0.5, 1.4)
     stop = rng.choice(["opened", "reading", "read"]) if unfinished else "quiz"
     seconds = planned * (rng.uniform(0.1, 0.6) if stop in ("opened", "reading") else 1.0)

@@ -1,11 +1,21 @@
 """A small course for the self-study tests: two modules, quizzes with several objectives, a lesson
-with a one-question quiz, reflection prompts and self-assessment statements (with umlauts)."""
+with a one-question quiz, reflection prompts and self-assessment statements (with umlauts).
+
+The fixtures at the end serve test modules that import them by name, e.g.
+`from selfstudy_course import fresh_catalog, learner` gives those tests `catalog` and `learner`
+(the `db` fixture comes from conftest).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from sqlite_utils import Database
+
 from lotse.content import Catalog, load_catalog
+from lotse.identity import User
+from progress.users import insert_user
 
 from content_builder import GLOSSARY, WORDS, write_course
 
@@ -90,3 +100,30 @@ def right_answers(catalog: Catalog, lesson_id: str) -> dict:
 def wrong_answers(catalog: Catalog, lesson_id: str) -> dict:
     quiz_ = catalog.quiz(lesson_id)
     return {q.id: next(i for i, o in enumerate(q.options) if not o.correct) for q in quiz_.questions}
+
+
+# --- fixtures ------------------------------------------------------------------------------
+
+
+@pytest.fixture(name="catalog")
+def fresh_catalog(tmp_path: Path) -> Catalog:
+    """`catalog`: the course written afresh for each test, so a test may change it."""
+    return build(tmp_path / "content")
+
+
+@pytest.fixture(name="catalog", scope="module")
+def shared_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """`catalog`: one course for all tests of a module, which must only read it."""
+    return build(tmp_path_factory.mktemp("content"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """The file of conftest's `db` database, for a second connection as another process would open."""
+    return tmp_path / "lotse.db"
+
+
+@pytest.fixture
+def learner(db: Database) -> User:
+    """Lena, a learner in the `db` database."""
+    return insert_user(db, "lena", "Lena Lernend", "learner")

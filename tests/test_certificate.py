@@ -11,23 +11,13 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from lotse import certificate, learning
-from progress import open_database
 from progress.users import delete_user, insert_user, set_display_name
 
-from selfstudy_course import build, right_answers, wrong_answers
+# fixture: catalog (shared_catalog)
+from selfstudy_course import build, right_answers, shared_catalog, wrong_answers
 
 NAME = "Jürgen Größe-Ölmann"
 BASE = "https://lotse.example.org"
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("content"))
-
-
-@pytest.fixture
-def db(tmp_path):
-    return open_database(tmp_path / "lotse.db")
 
 
 @pytest.fixture

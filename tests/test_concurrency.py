@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from content_builder import write_course
+from content_builder import QUIZ as DEFAULT_QUIZ, write_course
 from lotse import learning
 from lotse.accounts import create_account
 from lotse.content import load_catalog
@@ -23,21 +23,8 @@ from progress import learning as store
 THREADS = 50
 JOIN_TIMEOUT = 120  # seconds; a hang is a failure, not a stuck CI job
 
-QUIZ = """\
-lesson: eins
-pass_mark: 70
-questions:
-  - id: frage-a
-    type: single_choice
-    objective: ziel
-    prompt: Was gilt?
-    options:
-      - text: A
-        correct: true
-        feedback: Richtig.
-      - text: B
-        feedback: Falsch.
-    explanation: Weil.
+# content_builder's one-question quiz (single choice `frage`) plus a true/false and a short answer
+QUIZ = DEFAULT_QUIZ + """\
   - id: frage-b
     type: true_false
     objective: ziel
@@ -54,8 +41,8 @@ questions:
       - text: OZG
     explanation: Das Onlinezugangsgesetz.
 """
-RIGHT = {"frage-a": 0, "frage-b": True, "frage-c": "OZG"}
-WRONG = {"frage-a": 1, "frage-b": False, "frage-c": "DSGVO"}
+RIGHT = {"frage": 0, "frage-b": True, "frage-c": "OZG"}
+WRONG = {"frage": 1, "frage-b": False, "frage-c": "DSGVO"}
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import base64
-import json
 import socket
-import threading
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
+from lrs_server import FakeLrs, bypass_proxies
 from lotse.interop.lrs import LrsClient, LrsConfig, LrsError, MemoryLedger
 from lotse.interop.xapi import LessonEvent, XapiConfig, build_statements
 
@@ -25,57 +23,14 @@ def statements(count: int) -> list[dict]:
     return build_statements(events, config=config)
 
 
-class FakeLrs:
-    """Records every request; answers with the scripted status codes (then 200)."""
-
-    def __init__(self, script: list[int] | None = None) -> None:
-        self.script = list(script or [])
-        self.requests: list[dict] = []
-        lrs = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server API)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                lrs.requests.append({"path": self.path, "headers": self.headers,  # case-insensitive
-                                     "body": json.loads(body)})
-                expected = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-                status = lrs.script.pop(0) if lrs.script else 200
-                if self.headers.get("Authorization") != expected:
-                    status = 401
-                payload = json.dumps([s["id"] for s in lrs.requests[-1]["body"]]).encode()
-                self.send_response(status)
-                if status in (301, 302):
-                    self.send_header("Location", "/elsewhere")
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True)
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/xapi/"
-
-    def __enter__(self) -> FakeLrs:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+def fake_lrs(script: list[int] | None = None) -> FakeLrs:
+    """A fake LRS that accepts only USER:PASSWORD."""
+    return FakeLrs(script, credentials=(USER, PASSWORD))
 
 
 @pytest.fixture(autouse=True)
 def no_proxy(monkeypatch):
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    bypass_proxies(monkeypatch)
 
 
 def client(endpoint: str, sleeps: list[float], ledger: MemoryLedger | None = None,
@@ -87,7 +42,7 @@ def client(endpoint: str, sleeps: list[float], ledger: MemoryLedger | None = Non
 def test_batches_headers_and_auth():
     sleeps: list[float] = []
     batch = statements(3)
-    with FakeLrs() as lrs:
+    with fake_lrs() as lrs:
         ledger = MemoryLedger()
         report = client(lrs.endpoint, sleeps, ledger, batch_size=2).send(batch)
     assert [len(r["body"]) for r in lrs.requests] == [2, 1]
@@ -105,7 +60,7 @@ def test_batches_headers_and_auth():
 def test_one_failure_then_retry_success():
     sleeps: list[float] = []
     batch = statements(2)
-    with FakeLrs(script=[503]) as lrs:
+    with fake_lrs(script=[503]) as lrs:
         ledger = MemoryLedger()
         report = client(lrs.endpoint, sleeps, ledger, backoff_seconds=0.5).send(batch)
     assert len(lrs.requests) == 2 and lrs.requests[0]["body"] == lrs.requests[1]["body"]
@@ -117,7 +72,7 @@ def test_nothing_is_sent_twice():
     sleeps: list[float] = []
     batch = statements(3)
     ledger = MemoryLedger()
-    with FakeLrs() as lrs:
+    with fake_lrs() as lrs:
         client(lrs.endpoint, sleeps, ledger).send(batch + batch[:1])  # duplicate in the input
         again = client(lrs.endpoint, sleeps, ledger).send(batch)
     assert [len(r["body"]) for r in lrs.requests] == [3]
@@ -127,7 +82,7 @@ def test_nothing_is_sent_twice():
 def test_wrong_password_is_refused_without_retry():
     sleeps: list[float] = []
     ledger = MemoryLedger()
-    with FakeLrs() as lrs:
+    with fake_lrs() as lrs:
         with pytest.raises(LrsError) as info:
             client(lrs.endpoint, sleeps, ledger, password="falsch").send(statements(1))
     assert info.value.status == 401
@@ -136,7 +91,7 @@ def test_wrong_password_is_refused_without_retry():
 
 def test_client_errors_and_redirects_are_not_retried():
     sleeps: list[float] = []
-    with FakeLrs(script=[400, 302]) as lrs:
+    with fake_lrs(script=[400, 302]) as lrs:
         for status in (400, 302):
             with pytest.raises(LrsError) as info:
                 client(lrs.endpoint, sleeps).send(statements(1))
@@ -147,7 +102,7 @@ def test_client_errors_and_redirects_are_not_retried():
 def test_retries_are_bounded_with_growing_backoff():
     sleeps: list[float] = []
     ledger = MemoryLedger()
-    with FakeLrs(script=[500] * 10) as lrs:
+    with fake_lrs(script=[500] * 10) as lrs:
         with pytest.raises(LrsError, match="4 Versuchen"):
             client(lrs.endpoint, sleeps, ledger, max_attempts=4, backoff_seconds=1,
                    max_backoff_seconds=3).send(statements(1))
@@ -168,7 +123,7 @@ def test_a_failed_batch_resumes_where_it_stopped():
     sleeps: list[float] = []
     batch = statements(4)
     ledger = MemoryLedger()
-    with FakeLrs(script=[200, 400]) as lrs:
+    with fake_lrs(script=[200, 400]) as lrs:
         with pytest.raises(LrsError):
             client(lrs.endpoint, sleeps, ledger, batch_size=2).send(batch)
         assert ledger.sent == {s["id"] for s in batch[:2]}

@@ -266,7 +266,6 @@ def test_progress_page_shows_results_weak_objectives_recommendations_and_chart(s
     table = at.dataframe[0].value
     assert list(table["Status"]) == ["✗ Quiz nicht bestanden", "○ nicht begonnen"]
     assert list(table["Bestes Ergebnis (%)"])[0] == 50
-    markdown = "\n".join(texts(at.markdown))
     assert "**0 %** · Sie können die Schritte einer Einführung nennen." in "\n".join(plain(at.markdown))
     assert lesson_links(at)[0] == "Grundlagen der Verwaltungsdigitalisierung"
     assert any("Quiz noch nicht bestanden" in c for c in plain(at.caption))

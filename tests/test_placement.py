@@ -8,30 +8,11 @@ import pytest
 
 from lotse import learning, placement
 from lotse.identity import PermissionDenied, User
-from progress import connect, open_database
+from progress import connect
 from progress.users import insert_user
 
-from selfstudy_course import build, right_answers
-
-
-@pytest.fixture
-def catalog(tmp_path):
-    return build(tmp_path / "content")
-
-
-@pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "lotse.db"
-
-
-@pytest.fixture
-def db(db_path):
-    return open_database(db_path)
-
-
-@pytest.fixture
-def learner(db):
-    return insert_user(db, "lena", "Lena Lernend", "learner")
+# fixtures: catalog (fresh_catalog), db_path, learner
+from selfstudy_course import db_path, fresh_catalog, learner, right_answers
 
 
 def answer(catalog, items: list[list[str]], right: dict[str, bool | list[bool]]) -> dict:

@@ -8,33 +8,14 @@ import pytest
 from fsrs import Rating, ReviewLog, Scheduler, State
 
 from lotse import learning, review
-from progress import connect, open_database
+from progress import connect
 from progress.users import insert_user
 
-from selfstudy_course import build, right_answers, wrong_answers
+# fixtures: catalog (fresh_catalog), db_path, learner
+from selfstudy_course import db_path, fresh_catalog, learner, right_answers, wrong_answers
 
 NO_FUZZ = Scheduler(learning_steps=review.SCHEDULER.learning_steps,
                     relearning_steps=review.SCHEDULER.relearning_steps, enable_fuzzing=False)
-
-
-@pytest.fixture
-def catalog(tmp_path):
-    return build(tmp_path / "content")
-
-
-@pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "lotse.db"
-
-
-@pytest.fixture
-def db(db_path):
-    return open_database(db_path)
-
-
-@pytest.fixture
-def learner(db):
-    return insert_user(db, "lena", "Lena Lernend", "learner")
 
 
 def submit(db, user, catalog, lesson_id, responses):

@@ -6,27 +6,12 @@ import pytest
 
 from lotse import self_assessment as assessment
 from lotse.identity import PermissionDenied, User
-from progress import open_database
 from progress.users import delete_user, insert_user
 
-from selfstudy_course import build
+# fixtures: catalog (shared_catalog), learner
+from selfstudy_course import learner, shared_catalog
 
 IT, SICHERHEIT, FUEHRUNG = ("l3", "it"), ("l3", "sicherheit"), ("l3", "fuehrung")
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("content"))
-
-
-@pytest.fixture
-def db(tmp_path):
-    return open_database(tmp_path / "lotse.db")
-
-
-@pytest.fixture
-def learner(db):
-    return insert_user(db, "lena", "Lena Lernend", "learner")
 
 
 def rows_by_id(db, user, catalog):

@@ -12,11 +12,11 @@ import stat
 import threading
 from collections import Counter
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from learner_support import COURSE_DIR, LESSON_ONE, LESSON_TWO, PERFECT, fixture_catalog
+from lrs_server import FakeLrs, bypass_proxies
 from lotse.cli import main as cli
 from lotse.config import load_settings
 from lotse.identity import PermissionDenied
@@ -225,52 +225,14 @@ def test_a_damaged_secret_is_never_replaced(tmp_path):
 # --- sending to a learning record store ------------------------------------------------
 
 
-class FakeLrs:
-    """Answers POST /xapi/statements with the scripted status codes (then 200); keeps what it accepted."""
-
-    def __init__(self, script: list[int] | None = None) -> None:
-        self.script = list(script or [])
-        self.accepted: list[str] = []
-        self.requests = 0
-        lrs = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server API)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                lrs.requests += 1
-                status = lrs.script.pop(0) if lrs.script else 200
-                if status == 200:
-                    lrs.accepted += [s["id"] for s in body]
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"[]")
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True)
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/xapi"
-
-    def __enter__(self) -> FakeLrs:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+def fake_lrs(script: list[int] | None = None) -> FakeLrs:
+    """A fake LRS at /xapi (no trailing slash) that accepts any credentials."""
+    return FakeLrs(script, path="/xapi")
 
 
 @pytest.fixture(autouse=True)
 def no_proxy(monkeypatch):
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    bypass_proxies(monkeypatch)
 
 
 def lrs(endpoint: str, **options) -> LrsConfig:
@@ -280,7 +242,7 @@ def lrs(endpoint: str, **options) -> LrsConfig:
 def test_nothing_is_sent_twice(db, people, catalog, settings):
     tom, anna = people["tom"], people["anna"]
     statements = cohort_statements(db, tom, people["cohort"], catalog, settings)
-    with FakeLrs() as server:
+    with fake_lrs() as server:
         first = send_to_lrs(db, tom, statements, lrs(server.endpoint, batch_size=5))
         assert sorted(first.sent) == sorted(s["id"] for s in statements) and first.skipped == []
         second = send_to_lrs(db, tom, cohort_statements(db, tom, people["cohort"], catalog, settings),
@@ -300,7 +262,7 @@ def test_a_failed_batch_is_sent_again_later_and_only_once(db, people, catalog, s
     statements = cohort_statements(db, tom, people["cohort"], catalog, settings)
     waits: list[float] = []
     # batch 1 accepted, batch 2 fails twice (two attempts allowed), then the LRS is back
-    with FakeLrs(script=[200, 503, 503]) as server:
+    with fake_lrs(script=[200, 503, 503]) as server:
         config = lrs(server.endpoint, batch_size=5, max_attempts=2, backoff_seconds=0.5)
         with pytest.raises(LrsError) as failure:
             send_to_lrs(db, tom, statements, config, sleep=waits.append)
@@ -310,7 +272,7 @@ def test_a_failed_batch_is_sent_again_later_and_only_once(db, people, catalog, s
         retry = send_to_lrs(db, tom, statements, config, sleep=waits.append)
     assert retry.skipped == [s["id"] for s in statements[:5]]
     assert sorted(server.accepted) == sorted(s["id"] for s in statements)  # each exactly once
-    assert server.requests == 3 + len(retry.sent) // 5 + (1 if len(retry.sent) % 5 else 0)
+    assert len(server.requests) == 3 + len(retry.sent) // 5 + (1 if len(retry.sent) % 5 else 0)
 
 
 def test_only_trainers_and_admins_send(db, people, catalog, settings):
@@ -358,7 +320,7 @@ def test_cli_export(cli_env, db, catalog, settings, tmp_path, capsys):
 def test_cli_send(cli_env, monkeypatch, capsys):
     assert cli(["xapi", "send", "--cohort", str(cli_env["cohort"])]) == 1
     assert "LOTSE_LRS_URL" in capsys.readouterr().err
-    with FakeLrs() as server:
+    with fake_lrs() as server:
         monkeypatch.setenv("LOTSE_LRS_URL", server.endpoint)
         assert cli(["xapi", "send", "--learner", "anna"]) == 0
         count = len(server.accepted)

@@ -8,6 +8,7 @@ The list offered comes from the core, which checks the role; every core call che
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
 import streamlit as st
 from sqlite_utils import Database
@@ -15,13 +16,15 @@ from sqlite_utils import Database
 from lotse.access import DENIED
 from lotse.analytics.cohort import CohortInfo, trainer_cohorts
 from lotse.analytics.course import parse_day
-from lotse.identity import User
+from lotse.identity import PermissionDenied, User
 from progress import connect
 
-from .context import db, settings
+from .context import catalog, db, settings
 
 COHORT_KEY = "cockpit-shared-cohort"  # not a widget key: shared by all cockpit pages
 PRESENTATION_KEY = "cockpit-shared-presentation"
+
+View = TypeVar("View")
 
 
 def _label(cohort: CohortInfo) -> str:
@@ -64,13 +67,29 @@ def cockpit_header(user: User, page: str) -> tuple[CohortInfo | None, bool]:
     return by_id[chosen], presenting
 
 
+def cohort_view(user: User, page: str, build: Callable[..., View]) -> tuple[CohortInfo, View]:
+    """The cockpit header, then the core's view of the chosen cohort.
+
+    `build(db, user, cohort_id, catalog, pseudonymous=...)` is a core function such as
+    cohort_overview. Stops the page when the user leads no cohort or the core refuses access.
+    """
+    cohort, presenting = cockpit_header(user, page)
+    if cohort is None:
+        st.stop()
+    try:
+        return cohort, build(db(), user, cohort.id, catalog(), pseudonymous=presenting)
+    except PermissionDenied:
+        denied()
+
+
 def _query_cohort() -> int | None:
     """?kohorte=<id> from a link; anything that is not a plain number is ignored."""
     raw = st.query_params.get("kohorte", "")
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-def denied() -> None:
+def denied() -> NoReturn:
+    """The access message; ends the page run."""
     st.error(DENIED)
     st.stop()
 

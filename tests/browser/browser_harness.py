@@ -9,6 +9,7 @@
 * ``open_page`` / ``rerun`` / ``reload`` synchronise with Streamlit itself: a counter in the page
   counts the server's "script finished" messages, then the app must be connected, idle and show no
   stale elements. Nothing here sleeps to wait for the app.
+* ``sign_in``: the sign-in form on the start page, filled and sent with those steps.
 
 The tests never skip: without /usr/bin/chromium they fail and say how to install it.
 """
@@ -317,6 +318,15 @@ def reload(page) -> None:
     """Browser reload: a new document, a new Streamlit session on a new connection."""
     page.reload()
     wait_runs(page, 0)
+
+
+def sign_in(page, server: LotseServer, login: str, password: str) -> None:
+    """Sign in on the start page (the form's run, then st.rerun into the app)."""
+    open_page(page, server.url)
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Anmelden"))
+    form.get_by_label("Login").fill(login)
+    form.get_by_label("Passwort").fill(password)
+    rerun(page, lambda: form.get_by_role("button", name="Anmelden").click())
 
 
 def main_text(page) -> str:

@@ -21,7 +21,8 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_harness import (Browser, exception_boxes, open_page, page_not_found, rerun, running_server,
-                             screenshot, wait_idle)
+                             screenshot, sign_in, wait_idle)
+from browser_quiz import ABBREVIATION_QUESTION, areas_question, who_question
 
 AXE_FILE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -116,20 +117,12 @@ def pages(server, playwright_driver):
             page = opened.new_page()
             if role is not None:
                 sign_in(page, server, *ACCOUNTS[role])
+                expect(page.get_by_role("heading", level=1)).not_to_have_text("Anmelden")
             by_role[role] = page
         return by_role[role]
 
     yield page_for
     opened.close()
-
-
-def sign_in(page, server, login: str, password: str) -> None:
-    open_page(page, server.url)
-    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Anmelden"))
-    form.get_by_label("Login").fill(login)
-    form.get_by_label("Passwort").fill(password)
-    rerun(page, lambda: form.get_by_role("button", name="Anmelden").click())
-    expect(page.get_by_role("heading", level=1)).not_to_have_text("Anmelden")
 
 
 def run_axe(page) -> list[dict]:
@@ -231,34 +224,13 @@ def test_axe_is_the_local_copy_and_nothing_is_downloaded(server, pages):
 
 # --- keyboard only ---------------------------------------------------------------------------------
 
-KEYBOARD_QUIZ = """\
-lesson: eins
-pass_mark: 70
-questions:
-  - id: wer
-    type: single_choice
-    objective: ziel
-    prompt: Wer verantwortet die Gestaltung der Arbeitsabläufe?
-    options:
-      - text: Die Führungskraft im Fachbereich
-        correct: true
-        feedback: Richtig.
-      - text: Allein die IT-Abteilung
-        feedback: Die IT liefert Werkzeuge.
+KEYBOARD_QUIZ = ("lesson: eins\npass_mark: 70\nquestions:\n"
+                 + who_question(more_options="""\
       - text: Der Personalrat
         feedback: Er wirkt mit, verantwortet aber nicht.
-    explanation: Wer die Aufgabe verantwortet, verantwortet auch den Ablauf.
-  - id: bereiche
-    type: multiple_choice
-    objective: ziel
-    prompt: Wofür sind Führungskräfte verantwortlich?
-    options:
-      - text: Organisation der Arbeit
-        correct: true
-        feedback: Ja.
-      - text: Urlaubsplanung der IT-Abteilung
-        feedback: Nein.
-    explanation: Organisations- und Ressourcenverantwortung.
+""")
+                 + areas_question()
+                 + """\
   - id: schritte
     type: ordering
     objective: ziel
@@ -267,14 +239,8 @@ questions:
       - Ist-Zustand erheben
       - Soll-Prozess entwerfen
     explanation: Erst verstehen, dann gestalten.
-  - id: kuerzel
-    type: short_answer
-    objective: ziel
-    prompt: Wie lautet die Abkürzung des Onlinezugangsgesetzes?
-    answers:
-      - text: OZG
-    explanation: OZG.
 """
+                 + ABBREVIATION_QUESTION)
 
 FOCUSED = "() => { const e = document.activeElement; return e ? (e.getAttribute('aria-label') || e.innerText " \
           "|| e.value || e.outerHTML).slice(0, 120) : ''; }"

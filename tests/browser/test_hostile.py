@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_harness import exception_boxes, main_text, open_page, rerun, running_server, screenshot
+from browser_harness import sign_in as harness_sign_in
 from payloads import PWN_FLAG, SCRIPT_PAYLOADS, hostile_course
 
 LEARNER = ("boese.lernende", "Bea Böse", "Harmlos-oder-nicht-2026!")
@@ -46,11 +47,8 @@ def assert_nothing_ran(page, where: str) -> None:
 
 
 def sign_in(page, server, login: str, password: str) -> None:
-    open_page(page, server.url)
-    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Anmelden"))
-    form.get_by_label("Login").fill(login)
-    form.get_by_label("Passwort").fill(password)
-    rerun(page, lambda: form.get_by_role("button", name="Anmelden").click())
+    """Sign in and arrive on the learner's home page."""
+    harness_sign_in(page, server, login, password)
     expect(page.get_by_role("heading", name="Mein Lernweg", level=1)).to_be_visible()
 
 

@@ -21,7 +21,8 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_harness import (LotseServer, exception_boxes, main_text, open_page, page_not_found, reload, rerun,
-                             running_server, screenshot)
+                             running_server, screenshot, sign_in)
+from browser_quiz import ABBREVIATION_QUESTION, areas_question, who_question
 from content_builder import write_course
 
 TRAINER = ("trainerin.test", "Tina Trainerin", "Kurs-Leitung-2026!")
@@ -59,22 +60,9 @@ Das OZG ist wichtig. {WORDS}
 LESSON_TWO = LESSON.replace("id: eins", "id: zwei").replace("order: 1", "order: 2").replace(
     "title: Digitalisierung ist Führungsaufgabe", "title: Der Rechtsrahmen")
 
-QUIZ = """\
-lesson: {lesson}
-pass_mark: 70
-questions:
-  - id: wer
-    type: single_choice
-    objective: ziel
-    section: warum-das-thema-chefsache-ist
-    prompt: Wer verantwortet die Gestaltung der Arbeitsabläufe?
-    options:
-      - text: Die Führungskraft im Fachbereich
-        correct: true
-        feedback: Richtig.
-      - text: Allein die IT-Abteilung
-        feedback: Die IT liefert Werkzeuge.
-    explanation: Wer die Aufgabe verantwortet, verantwortet auch den Ablauf.
+QUIZ = ("lesson: {lesson}\npass_mark: 70\nquestions:\n"
+        + who_question(section="warum-das-thema-chefsache-ist")
+        + """\
   - id: ozg
     type: true_false
     objective: ziel
@@ -83,28 +71,13 @@ questions:
     feedback_true: Genau.
     feedback_false: Doch, das tut es.
     explanation: Das Onlinezugangsgesetz.
-  - id: bereiche
-    type: multiple_choice
-    objective: ziel
-    prompt: Wofür sind Führungskräfte verantwortlich?
-    options:
-      - text: Organisation der Arbeit
-        correct: true
-        feedback: Ja.
+"""
+        + areas_question(more_right_options="""\
       - text: Einsatz der Ressourcen
         correct: true
         feedback: Ja.
-      - text: Urlaubsplanung der IT-Abteilung
-        feedback: Nein.
-    explanation: Organisations- und Ressourcenverantwortung.
-  - id: kuerzel
-    type: short_answer
-    objective: ziel
-    prompt: Wie lautet die Abkürzung des Onlinezugangsgesetzes?
-    answers:
-      - text: OZG
-    explanation: OZG.
-"""
+""")
+        + ABBREVIATION_QUESTION)
 RIGHT = {"radio": ["Die Führungskraft im Fachbereich", "Stimmt"],
          "checkbox": ["Organisation der Arbeit", "Einsatz der Ressourcen"], "text": "OZG"}
 WRONG = {"radio": ["Allein die IT-Abteilung", "Stimmt nicht"],
@@ -138,15 +111,6 @@ def cohort(server):
 
 
 # --- small steps -----------------------------------------------------------------------------------
-
-def sign_in(page, server, login: str, password: str) -> None:
-    """Sign in on the start page (the form's run, then st.rerun into the app)."""
-    open_page(page, server.url)
-    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Anmelden"))
-    form.get_by_label("Login").fill(login)
-    form.get_by_label("Passwort").fill(password)
-    rerun(page, lambda: form.get_by_role("button", name="Anmelden").click())
-
 
 def answer_quiz(page, answers: dict) -> None:
     """Answer every question the way a person does (each choice saves the draft: one rerun each)."""
