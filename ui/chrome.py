@@ -36,6 +36,10 @@ mark { background: #ffe08a; color: #1a1a1a; padding: 0 .1em; border-radius: .15e
 [data-testid="stCaptionContainer"] { opacity: 1; color: #595856; }
 /* Quoted text (e.g. reflection prompts) is grey #828180 by default: 3.9:1. The same solid grey as captions. */
 [data-testid="stMarkdownContainer"] blockquote, [data-testid="stMarkdownContainer"] blockquote p { color: #595856; opacity: 1; }
+/* Page links (lesson lists) keep their label on one line and cut it off: long lesson titles lost
+   their status and score. Let them wrap instead (WCAG 1.4.10: no content lost). */
+[data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"],
+[data-testid="stPageLink-NavLink"] p { white-space: normal; overflow: visible; }
 </style>"""
 
 

@@ -99,6 +99,11 @@ UNLABELLED_CONTROLS = """() => {
     .filter(el => !name(el)).map(el => el.outerHTML.slice(0, 200));
 }"""
 
+# Page links whose label is wider than the link (Streamlit sets nowrap + overflow hidden on them).
+CLIPPED_LINK_TEXT = """() => [...document.querySelectorAll('[data-testid="stPageLink-NavLink"]')]
+  .filter(a => [...a.querySelectorAll('span, p')].some(e => e.scrollWidth > e.clientWidth + 1))
+  .map(a => a.innerText.slice(0, 120))"""
+
 
 @pytest.fixture(scope="module")
 def server():
@@ -158,6 +163,8 @@ def check_page(page, label: str) -> None:
     assert violations == [], f"{label}: axe-core found serious/critical violations:\n{describe(violations)}"
     unlabelled = page.evaluate(UNLABELLED_CONTROLS)
     assert unlabelled == [], f"{label}: form controls without an accessible name: {unlabelled}"
+    clipped = page.evaluate(CLIPPED_LINK_TEXT)
+    assert clipped == [], f"{label}: link text cut off (wider than its box): {clipped}"
 
 
 @pytest.mark.parametrize(("role", "name", "path"), PAGES, ids=[f"{r or 'gast'}-{n}" for r, n, _ in PAGES])
