@@ -18,7 +18,7 @@ key = view.key
 st.header("Auf einen Blick")
 cols = st.columns(5)
 cols[0].metric("Teilnehmende", key.members, help=f"Davon {key.started} haben mit dem Lernen begonnen.")
-cols[1].metric("Aktiv in den letzten 7 Tagen", key.active_7_days)
+cols[1].metric("Aktiv (7 Tage)", key.active_7_days, help="Teilnehmende, die in den letzten 7 Tagen gelernt haben.")
 cols[2].metric("Abgeschlossen", percent(key.passed_share),
                help=f"{key.lessons_passed} von {key.lessons_possible} Lektionen mit bestandenem Quiz, "
                     "über alle Teilnehmenden zusammen.")

@@ -59,7 +59,7 @@ def cockpit_header(user: User, page: str) -> tuple[CohortInfo | None, bool]:
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     chosen = left.selectbox("Kohorte", list(by_id), format_func=lambda i: _label(by_id[i]), key=cohort_key,
                             on_change=_remember, args=(cohort_key, COHORT_KEY))
-    presenting = right.toggle("Präsentationsmodus: Pseudonyme statt Namen", key=mode_key, on_change=_remember,
+    presenting = right.toggle("Präsentationsmodus (Pseudonyme)", key=mode_key, on_change=_remember,
                               args=(mode_key, PRESENTATION_KEY),
                               help="Zeigt „Teilnehmende 1, 2, …“ statt Namen, auch in Exporten – "
                                    "zum Beispiel für den Beamer im Seminarraum.")
