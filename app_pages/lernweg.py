@@ -39,8 +39,8 @@ for module in course.modules:
     if not module.lessons:
         st.caption("Für dieses Modul sind noch keine Lektionen freigegeben.")
         continue
-    st.progress(module.share, text=f"{module.completed} von {module.total} Lektionen abgeschlossen · "
-                                   f"noch ca. {module.minutes_left} Minuten")
+    left = f"noch ca. {module.minutes_left} Minuten" if module.minutes_left else "alles erledigt"
+    st.progress(module.share, text=f"{module.completed} von {module.total} Lektionen abgeschlossen · {left}")
     for entry in module.lessons:
         best = f" · bestes Ergebnis {entry.best_percent:.0f} %" if entry.best_percent is not None else ""
         label = f"{entry.icon} {entry.title} — {entry.status.value} · ca. {entry.minutes} Min.{best}"

@@ -224,6 +224,8 @@ def test_journey_read_answer_submit_feedback_status_retry_best_attempt(signed_in
     home = ok(signed_in_app(learner))
     assert any(link.startswith("✓ Grundlagen") and "Quiz bestanden" in link for link in lesson_links(home))
     assert "1 von 2 Lektionen" in home.get("progress")[0].proto.text
+    module_one = home.get("progress")[1].proto.text  # module 1 holds only this lesson
+    assert module_one.startswith("1 von 1 Lektionen abgeschlossen") and module_one.endswith("alles erledigt")
 
 
 def test_matching_short_answer_and_numeric_inputs(signed_in_app, learner, db):
