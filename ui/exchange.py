@@ -38,8 +38,10 @@ def _lesson_title(lesson_id: str) -> str:
 def import_panel(user: User) -> None:
     st.header("Fragen importieren")
     st.markdown("Übernehmen Sie Fragen aus Moodle oder ILIAS: Laden Sie eine GIFT- oder Moodle-XML-Datei "
-                "hoch. Lotse zeigt, welche Fragen übernommen werden, was Sie prüfen sollten und welche "
-                "Fragen nicht übernommen werden können – keine Frage geht stillschweigend verloren.")
+                "hoch oder den Export eines ILIAS-Fragenpools oder -Tests (die ZIP-Datei, wie ILIAS sie "
+                "herunterlädt, oder die QTI-XML-Datei daraus). Lotse zeigt, welche Fragen übernommen werden, "
+                "was Sie prüfen sollten und welche Fragen nicht übernommen werden können – keine Frage geht "
+                "stillschweigend verloren.")
     targets = {target.id: target for target in import_targets(catalog())}
     if not targets:
         st.info("Es gibt noch keine Lektionen, denen Sie Fragen zuordnen können.")
@@ -50,9 +52,9 @@ def import_panel(user: User) -> None:
     objectives = targets[lesson_id].objectives
     objective = st.selectbox("Lernziel für Fragen ohne Lernziel", list(objectives), key=f"austausch-import-ziel-{lesson_id}",
                              format_func=lambda i: f"{objectives[i]} ({i})",
-                             help="Moodle-Dateien kennen keine Lernziele. Sie können es später in der Quizdatei ändern.")
-    upload = st.file_uploader(f"GIFT- oder Moodle-XML-Datei (höchstens {MAX_UPLOAD_BYTES // 1_048_576} MB)",
-                              type=["txt", "gift", "xml"], key="austausch-import-datei",
+                             help="Moodle- und ILIAS-Dateien kennen keine Lernziele. Sie können es später in der Quizdatei ändern.")
+    upload = st.file_uploader(f"GIFT-, Moodle-XML- oder ILIAS-Datei (höchstens {MAX_UPLOAD_BYTES // 1_048_576} MB)",
+                              type=["txt", "gift", "xml", "zip"], key="austausch-import-datei",
                               max_upload_size=MAX_UPLOAD_BYTES // 1_048_576)
     choice = st.radio("Format der Datei", ["auto", *FORMAT_LABELS], horizontal=True, key="austausch-import-format",
                       format_func=lambda f: FORMAT_LABELS.get(f, "automatisch erkennen"))

@@ -1,9 +1,10 @@
-"""`python -m lotse questions import|export`: exchange quizzes with Moodle (GIFT, Moodle XML).
+"""`python -m lotse questions import|export`: exchange quizzes with Moodle and ILIAS.
 
-import: FILE -> quizzes/<lesson>.yaml (refuses to overwrite without --force). What Moodle files
-lack (objective, explanation, option feedback) is filled with placeholders; every such question
-is listed under "Bitte prüfen". Unsupported questions are listed with their line.
-export: quizzes/<lesson>.yaml -> GIFT or Moodle XML (stdout, or --out PATH).
+import: FILE (GIFT, Moodle XML, or an ILIAS pool/test export: the ZIP or its QTI XML) ->
+quizzes/<lesson>.yaml (refuses to overwrite without --force). What these files lack (objective,
+explanation, option feedback) is filled with placeholders; every such question is listed under
+"Bitte prüfen". Unsupported questions are listed with their line.
+export: quizzes/<lesson>.yaml -> GIFT or Moodle XML (stdout, or --out PATH); ILIAS reads both.
 After an import into quizzes/<lesson>.yaml the project validator runs and its problems for the
 new quiz are shown. Exit codes: 0 written and valid, 1 error (nothing written, or the written
 quiz fails validation), 2 wrong arguments.
@@ -19,11 +20,15 @@ from pydantic import ValidationError
 
 from lotse.config import load_settings
 from lotse.interop.common import SLUG_RE, InteropError, Skipped
-from lotse.interop.exchange import (FORMATS, blocks_quiz, default_objective, export_quiz,
-                                    lesson_objectives, quiz_text, read_questions,
+from lotse.interop.exchange import (EXPORT_FORMATS, FORMATS, blocks_quiz, default_objective,
+                                    export_quiz, lesson_objectives, quiz_text, read_questions,
                                     validation_problems)
 from lotse.interop.quiz_yaml import build_quiz, error_text, load_quiz
 
+
+
+def _questions(count: int) -> str:
+    return "1 Frage" if count == 1 else f"{count} Fragen"
 
 def _say(*lines: str) -> None:
     print(*lines, sep="\n", file=sys.stderr)
@@ -81,9 +86,9 @@ def run_import(args: argparse.Namespace) -> int:
         return 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    print(f"{len(quiz.questions)} Fragen nach {out} geschrieben.")
+    print(f"{_questions(len(quiz.questions))} nach {out} geschrieben.")
     if attention:
-        _say(f"Bitte prüfen ({len(attention)} Fragen; Platzhalter: „Keine Rückmeldung "
+        _say(f"Bitte prüfen ({_questions(len(attention))}; Platzhalter: „Keine Rückmeldung "
              "hinterlegt.“, „Keine Erläuterung hinterlegt.“):", *(f"  {a}" for a in attention))
     if out.resolve() == default_out.resolve() and not _project_check(args.root, args.lesson, out):
         _say(f"Fehler: {out} besteht die Prüfung nicht (siehe oben); bitte korrigieren.")
@@ -110,15 +115,18 @@ def run_export(args: argparse.Namespace) -> int:
         return 1
     args.out.write_text(result.text, encoding="utf-8")
     exported = len(quiz.questions) - len(result.skipped)
-    _say(f"{exported} Fragen nach {args.out} geschrieben.")
+    _say(f"{_questions(exported)} nach {args.out} geschrieben.")
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("questions", help="Fragen mit Moodle austauschen (GIFT, Moodle XML)")
+    parser = subparsers.add_parser("questions", help="Fragen mit Moodle und ILIAS austauschen "
+                                   "(GIFT, Moodle XML, ILIAS-QTI)")
     commands = parser.add_subparsers(dest="questions_command", required=True)
-    imp = commands.add_parser("import", help="GIFT/Moodle-XML-Datei als Quiz einer Lektion übernehmen")
-    imp.add_argument("file", type=Path, help="GIFT- oder Moodle-XML-Datei")
+    imp = commands.add_parser("import", help="GIFT-, Moodle-XML- oder ILIAS-Datei als Quiz einer "
+                              "Lektion übernehmen")
+    imp.add_argument("file", type=Path, help="GIFT- oder Moodle-XML-Datei, ILIAS-Export "
+                     "(ZIP eines Fragenpools oder Tests, oder die QTI-XML-Datei daraus)")
     imp.add_argument("--format", choices=FORMATS, required=True)
     imp.add_argument("--lesson", required=True, help="Lektions-ID (Ziel: quizzes/<ID>.yaml)")
     imp.add_argument("--out", type=Path, help="andere Zieldatei")
@@ -130,7 +138,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.set_defaults(func=run_import)
     exp = commands.add_parser("export", help="Quiz einer Lektion als GIFT/Moodle XML ausgeben")
     exp.add_argument("lesson_id")
-    exp.add_argument("--format", choices=FORMATS, required=True)
+    exp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     exp.add_argument("--out", type=Path, help="Zieldatei (Standard: Ausgabe auf stdout)")
     exp.add_argument("--force", action="store_true", help="vorhandene Datei überschreiben")
     exp.add_argument("--root", type=Path, help="Inhaltsordner (Standard: LOTSE_CONTENT_DIR)")

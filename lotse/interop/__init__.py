@@ -1,7 +1,7 @@
-"""Interoperability: Moodle GIFT and Moodle XML import/export, xAPI statements, LRS client.
+"""Interoperability: Moodle GIFT and Moodle XML import/export, ILIAS (QTI) import, xAPI statements, LRS client.
 
 Modules: common (errors, import/export results, Moodle grades, ids), text_formats (Moodle text
-formats -> Markdown), gift / moodle_xml (readers), gift_writer / moodle_xml_writer (writers),
+formats -> Markdown), gift / moodle_xml / ilias_qti (readers), gift_writer / moodle_xml_writer (writers),
 quiz_yaml (drafts -> Quiz, Quiz <-> YAML), exchange (what the CLI and the trainer page do with
 a file), xapi (statements), xapi_interactions (interaction definitions and responses),
 xapi_rules (statement validator), lrs (sending to an LRS). The public names of the format,
@@ -18,6 +18,7 @@ from lotse.interop.text_formats import escape_markdown, html_to_markdown, to_mar
 from lotse.interop.gift import parse_gift
 from lotse.interop.gift_writer import NotRepresentable, export_gift
 from lotse.interop.moodle_xml import parse_moodle_xml
+from lotse.interop.ilias_qti import parse_ilias_qti
 from lotse.interop.moodle_xml_writer import export_moodle_xml
 from lotse.interop.quiz_yaml import build_quiz, canonical, dump_quiz, load_quiz
 from lotse.interop.xapi_rules import INTERACTION_TYPES, is_iri, validate_statement
@@ -26,7 +27,7 @@ from lotse.interop.xapi import (AnswerRecord, LessonEvent, QuizAttempt, XapiConf
                                 iso_timestamp, pseudonym)
 from lotse.interop.lrs import Ledger, LrsClient, LrsConfig, LrsError, MemoryLedger, SendReport
 
-__all__ = ["InteropError", "Skipped", "Draft", "ImportResult", "ExportResult", "choice_data",
+__all__ = ["InteropError", "Skipped", "parse_ilias_qti", "Draft", "ImportResult", "ExportResult", "choice_data",
            "append_explanation", "slugify", "unique_slug", "to_markdown", "html_to_markdown",
            "escape_markdown", "is_moodle_grade", "format_number", "format_weight",
            "MOODLE_FRACTIONS", "SLUG_RE",

@@ -1,8 +1,9 @@
 """What the `questions` command and the trainer page do with question files.
 
-Reading an uploaded GIFT or Moodle XML file into a preview (quiz YAML, questions that need an
-author, questions not taken over), saving a quiz into the content folder (administrators only:
-a quiz is seen by every learner) followed by the project validator, and exporting a quiz.
+Reading an uploaded GIFT, Moodle XML or ILIAS (QTI, ZIP or XML) file into a preview (quiz YAML,
+questions that need an author, questions not taken over), saving a quiz into the content folder
+(administrators only: a quiz is seen by every learner) followed by the project validator, and
+exporting a quiz (GIFT or Moodle XML; ILIAS reads both).
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ from lotse.identity import User
 from lotse.interop.common import SLUG_RE, ExportResult, ImportResult, InteropError, Skipped
 from lotse.interop.gift import parse_gift
 from lotse.interop.gift_writer import export_gift
+from lotse.interop.ilias_qti import is_zip, looks_like_qti, parse_ilias_qti
 from lotse.interop.moodle_xml import parse_moodle_xml
 from lotse.interop.moodle_xml_writer import export_moodle_xml
 from lotse.interop.quiz_yaml import build_quiz, dump_quiz, error_text
 
-FORMATS = ("gift", "moodle-xml")
-FORMAT_LABELS = {"gift": "GIFT", "moodle-xml": "Moodle XML"}
+FORMATS = ("gift", "moodle-xml", "ilias-qti")  # what can be imported
+EXPORT_FORMATS = ("gift", "moodle-xml")
+FORMAT_LABELS = {"gift": "GIFT", "moodle-xml": "Moodle XML", "ilias-qti": "ILIAS (QTI)"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a Moodle XML export with embedded images can be large
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.DOTALL)
 
@@ -39,7 +42,10 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.
 
 
 def guess_format(filename: str, data: bytes) -> str:
-    """Moodle XML if the name ends in .xml or the text starts with '<', GIFT otherwise."""
+    """ILIAS for a ZIP or a <questestinterop> root; Moodle XML if the name ends in .xml or the
+    text starts with '<'; GIFT otherwise."""
+    if filename.lower().endswith(".zip") or is_zip(data) or looks_like_qti(data):
+        return "ilias-qti"
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     return "moodle-xml" if filename.lower().endswith(".xml") or start == b"<" else "gift"
 
@@ -48,6 +54,12 @@ def read_questions(data: bytes, fmt: str) -> ImportResult:
     """File content -> drafts and skipped questions. Raises InteropError for a bad file."""
     if fmt not in FORMATS:
         raise InteropError(f"unbekanntes Format „{fmt}“ (möglich: {', '.join(FORMATS)})")
+    if fmt == "ilias-qti":
+        return parse_ilias_qti(data)
+    if is_zip(data) or looks_like_qti(data):  # a clear word instead of "not UTF-8"/"DOCTYPE"
+        kind = "ein ZIP-Archiv" if is_zip(data) else "ein ILIAS-Export (QTI)"
+        raise InteropError(f"die Datei ist {kind}; bitte das Format "
+                           f"„{FORMAT_LABELS['ilias-qti']}“ wählen")
     if fmt == "moodle-xml":
         return parse_moodle_xml(data)
     try:
@@ -239,8 +251,8 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def export_quiz(quiz: Quiz, fmt: str) -> ExportResult:
     """Quiz -> GIFT or Moodle XML text with the questions that could not be represented."""
-    if fmt not in FORMATS:
-        raise InteropError(f"unbekanntes Format „{fmt}“ (möglich: {', '.join(FORMATS)})")
+    if fmt not in EXPORT_FORMATS:
+        raise InteropError(f"unbekanntes Format „{fmt}“ (möglich: {', '.join(EXPORT_FORMATS)})")
     return export_gift(quiz) if fmt == "gift" else export_moodle_xml(quiz)
 
 

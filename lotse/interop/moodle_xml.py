@@ -1,15 +1,17 @@
 """Moodle XML import (the writer is moodle_xml_writer.py).
 
 Follows Moodle's qformat_xml (question/format/xml/format.php) and, for ordering questions,
-the qtype_ordering plugin (core since Moodle 4.4). Parsing uses expat directly so that every
-<question> keeps its line number; DOCTYPE and ENTITY declarations are refused (no entity
-expansion, no external entities: safe against XML bombs and XXE without defusedxml).
+the qtype_ordering plugin (core since Moodle 4.4). Parsing (parse_xml, also used by ilias_qti)
+uses expat directly so that every <question> keeps its line number; DOCTYPE and ENTITY
+declarations are refused (no entity expansion, no external entities: safe against XML bombs and
+XXE without defusedxml).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
@@ -37,8 +39,44 @@ class _Invalid(Exception):
 # --- safe parsing ----------------------------------------------------------------------
 
 
-def _parse(data: bytes | str) -> tuple[ET.Element, dict[int, int]]:
-    """Parse with expat, recording the line of every element; refuse DOCTYPE/ENTITY."""
+MOODLE_REFUSAL = ("DOCTYPE- und ENTITY-Deklarationen sind aus Sicherheitsgründen nicht erlaubt "
+                  "(Moodle-Exporte enthalten keine)")
+_QUOTED = r"""(?:"[^"]*"|'[^']*')"""
+_PROLOG = r"(?:\s|<\?(?:(?!\?>).)*\?>|<!--(?:(?!-->).)*-->)*"  # unambiguous: no backtracking blow-up
+_EXTERNAL_DOCTYPE = (rf"\A(?:\ufeff)?{_PROLOG}"
+                     rf"(<!DOCTYPE\s+[\w:.-]+"
+                     rf"(?:\s+SYSTEM\s+{_QUOTED}|\s+PUBLIC\s+{_QUOTED}\s+{_QUOTED})?\s*>)")
+_EXTERNAL_DOCTYPE_TEXT = re.compile(_EXTERNAL_DOCTYPE, re.DOTALL)
+_EXTERNAL_DOCTYPE_BYTES = re.compile(_EXTERNAL_DOCTYPE.replace(r"(?:\ufeff)?", r"(?:\xef\xbb\xbf)?")
+                                     .encode(), re.DOTALL)
+
+
+def _blank_external_doctype(data: bytes | str) -> bytes | str:
+    """`<!DOCTYPE x SYSTEM "...">` (no internal subset) -> spaces, line breaks kept.
+
+    The parser then never sees the declaration: nothing can be loaded, and an entity the DTD
+    might declare is an error everywhere (expat would drop it silently inside attributes).
+    """
+    pattern = _EXTERNAL_DOCTYPE_TEXT if isinstance(data, str) else _EXTERNAL_DOCTYPE_BYTES
+    match = pattern.match(data)
+    if match is None:
+        return data
+    start, end = match.span(1)
+    blank = re.sub(r"[^\n]", " ", match.group(1)) if isinstance(data, str) \
+        else re.sub(rb"[^\n]", b" ", match.group(1))
+    return data[:start] + blank + data[end:]
+
+
+def parse_xml(data: bytes | str, *, external_doctype: bool = False,
+              refusal: str = MOODLE_REFUSAL) -> tuple[ET.Element, dict[int, int]]:
+    """Parse with expat, recording the line of every element (shared with ilias_qti).
+
+    DOCTYPE and ENTITY declarations are refused (`refusal` says why). `external_doctype`
+    accepts one bare `<!DOCTYPE x SYSTEM "...">` as ILIAS writes it: it is blanked out before
+    parsing, so the DTD is never loaded; internal subsets stay refused.
+    """
+    if external_doctype:
+        data = _blank_external_doctype(data)
     builder = ET.TreeBuilder(insert_comments=True)
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -48,9 +86,7 @@ def _parse(data: bytes | str) -> tuple[ET.Element, dict[int, int]]:
         lines[id(builder.start(tag, attrs))] = parser.CurrentLineNumber
 
     def refuse(*_args: object) -> None:
-        raise InteropError("DOCTYPE- und ENTITY-Deklarationen sind aus Sicherheitsgründen "
-                           "nicht erlaubt (Moodle-Exporte enthalten keine)",
-                           parser.CurrentLineNumber)
+        raise InteropError(refusal, parser.CurrentLineNumber)
 
     parser.StartElementHandler = start
     parser.EndElementHandler = builder.end
@@ -65,6 +101,8 @@ def _parse(data: bytes | str) -> tuple[ET.Element, dict[int, int]]:
     except expat.ExpatError as err:
         raise InteropError(f"kein wohlgeformtes XML: {expat.ErrorString(err.code)}",
                            err.lineno) from err
+    except (ValueError, LookupError) as err:  # e.g. encoding="big5" or an unknown encoding
+        raise InteropError(f"Zeichenkodierung nicht unterstützt ({err})", 1) from err
     except AssertionError as err:  # TreeBuilder.close() without a root element
         raise InteropError("leere XML-Datei", 1) from err
     return root, lines
@@ -242,7 +280,7 @@ _READERS = {"multichoice": _multichoice, "truefalse": _truefalse, "shortanswer":
 
 def parse_moodle_xml(data: bytes | str) -> ImportResult:
     """Moodle XML -> drafts and skipped questions. Raises InteropError for a bad file."""
-    root, lines = _parse(data)
+    root, lines = parse_xml(data)
     if root.tag != "quiz":
         raise InteropError(f"Wurzelelement <quiz> erwartet, gefunden <{root.tag}>",
                            lines.get(id(root)))
