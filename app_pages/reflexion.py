@@ -12,6 +12,7 @@ from lotse.identity import PermissionDenied
 from ui.context import catalog, db
 from ui.escape import md_escape
 from ui.lesson_view import LESSON_PAGE
+from ui.notice import show_notice
 from ui.session import require
 
 user = require("learner", "trainer", "admin")
@@ -182,9 +183,7 @@ st.title("Rollenreflexion")
 st.markdown("Ihr persönliches Reflexionsjournal zu den Leitfragen der Lektionen. Ihre Einträge sind privat: "
             "Nur Sie können sie lesen. Wenn Sie möchten, teilen Sie einzelne Einträge mit der Trainerin oder "
             "dem Trainer Ihrer Kohorte.")
-notice = st.session_state.pop(NOTICE, None)
-if notice:
-    getattr(st, notice[0])(notice[1])
+show_notice(NOTICE)
 if user.is_trainer:
     render_trainer_view()
 st.header("Ihr eigenes Journal" if user.is_trainer else "Ihr Journal")

@@ -8,6 +8,7 @@ from lotse import self_assessment as assessment
 from ui.charts import grouped_bars, show
 from ui.context import catalog, db
 from ui.escape import md_escape
+from ui.notice import show_notice
 from ui.session import require
 
 user = require("learner", "trainer", "admin")
@@ -70,9 +71,7 @@ st.title("Selbsteinschätzung")
 st.markdown("Wie sicher fühlen Sie sich bei den Schlüsselkompetenzen für die digitale Verwaltung? Schätzen Sie "
             "sich zu Beginn des Kurses ein („vorher“) und noch einmal am Ende („nachher“). So sehen Sie, was sich "
             "für Sie verändert hat. Ihre Einschätzung sehen nur Sie.")
-notice = st.session_state.pop(NOTICE, None)
-if notice:
-    getattr(st, notice[0])(notice[1])
+show_notice(NOTICE)
 rows = assessment.my_ratings(database, user, content)
 if not rows:
     st.info("Im Kurs gibt es gerade keine Aussagen zur Selbsteinschätzung.")

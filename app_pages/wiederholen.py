@@ -10,6 +10,7 @@ from ui import quiz_widgets as widgets
 from ui.context import catalog, db
 from ui.escape import md_escape
 from ui.lesson_view import HOME_PAGE, LESSON_PAGE, inline_html
+from ui.notice import show_notice
 from ui.session import require
 
 user = require("learner", "trainer", "admin")
@@ -100,9 +101,7 @@ st.markdown("Hier kommen Quizfragen wieder, kurz bevor Sie sie vergessen würden
             "erinnert haben – danach plant Lotse die nächste Wiederholung.")
 review.sync_cards(database, user)
 status = review.review_status(database, user)
-notice = st.session_state.pop(NOTICE, None)
-if notice:
-    getattr(st, notice[0])(notice[1])
+show_notice(NOTICE)
 if status.total == 0:
     st.info("Noch gibt es nichts zu wiederholen. Jede Quizfrage, die Sie in einer Lektion beantworten, "
             "wird hier zu einer Karte.", icon="ℹ️")

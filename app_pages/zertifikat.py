@@ -7,6 +7,7 @@ from lotse import certificate
 from ui.context import catalog, db, settings
 from ui.escape import md_escape
 from ui.lesson_view import LESSON_PAGE
+from ui.notice import show_notice
 from ui.session import require
 
 user = require("learner", "trainer", "admin")
@@ -58,9 +59,7 @@ def render_progress(status: certificate.Eligibility) -> None:
 
 
 st.title("Zertifikat")
-notice = st.session_state.pop(NOTICE, None)
-if notice:
-    getattr(st, notice[0])(notice[1])
+show_notice(NOTICE)
 existing = certificate.my_certificate(database, user, content)
 if existing is not None:
     render_certificate(existing)

@@ -23,6 +23,7 @@ from . import quiz_widgets as widgets
 from .context import db
 from .escape import md_escape
 from .lesson_view import inline_html
+from .notice import show_notice
 
 
 def _notice_key(lesson_id: str) -> str:
@@ -59,9 +60,7 @@ def render_quiz(user: User, lesson: Lesson, quiz: Quiz, progress_row: dict | Non
                 sections: dict[str, str]) -> None:
     """``sections``: heading anchor -> heading title of the lesson (for the links back)."""
     st.header("Quiz", anchor="quiz")
-    notice = st.session_state.pop(_notice_key(lesson.id), None)
-    if notice:
-        getattr(st, notice[0])(notice[1])
+    show_notice(_notice_key(lesson.id))
     state = learning.quiz_state(db(), user, lesson.id)
     if state.answering:
         _answering(user, lesson, quiz, state)
