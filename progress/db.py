@@ -34,18 +34,12 @@ def connect(path: Path | str) -> Database:
     return Database(conn)
 
 
-def _enable_wal(db: Database) -> None:
-    """WAL is a property of the database file: set once when it is opened, it holds for every
-    later connection (so ``connect`` does not pay for it on every page run)."""
-    db.execute("PRAGMA journal_mode = WAL")
-
-
 class _Lease:
     """A pooled connection held by one thread; when the thread ends, its thread-local storage is
     dropped, this object with it, and the connection goes back to the pool."""
 
-    def __init__(self, path: str, db: Database, idle: queue.SimpleQueue) -> None:
-        self.path, self.db = path, db
+    def __init__(self, db: Database, idle: queue.SimpleQueue) -> None:
+        self.db = db
         weakref.finalize(self, idle.put, db)
 
 
@@ -69,9 +63,9 @@ class ConnectionPool:
 
     def get(self, path: Path | str) -> Database:
         path = str(path)
-        lease: _Lease | None = getattr(self._local, "lease", None)
-        if lease is not None and lease.path == path:
-            return lease.db
+        leases: dict[str, _Lease] = self._local.__dict__.setdefault("leases", {})
+        if path in leases:
+            return leases[path].db
         idle = self._queue(path)
         try:
             db = idle.get_nowait()
@@ -79,7 +73,7 @@ class ConnectionPool:
             db = connect(path)
         if db.conn.in_transaction:
             db.conn.rollback()
-        self._local.lease = _Lease(path, db, idle)
+        leases[path] = _Lease(db, idle)
         return db
 
     def idle_count(self, path: Path | str) -> int:
@@ -101,10 +95,11 @@ def migrate(db: Database) -> list[str]:
 
 def open_database(path: Path | str) -> Database:
     """Create the folder and file if needed, migrate, and return a connection."""
-    if str(path) != ":memory:":
+    on_disk = str(path) != ":memory:"
+    if on_disk:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = connect(path)
-    if str(path) != ":memory:":
-        _enable_wal(db)
+    if on_disk:  # WAL belongs to the file: set once here, it holds for every later connection
+        db.execute("PRAGMA journal_mode = WAL")
     migrate(db)
     return db

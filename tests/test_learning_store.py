@@ -411,3 +411,19 @@ def test_pool_rolls_back_what_an_ended_thread_left_uncommitted(tmp_path):
     other.execute("BEGIN IMMEDIATE")  # the write lock was released, not kept by an idle connection
     assert other.execute("SELECT COUNT(*) FROM scratch").fetchone()[0] == 0
     other.execute("ROLLBACK")
+
+
+def test_pool_keeps_a_threads_connection_per_file(tmp_path):
+    """A thread that uses two files holds a connection to each; neither goes back while it runs."""
+    first, second = tmp_path / "eins.db", tmp_path / "zwei.db"
+    open_database(first).conn.close()
+    open_database(second).conn.close()
+    pool = ConnectionPool()
+
+    def both() -> bool:
+        one = pool.get(first)
+        pool.get(second)
+        return pool.idle_count(first) == 0 and pool.get(first) is one
+
+    assert _in_thread(both)
+    assert pool.idle_count(first) == pool.idle_count(second) == 1
