@@ -6,6 +6,8 @@
 (b) The trainer signs in and sees that learner in the cohort cockpit, charts actually drawn.
 (c) A wrong password gets the one generic message (known login or not).
 (d) A learner who types a trainer URL (/cockpit) gets nothing of it.
+(e) The trainer uploads a question pool exported from ILIAS (the ZIP as ILIAS downloads it) and sees
+    which questions are taken over and which are not.
 
 The content is a small course written for this test (LOTSE_CONTENT_DIR), so the quiz answers are
 known; the pages, database and sign-in are the real ones.
@@ -13,7 +15,9 @@ known; the pages, database and sign-in are the real ones.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -302,6 +306,37 @@ def test_learner_typing_a_trainer_url_gets_nothing_of_it(server, cohort, browser
 
 
 # --- helpers that read the page -------------------------------------------------------------------
+
+ILIAS_POOL = Path(__file__).resolve().parent.parent / "fixtures" / "ilias" / "1700000000__0__qti_4711.xml"
+
+
+def ilias_pool_zip() -> bytes:
+    """A question pool export laid out as ILIAS writes it: <stamp>/<stamp>_qti_<id>.xml and pool data."""
+    stamp = "1700000000__0__qpl_4711"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{stamp}/{stamp}.xml", '<?xml version="1.0" encoding="utf-8"?><ContentObject/>')
+        archive.writestr(f"{stamp}/1700000000__0__qti_4711.xml", ILIAS_POOL.read_bytes())
+    return buffer.getvalue()
+
+
+def test_trainer_uploads_an_ilias_pool_and_sees_what_is_taken_over(server, cohort, browser):
+    page = browser.new_page()
+    sign_in(page, server, TRAINER[0], TRAINER[2])
+    open_page(page, server.url + "/austausch")
+    page.get_by_role("heading", name="Fragen importieren").wait_for()
+    upload = page.get_by_test_id("stFileUploaderDropzoneInput")
+    rerun(page, lambda: upload.set_input_files(files=[{"name": "1700000000__0__qpl_4711.zip",
+                                                      "mimeType": "application/zip", "buffer": ilias_pool_zip()}]))
+    page.get_by_text("gelesen als ILIAS (QTI)").wait_for()
+    text = main_text(page)
+    assert "kann nicht übernommen werden" not in text, text
+    assert re.search(r"\d+ Fragen übernommen", text), text
+    assert re.search(r"Nicht übernommen \(\d+ Fragen\)", text), "the skipped question types are not listed"
+    assert exception_boxes(page) == []
+    screenshot(page, "austausch-ilias")
+    assert browser_problems(page) == [], "\n".join(browser_problems(page))
+
 
 def browser_problems(page) -> list[str]:
     """What the browser itself reported: script dialogs, uncaught errors, requests to other hosts."""
