@@ -6,7 +6,8 @@
 (b) The trainer signs in and sees that learner in the cohort cockpit, charts actually drawn.
 (c) A wrong password gets the one generic message (known login or not).
 (d) A learner who types a trainer URL (/cockpit) gets nothing of it.
-(e) The trainer uploads a question pool exported from ILIAS (the ZIP as ILIAS downloads it) and sees
+(e) A link in a lesson to another lesson opens it in the same tab, still signed in.
+(f) The trainer uploads a question pool exported from ILIAS (the ZIP as ILIAS downloads it) and sees
     which questions are taken over and which are not.
 
 The content is a small course written for this test (LOTSE_CONTENT_DIR), so the quiz answers are
@@ -25,7 +26,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_harness import (LotseServer, exception_boxes, main_text, open_page, page_not_found, reload, rerun,
-                             running_server, screenshot, sign_in)
+                             running_server, screenshot, sign_in, wait_runs)
 from browser_quiz import ABBREVIATION_QUESTION, areas_question, who_question
 from content_builder import write_course
 
@@ -63,6 +64,8 @@ Das OZG ist wichtig. {WORDS}
 
 LESSON_TWO = LESSON.replace("id: eins", "id: zwei").replace("order: 1", "order: 2").replace(
     "title: Digitalisierung ist Führungsaufgabe", "title: Der Rechtsrahmen")
+CROSS_LINK = "Weiter zum Rechtsrahmen"  # a link from lesson one to lesson two, written as the author would
+LESSON = LESSON.replace("- Führung gestaltet Abläufe.\n", f"- Führung gestaltet Abläufe.\n\n[{CROSS_LINK}](zwei.md)\n")
 
 QUIZ = ("lesson: {lesson}\npass_mark: 70\nquestions:\n"
         + who_question(section="warum-das-thema-chefsache-ist")
@@ -306,6 +309,21 @@ def test_learner_typing_a_trainer_url_gets_nothing_of_it(server, cohort, browser
 
 
 # --- helpers that read the page -------------------------------------------------------------------
+
+def test_a_link_to_another_lesson_opens_it_in_the_same_tab(server, cohort, browser):
+    if learner_record_missing(server):
+        pytest.fail("the learner of journey (a) does not exist: run the whole module (journey (a) failed?)")
+    page = browser.new_page()
+    sign_in(page, server, LEARNER[0], LEARNER[2])
+    open_page(page, server.url + "/lektion?id=eins")
+    tabs = len(page.context.pages)
+    page.get_by_role("link", name=CROSS_LINK, exact=True).click()
+    page.wait_for_url(re.compile(r"/lektion\?id=zwei"))
+    wait_runs(page, 0)
+    expect(page.get_by_role("heading", name="Der Rechtsrahmen", level=1)).to_be_visible()
+    assert len(page.context.pages) == tabs, "the lesson link opened a new tab"
+    assert browser_problems(page) == [], "\n".join(browser_problems(page))
+
 
 ILIAS_POOL = Path(__file__).resolve().parent.parent / "fixtures" / "ilias" / "1700000000__0__qti_4711.xml"
 
