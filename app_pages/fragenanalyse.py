@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lotse.analytics.exports import items_csv
-from lotse.analytics.items import ATTEMPT_LABELS, THRESHOLDS, item_analysis, option_table, quiz_lessons
+from lotse.analytics.items import ATTEMPT_LABELS, THRESHOLDS, item_analysis, option_table, quiz_figures, quiz_lessons
 from lotse.identity import PermissionDenied
 from ui import charts
 from ui.cockpit import cockpit_header, denied
@@ -42,6 +42,10 @@ if not analysis.reliable:
 with st.expander("Was bedeuten die Kennzahlen und Hinweise?"):
     for name, text in THRESHOLDS:
         st.markdown(f"**{name}:** {text}")
+
+st.header("Das Quiz insgesamt")
+st.caption("Berechnet wie in Moodles Quiz-Statistik, aus den gewählten Versuchen.")
+st.dataframe(quiz_figures(analysis.quiz), hide_index=True, key="fragenanalyse-quiz-kennzahlen")
 
 st.header("Kennzahlen je Frage")
 table = analysis.table()

@@ -6,5 +6,7 @@ from lotse.analytics.item_stats import (
     item_flags,
     item_statistics,
 )
+from lotse.analytics.quiz_stats import QuizStatistics, quiz_statistics
 
-__all__ = ["ItemStatistics", "distractor_flags", "item_flags", "item_statistics"]
+__all__ = ["ItemStatistics", "QuizStatistics", "distractor_flags", "item_flags", "item_statistics",
+           "quiz_statistics"]

@@ -126,11 +126,17 @@ def item_statistics(
     Raises ``ValueError`` for unknown question ids, non-finite numbers or a
     negative maximum mark.
     """
+    maxima, attempts = validated(marks, max_marks)
+    return {q: _question_stats(q, maxima[q], attempts) for q in maxima}
+
+
+def validated(marks: Iterable[Attempt], max_marks: Mapping[QuestionId, float]
+              ) -> tuple[dict[QuestionId, float], list[dict[QuestionId, float]]]:
+    """Checked maxima and attempts (None marks as 0), as every statistic here reads them."""
     maxima = {q: _finite(m, f"max mark of {q!r}") for q, m in max_marks.items()}
     if any(m < 0 for m in maxima.values()):
         raise ValueError("max marks must not be negative")
-    attempts = [_clean_attempt(a, maxima) for a in marks]
-    return {q: _question_stats(q, maxima[q], attempts) for q in maxima}
+    return maxima, [_clean_attempt(a, maxima) for a in marks]
 
 
 def _finite(value: Any, what: str) -> float:

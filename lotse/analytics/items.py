@@ -21,6 +21,7 @@ from . import item_stats
 from .cohort import authorised_cohort
 from .course import course_lessons, percent, plain
 from .item_stats import distractor_flags, item_flags, item_statistics
+from .quiz_stats import QuizStatistics, quiz_statistics
 from .responses import frequent_answers, option_counts
 
 ATTEMPT_LABELS = {"first": "Erster Versuch", "last": "Letzter Versuch", "best": "Bester Versuch",
@@ -89,6 +90,7 @@ class ItemAnalysis:
     attempts: int
     learners: int
     questions: list[QuestionRow]
+    quiz: QuizStatistics | None = None
 
     @property
     def reliable(self) -> bool:
@@ -132,11 +134,41 @@ def item_analysis(db: Database, actor: User, cohort_id: int, catalog: Catalog, l
         marks[row["attempt_id"]][row["question_id"]] = row["mark"]
         responses[row["question_id"]].append(_decode(row["response"]))
         learners.add(row["user_id"])
-    stats = item_statistics(list(marks.values()), {q.id: q.points for q in quiz.questions})
+    max_marks = {q.id: q.points for q in quiz.questions}
+    stats = item_statistics(list(marks.values()), max_marks)
     flags = item_flags(stats)
     questions = [_question_row(number, q, stats[q.id], flags[q.id], responses[q.id])
                  for number, q in enumerate(quiz.questions, start=1)]
-    return ItemAnalysis(lesson_id, lesson.title, which, len(marks), len(learners), questions)
+    return ItemAnalysis(lesson_id, lesson.title, which, len(marks), len(learners), questions,
+                        quiz_statistics(list(marks.values()), max_marks))
+
+
+def quiz_figures(stats: QuizStatistics) -> list[dict]:
+    """The quiz as a whole, as Moodle's report shows it: points and percent of the maximum."""
+    def points(value: float | None) -> str:
+        if value is None:
+            return "–"
+        share = f" ({100 * value / stats.max_total:.1f} %)" if stats.max_total else ""
+        return f"{value:.2f}{share}"
+
+    def number(value: float | None, unit: str = "") -> str:
+        return "–" if value is None else f"{value:.2f}{unit}"
+
+    rows = [
+        ("Mittelwert", points(stats.mean), f"Durchschnittliche Punktzahl von {stats.max_total:g} möglichen."),
+        ("Median", points(stats.median), "Die Hälfte der Versuche liegt darunter, die Hälfte darüber."),
+        ("Standardabweichung", points(stats.sd), "Wie weit die Ergebnisse auseinanderliegen."),
+        ("Schiefe", number(stats.skewness), "Unter 0: die meisten liegen über dem Mittelwert, wenige fallen ab; "
+                                             "über 0: umgekehrt."),
+        ("Wölbung (Kurtosis)", number(stats.kurtosis), "Über 0: die Ergebnisse ballen sich um die Mitte; "
+                                                        "unter 0: sie verteilen sich breit."),
+        ("Interne Konsistenz (Cronbachs Alpha)", number(stats.cic, " %"),
+         "Messen die Fragen gemeinsam dasselbe? Je höher, desto verlässlicher unterscheidet das Quiz; "
+         "bei wenigen Fragen oder Versuchen ist der Wert kaum aussagekräftig."),
+        ("Fehlerquote", number(stats.error_ratio, " %"), "Anteil der Streuung, der auf Messfehler zurückgeht."),
+        ("Standardfehler", points(stats.standard_error), "Um so viele Punkte kann ein Ergebnis zufällig schwanken."),
+    ]
+    return [{"Kennzahl": name, "Wert": value, "Bedeutung": meaning} for name, value, meaning in rows]
 
 
 def _decode(text: str):
