@@ -45,7 +45,7 @@ with st.expander("Was bedeuten die Kennzahlen und Hinweise?"):
 
 st.header("Das Quiz insgesamt")
 st.caption("Berechnet wie in Moodles Quiz-Statistik, aus den gewählten Versuchen.")
-st.dataframe(quiz_figures(analysis.quiz), hide_index=True, key="fragenanalyse-quiz-kennzahlen")
+st.table(quiz_figures(analysis.quiz), border="horizontal", hide_index=True)  # a plain table: long texts wrap
 
 st.header("Kennzahlen je Frage")
 table = analysis.table()

@@ -101,9 +101,10 @@ def test_item_analysis_attempt_choice(signed_in_app, demo, choice):
     table = next(df.value for df in at.dataframe if "Trennschärfe (%)" in df.value.columns)
     assert len(table) == 8
     assert at.get("download_button")
-    quiz = next(df.value for df in at.dataframe if "Kennzahl" in df.value.columns)
+    quiz = next(t.value for t in at.table if "Kennzahl" in t.value.columns)
     figures = dict(zip(quiz["Kennzahl"], quiz["Wert"]))
-    assert figures["Mittelwert"].endswith("%)") and figures["Interne Konsistenz (Cronbachs Alpha)"] != "–"
+    assert figures["Mittelwert"].endswith(" %)") and "," in figures["Standardabweichung"]
+    assert figures["Interne Konsistenz (Cronbachs Alpha)"] != "–"
 
 
 def test_drill_down_switches_learner(signed_in_app, demo):

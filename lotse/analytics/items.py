@@ -17,6 +17,7 @@ from progress import analytics as sql
 
 from ..content import Catalog
 from ..identity import User
+from ..progress_report import de_number
 from . import item_stats
 from .cohort import authorised_cohort
 from .course import course_lessons, percent, plain
@@ -148,14 +149,14 @@ def quiz_figures(stats: QuizStatistics) -> list[dict]:
     def points(value: float | None) -> str:
         if value is None:
             return "–"
-        share = f" ({100 * value / stats.max_total:.1f} %)" if stats.max_total else ""
-        return f"{value:.2f}{share}"
+        share = f" ({de_number(round(100 * value / stats.max_total, 1))} %)" if stats.max_total else ""
+        return f"{de_number(value)}{share}"
 
     def number(value: float | None, unit: str = "") -> str:
-        return "–" if value is None else f"{value:.2f}{unit}"
+        return "–" if value is None else f"{de_number(value)}{unit}"
 
     rows = [
-        ("Mittelwert", points(stats.mean), f"Durchschnittliche Punktzahl von {stats.max_total:g} möglichen."),
+        ("Mittelwert", points(stats.mean), f"Durchschnittliche Punktzahl von {de_number(stats.max_total)} möglichen."),
         ("Median", points(stats.median), "Die Hälfte der Versuche liegt darunter, die Hälfte darüber."),
         ("Standardabweichung", points(stats.sd), "Wie weit die Ergebnisse auseinanderliegen."),
         ("Schiefe", number(stats.skewness), "Unter 0: die meisten liegen über dem Mittelwert, wenige fallen ab; "
