@@ -136,12 +136,13 @@ def item_analysis(db: Database, actor: User, cohort_id: int, catalog: Catalog, l
         responses[row["question_id"]].append(_decode(row["response"]))
         learners.add(row["user_id"])
     max_marks = {q.id: q.points for q in quiz.questions}
-    stats = item_statistics(list(marks.values()), max_marks)
+    attempts = list(marks.values())
+    stats = item_statistics(attempts, max_marks)
     flags = item_flags(stats)
     questions = [_question_row(number, q, stats[q.id], flags[q.id], responses[q.id])
                  for number, q in enumerate(quiz.questions, start=1)]
     return ItemAnalysis(lesson_id, lesson.title, which, len(marks), len(learners), questions,
-                        quiz_statistics(list(marks.values()), max_marks))
+                        quiz_statistics(attempts, max_marks))
 
 
 def quiz_figures(stats: QuizStatistics) -> list[dict]:

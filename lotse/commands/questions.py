@@ -19,16 +19,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from lotse.config import load_settings
+from lotse.countdown import plural
 from lotse.interop.common import SLUG_RE, InteropError, Skipped
 from lotse.interop.exchange import (EXPORT_FORMATS, FORMATS, blocks_quiz, default_objective,
                                     export_quiz, lesson_objectives, quiz_text, read_questions,
                                     validation_problems)
 from lotse.interop.quiz_yaml import build_quiz, error_text, load_quiz
 
-
-
-def _questions(count: int) -> str:
-    return "1 Frage" if count == 1 else f"{count} Fragen"
 
 def _say(*lines: str) -> None:
     print(*lines, sep="\n", file=sys.stderr)
@@ -86,9 +83,9 @@ def run_import(args: argparse.Namespace) -> int:
         return 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    print(f"{_questions(len(quiz.questions))} nach {out} geschrieben.")
+    print(f"{plural(len(quiz.questions), 'Frage', 'Fragen')} nach {out} geschrieben.")
     if attention:
-        _say(f"Bitte prüfen ({_questions(len(attention))}; Platzhalter: „Keine Rückmeldung "
+        _say(f"Bitte prüfen ({plural(len(attention), 'Frage', 'Fragen')}; Platzhalter: „Keine Rückmeldung "
              "hinterlegt.“, „Keine Erläuterung hinterlegt.“):", *(f"  {a}" for a in attention))
     if out.resolve() == default_out.resolve() and not _project_check(args.root, args.lesson, out):
         _say(f"Fehler: {out} besteht die Prüfung nicht (siehe oben); bitte korrigieren.")
@@ -115,7 +112,7 @@ def run_export(args: argparse.Namespace) -> int:
         return 1
     args.out.write_text(result.text, encoding="utf-8")
     exported = len(quiz.questions) - len(result.skipped)
-    _say(f"{_questions(exported)} nach {args.out} geschrieben.")
+    _say(f"{plural(exported, 'Frage', 'Fragen')} nach {args.out} geschrieben.")
     return 0
 
 
