@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lotse import sessions
@@ -22,6 +21,8 @@ from lotse.config import load_settings
 from lotse.identity import User
 from progress import open_database
 from progress.users import insert_user
+
+from app_state import forget_loaded
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))  # test helper modules (content_builder, ...) import by name
@@ -78,11 +79,9 @@ def app_env(db, tmp_path, monkeypatch):
     monkeypatch.setenv("LOTSE_DB_PATH", str(tmp_path / "lotse.db"))
     monkeypatch.setenv("LOTSE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LOTSE_DEMO", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    forget_loaded()
     yield load_settings()
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    forget_loaded()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import threading
 import time
 from pathlib import Path
 
-import streamlit as st
 from sqlite_utils import Database
 
 from lotse.config import Settings, load_settings
@@ -17,64 +16,101 @@ from progress import ConnectionPool, open_database
 _connections = ConnectionPool()
 
 
-@st.cache_resource(show_spinner=False)
+class _Process:
+    """What this process loaded: settings, content per folder, databases created and migrated.
+
+    A plain module-level object rather than st.cache_resource: Streamlit looks up a cached call by
+    hashing the function and its arguments, which on every rerun cost more than the lookup is worth
+    (settings and the database are asked for several times per page). ``reset()`` forgets it.
+    """
+
+    def __init__(self) -> None:
+        self.settings = load_settings()
+        self.lock = threading.Lock()
+        self.checked: dict[str, tuple[float, str]] = {}  # content folder -> (last check, fingerprint)
+        self.catalogs: dict[str, tuple[str, Catalog]] = {}  # content folder -> (fingerprint, catalog)
+        self.databases: set[str] = set()
+
+
+_process: _Process | None = None
+_process_lock = threading.Lock()
+
+
+def _state() -> _Process:
+    global _process
+    state = _process
+    if state is None:
+        with _process_lock:
+            if _process is None:
+                _process = _Process()
+            state = _process
+    return state
+
+
+def reset() -> None:
+    """Read settings and content again on next use (tests that change the environment)."""
+    global _process
+    with _process_lock:
+        _process = None
+
+
 def settings() -> Settings:
-    return load_settings()
+    return _state().settings
 
 
 CONTENT_CHECK_SECONDS = 2.0
-_fingerprint_lock = threading.Lock()
 
 
-@st.cache_resource(show_spinner=False)
-def _fingerprints() -> dict[str, tuple[float, str]]:
-    """Last check per content folder (a cache resource, so clearing caches forgets it too)."""
-    return {}
-
-
-def _content_fingerprint(root: Path) -> str:
+def _content_fingerprint(state: _Process, root: Path) -> str:
     """Changes when any content file changes, so edited lessons show without a restart.
 
     Looking at every file costs milliseconds, so it happens at most every CONTENT_CHECK_SECONDS.
     """
     key = str(root)
     now = time.monotonic()
-    with _fingerprint_lock:
-        checked = _fingerprints().get(key)
-        if checked and now - checked[0] < CONTENT_CHECK_SECONDS:
-            return checked[1]
+    checked = state.checked.get(key)
+    if checked and now - checked[0] < CONTENT_CHECK_SECONDS:
+        return checked[1]
     files = [p for folder in ("lessons", "quizzes") for p in (root / folder).rglob("*") if p.is_file()]
     stats = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     digest = hashlib.sha256(repr(stats).encode()).hexdigest()
-    with _fingerprint_lock:
-        _fingerprints()[key] = (now, digest)
+    state.checked[key] = (now, digest)
     return digest
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _catalog(root: str, fingerprint: str) -> Catalog:
-    return load_catalog(Path(root))
-
-
 def catalog() -> Catalog:
-    root = settings().content_dir
-    return _catalog(str(root), _content_fingerprint(root))
+    """The content, loaded again when a file changed (see _content_fingerprint)."""
+    state = _state()
+    root = state.settings.content_dir
+    key, fingerprint = str(root), _content_fingerprint(state, root)
+    cached = state.catalogs.get(key)
+    if cached is None or cached[0] != fingerprint:
+        with state.lock:
+            cached = state.catalogs.get(key)
+            if cached is None or cached[0] != fingerprint:
+                cached = state.catalogs[key] = (fingerprint, load_catalog(root))
+    return cached[1]
 
 
-@st.cache_resource(show_spinner=False)
-def _prepared_database(path: str) -> bool:
+def _prepare_database(path: str) -> None:
     """Create and migrate the database once per process (and per path)."""
+    state = _state()
+    if path in state.databases:
+        return
     from lotse.startup import prepare
 
-    db = open_database(path)
-    prepare(db, settings(), catalog())
-    db.conn.close()
-    return True
+    content = catalog()
+    with state.lock:
+        if path not in state.databases:
+            db = open_database(path)
+            prepare(db, state.settings, content)
+            db.conn.close()
+            state.databases.add(path)
 
 
 def db() -> Database:
     """The connection of the current thread (each Streamlit rerun runs on its own thread; the
     connection returns to the pool when the thread ends)."""
-    path = str(settings().db_path)
-    _prepared_database(path)
+    path = str(_state().settings.db_path)
+    _prepare_database(path)
     return _connections.get(path)
