@@ -16,7 +16,6 @@ from sqlite_utils import Database
 
 from progress import accounts_sql
 from progress import sessions as store
-from progress.users import get_user
 
 from .config import Settings
 from .identity import User
@@ -64,7 +63,7 @@ def validate(db: Database, token: str | None, settings: Settings, now: datetime 
     if not isinstance(token, str) or not _TOKEN_SHAPE.match(token):
         return None
     token_hash = hash_token(token)
-    row = store.get_session(db, token_hash)
+    row = store.get_session_with_user(db, token_hash)
     moment = utc(now)
     if row is None or row["revoked_at"] is not None:
         return None
@@ -72,9 +71,9 @@ def validate(db: Database, token: str | None, settings: Settings, now: datetime 
     if moment >= datetime.fromisoformat(row["expires_at"]) or moment - last_seen >= idle_limit(settings):
         store.revoke_session(db, token_hash, iso(moment))
         return None
-    user = get_user(db, row["user_id"])
-    if user is None or user.disabled:
+    if row["user_disabled"]:
         return None
+    user = User(row["user_id"], row["user_login"], row["user_display_name"], row["user_role"], False)
     if moment - last_seen >= TOUCH_INTERVAL:
         store.touch_session(db, token_hash, iso(moment))
         accounts_sql.touch_if_older(db, user.id, iso(moment), iso(moment - TOUCH_INTERVAL))

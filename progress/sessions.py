@@ -14,6 +14,14 @@ def get_session(db: Database, token_hash: str) -> dict | None:
     return next(db.query("SELECT * FROM sessions WHERE token_hash = ?", [token_hash]), None)
 
 
+def get_session_with_user(db: Database, token_hash: str) -> dict | None:
+    """The session and its user's fields (prefixed ``user_``) in one query: asked on every page view."""
+    return next(db.query(
+        "SELECT s.*, u.login AS user_login, u.display_name AS user_display_name, u.role AS user_role,"
+        " u.disabled AS user_disabled FROM sessions AS s JOIN users AS u ON u.id = s.user_id"
+        " WHERE s.token_hash = ?", [token_hash]), None)
+
+
 def touch_session(db: Database, token_hash: str, now: str) -> None:
     db.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
                [now, token_hash])

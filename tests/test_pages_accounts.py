@@ -9,6 +9,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from app_state import forget_loaded
+
 from lotse import accounts, cohorts, sessions
 from lotse.accounts import FAILED, THROTTLED
 from progress.cohorts import is_member
@@ -141,6 +143,27 @@ def test_sign_out_revokes_the_session_everywhere(app, cookie, signed_in_app, mak
     assert sessions.validate(db, token, app_env) is None
     cookie["token"] = token  # a copy of the old cookie is worthless now
     assert titles(ok(app().run())) == ["Anmelden"]
+
+
+def test_the_session_is_checked_once_per_run_and_a_revoked_or_disabled_one_ends_at_the_next(
+        signed_in_app, make_user, db, monkeypatch):
+    """app.py checks the session in the database; the page of the same run takes that user instead
+    of asking again. A session revoked or an account disabled in between ends on the next run."""
+    from progress.users import set_disabled
+
+    user = make_user("learner")
+    at = signed_in_app(user, page="app_pages/lernweg.py")
+    checks = []
+    real_validate = sessions.validate
+    monkeypatch.setattr(sessions, "validate", lambda *a, **k: checks.append(1) or real_validate(*a, **k))
+    ok(at.run())
+    assert titles(at) == ["Mein Lernweg"] and len(checks) == 1
+    set_disabled(db, user.id, True)
+    assert titles(ok(at.run())) == ["Anmelden"]
+    set_disabled(db, user.id, False)
+    at = signed_in_app(user, page="app_pages/lernweg.py")
+    sessions.revoke(db, at.session_state["lotse-session-token"])
+    assert titles(ok(at.run())) == ["Anmelden"]
 
 
 def test_idle_session_ends(app, cookie, make_user, db, app_env):
@@ -384,7 +407,7 @@ def test_demo_accounts_are_shown_only_in_demo_mode(app, monkeypatch, db):
 
     assert "Demo-Zugänge" not in [h.value for h in ok(app().run()).header]
     monkeypatch.setenv("LOTSE_DEMO", "1")
-    st.cache_resource.clear()  # settings are cached per process
+    forget_loaded()  # settings are read once per process
     at = ok(app().run())
     assert "Demo-Zugänge" in [h.value for h in at.header]
     login, password, role, _ = DEMO_ACCOUNTS[0]

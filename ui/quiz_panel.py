@@ -151,6 +151,8 @@ def _summary(attempt: dict) -> None:
 
 
 def _history(user: User, lesson: Lesson, progress_row: dict | None) -> None:
+    if not (progress_row and progress_row["attempts"]):
+        return  # no attempt submitted yet (the progress row counts them): nothing to look up
     attempts = learning.attempt_history(db(), user, user.id, lesson.id)
     if not attempts:
         return

@@ -36,6 +36,7 @@ _SIGNED_OUT_KEY = "lotse-signed-out"  # signed out in this browser session: no S
 _IGNORE_COOKIE_KEY = "lotse-cookie-ignored"  # the cookie's token is dead (or signed out): clear it
 _RETURN_SEEN_KEY = "lotse-return-seen"
 _SSO_NOTICE_KEY = "lotse-sso-notice"
+_RUN_USER_KEY = "lotse-run-user"  # the user app.py resolved at the start of the current run
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # Query parameters that belong to the sign-in page itself and are not carried to the target page.
 _SIGN_IN_PARAMS = ("invite",)
@@ -102,12 +103,18 @@ def current_user() -> User | None:
     """
     user = _resolve()
     _sync_cookie(user)
+    st.session_state[_RUN_USER_KEY] = user
     return user
 
 
 def signed_in_user() -> User | None:
-    """The signed-in user or None, without touching the cookie (for pages open to everyone)."""
-    return _resolve()
+    """The signed-in user or None, without touching the cookie (for pages open to everyone).
+
+    Pages run right after app.py in the same script run, so they take the user app.py resolved
+    instead of checking the session in the database a second time; a page run on its own resolves.
+    """
+    state = st.session_state
+    return state[_RUN_USER_KEY] if _RUN_USER_KEY in state else _resolve()
 
 
 def _cookie_script(token: str | None, max_age: int) -> str:
@@ -282,7 +289,7 @@ def _follow_return() -> None:
 
 def require(*roles: str) -> User:
     """Stop the page with a plain message unless a user with one of ``roles`` is signed in."""
-    user = _resolve()
+    user = signed_in_user()
     if user is None:
         st.warning("Bitte melden Sie sich an, um diese Seite zu sehen.")
         try:
