@@ -30,6 +30,38 @@ def _notice_key(lesson_id: str) -> str:
     return f"quiz-{lesson_id}-notice"
 
 
+def _to_quiz_key(lesson_id: str) -> str:
+    return f"quiz-{lesson_id}-to-top"
+
+
+_TO_TOP_COUNT = "quiz-to-top-count"
+
+
+# After a submit (or a new attempt) the button the learner pressed is gone and the page would stay
+# at the bottom of the feedback: bring the quiz heading with the result to the top and put the
+# keyboard focus there, so the next Tab continues from the result (WCAG 2.4.3). The script waits
+# until the run has replaced the previous content (no stale elements left), and carries a number
+# of its own: the browser runs an unchanged script element only once.
+_TO_QUIZ_SCRIPT = """<script>/* %d */ (() => {
+  const started = Date.now();
+  const go = () => {
+    if (document.querySelector("[data-stale='true']") && Date.now() - started < 5000) return setTimeout(go, 50);
+    const heading = document.getElementById('quiz');
+    if (!heading) return;
+    heading.setAttribute('tabindex', '-1');
+    heading.scrollIntoView({block: 'start'});
+    heading.focus({preventScroll: true});
+  };
+  go();
+})();</script>"""
+
+
+def _bring_quiz_to_top(lesson_id: str) -> None:
+    """Ask the next run of the page to scroll to the quiz heading (see _TO_QUIZ_SCRIPT)."""
+    count = st.session_state.get(_TO_TOP_COUNT, 0) + 1
+    st.session_state[_TO_TOP_COUNT] = st.session_state[_to_quiz_key(lesson_id)] = count
+
+
 def _responses(quiz: Quiz, attempt_no: int) -> dict:
     return {q.id: widgets.response_of(q, widgets.question_key(quiz.lesson, q.id, attempt_no))
             for q in quiz.questions}
@@ -50,16 +82,21 @@ def _submit(user: User, quiz: Quiz, attempt_no: int) -> None:
         return
     if created:
         st.session_state[_notice_key(quiz.lesson)] = ("success", "Ihre Antworten sind gespeichert und ausgewertet.")
+    _bring_quiz_to_top(quiz.lesson)
 
 
 def _start_new(user: User, lesson_id: str) -> None:
     learning.start_new_attempt(db(), user, lesson_id)
+    _bring_quiz_to_top(lesson_id)
 
 
 def render_quiz(user: User, lesson: Lesson, quiz: Quiz, progress_row: dict | None,
                 sections: dict[str, str]) -> None:
     """``sections``: heading anchor -> heading title of the lesson (for the links back)."""
     st.header("Quiz", anchor="quiz")
+    count = st.session_state.pop(_to_quiz_key(lesson.id), None)
+    if count:
+        st.html(_TO_QUIZ_SCRIPT % count, unsafe_allow_javascript=True)
     show_notice(_notice_key(lesson.id))
     state = learning.quiz_state(db(), user, lesson.id)
     if state.answering:

@@ -137,6 +137,14 @@ def choose(page, role: str, label: str) -> None:
     assert page.get_by_role(role, name=label, exact=True).is_checked()
 
 
+def assert_quiz_heading_on_top(page) -> None:
+    """After a submit or a new attempt the quiz heading (with the result below it) is brought into
+    view and holds the keyboard focus, instead of the page staying where the pressed button was."""
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'quiz'")
+    top = page.locator("#quiz").bounding_box()["y"]
+    assert 0 <= top < page.viewport_size["height"] / 2, f"the quiz heading is at y={top}, not near the top"
+
+
 def status_caption(page) -> str:
     return page.get_by_test_id("stCaptionContainer").filter(has_text="Status:").first.inner_text()
 
@@ -220,10 +228,12 @@ def test_learner_signs_up_by_invite_learns_and_everything_survives_reload_and_re
     rerun(page, lambda: page.get_by_role("button", name="Quiz starten").click())
     answer_quiz(page, WRONG)
     page.get_by_text("✗ Noch nicht bestanden. Versuch 1").wait_for()
+    assert_quiz_heading_on_top(page)
     assert "✗ Quiz nicht bestanden" in status_caption(page)
     screenshot(page, "quiz-nicht-bestanden")
     rerun(page, lambda: page.get_by_role("button", name="Neuer Versuch").click())
     page.get_by_text("Versuch 2", exact=False).first.wait_for()
+    assert_quiz_heading_on_top(page)
     answer_quiz(page, RIGHT)
     page.get_by_text("✓ Bestanden. Versuch 2").wait_for()
     assert_lesson_state_after_passing(page)
