@@ -265,11 +265,14 @@ def main() -> None:
     print(f"Content: {len(catalog.lessons)} lessons; lesson page measured: {lesson.id} "
           f"({len(lesson.body)} characters, {len(quiz.questions)} questions); median of {args.runs} runs each.")
     print(f"{'script time, ms (wall / CPU)':42} {'Lotse':>13} {'bare twin':>13} {'ratio':>6} "
-          f"{'one block':>9} {'ratio':>6}")
+          f"{'one block':>9} {'ratio':>6} {'twin/block':>10}")
     for name, base, ours, twin_ms in rows:
         block = baselines[base][0]
-        twin_text = f"{twin_ms[0]:6.1f} /{twin_ms[1]:5.1f} {ours[1] / twin_ms[1]:6.1f}" if twin_ms else f"{'-':>13} {'-':>6}"
-        print(f"{name:42} {ours[0]:6.1f} /{ours[1]:5.1f} {twin_text} {block[1]:9.1f} {ours[1] / block[1]:6.1f}")
+        twin_text = (f"{twin_ms[0]:6.1f} /{twin_ms[1]:5.1f} {ours[1] / twin_ms[1]:6.1f}" if twin_ms
+                     else f"{'-':>13} {'-':>6}")
+        twin_block = f"{twin_ms[1] / block[1]:10.1f}" if twin_ms else f"{'-':>10}"
+        print(f"{name:42} {ours[0]:6.1f} /{ours[1]:5.1f} {twin_text} {block[1]:9.1f} {ours[1] / block[1]:6.1f} "
+              f"{twin_block}")
     over = [name for name, _, ours, twin_ms in rows if twin_ms and ours[1] / twin_ms[1] > 2.0]
     print("bare twin: the same elements and texts as a plain Streamlit script (bench/twin.py); target: ratio <= 2.0 "
           f"(CPU): {'ok' if not over else 'OVER: ' + ', '.join(over)}")

@@ -60,6 +60,11 @@ def lesson_statuses(db: Database, actor: User, learner_id: int) -> dict[str, dic
     return store.lesson_states(db, learner_id)
 
 
+def own_lesson_state(db: Database, actor: User, lesson_id: str) -> dict | None:
+    """The signed-in learner's progress row of one lesson (None: never opened)."""
+    return store.lesson_state(db, actor.id, lesson_id)
+
+
 def course_overview(db: Database, actor: User, catalog: Catalog) -> "Overview":
     """The signed-in learner's "Mein Lernweg": modules, lesson statuses, next open lesson."""
     from .progress_report import overview

@@ -149,6 +149,11 @@ def lesson_states(db: Database, user_id: int) -> dict[str, dict]:
     return {row["lesson_id"]: row for row in db.query("SELECT * FROM lesson_progress WHERE user_id = ?", [user_id])}
 
 
+def lesson_state(db: Database, user_id: int, lesson_id: str) -> dict | None:
+    return next(db.query("SELECT * FROM lesson_progress WHERE user_id = ? AND lesson_id = ?", [user_id, lesson_id]),
+                None)
+
+
 def attempts_of(db: Database, user_id: int, lesson_id: str) -> list[dict]:
     return list(db.query("SELECT * FROM attempts WHERE user_id = ? AND lesson_id = ? ORDER BY attempt_no",
                          [user_id, lesson_id]))
