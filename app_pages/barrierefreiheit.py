@@ -16,6 +16,7 @@ import streamlit as st
 
 from ui.context import settings
 from ui.escape import md_escape
+from ui.session import public_base_url
 
 ASSESSED_ON = "23.11.2026"
 TOOL = "axe-core 4.12 (automatische Prüfung nach WCAG 2.1, Stufen A und AA)"
@@ -33,7 +34,9 @@ KNOWN_GAPS = [
     ("Englische Bedienelemente der Anwendungssoftware",
      "Einige Bedienelemente stammen aus der verwendeten Software (Streamlit) und sind nur englisch beschriftet: "
      "die Schaltflächen an Tabellen (zum Beispiel „Download as CSV“, „Search“, „Fullscreen“), die Hilfe-Symbole "
-     "(„Help for …“), die Teile von Datumsfeldern („day“, „month“, „year“), die Schaltfläche „Close“ und die "
+     "(„Help for …“), die Teile von Datumsfeldern („day“, „month“, „year“), der Sprunglink „Skip to main "
+     "content“, die Ankerlinks an Überschriften („Link to heading“), das Menü an Diagrammen („Show data“, "
+     "„Save as PNG“ usw.), der Datei-Upload („Upload“, „per file“), die Schaltfläche „Close“ und die "
      "Meldung „Page not found“. Screenreader lesen sie englisch vor (WCAG 3.1.2). Die Beschriftungen lassen sich "
      "in der Software nicht übersetzen; alle Inhalte und Hinweise von Lotse selbst sind deutsch."),
     ("Struktur der Seitennavigation",
@@ -82,7 +85,7 @@ config = settings()
 st.title("Erklärung zur Barrierefreiheit")
 st.markdown(
     f"{operator('name', 'Name der öffentlichen Stelle')} ist bemüht, die Lernplattform Lotse "
-    f"({md_escape(config.base_url)}) barrierefrei zugänglich zu machen – im Einklang mit dem "
+    f"({md_escape(public_base_url())}) barrierefrei zugänglich zu machen – im Einklang mit dem "
     "Behindertengleichstellungsgesetz und der Barrierefreie-Informationstechnik-Verordnung (BITV 2.0) "
     "beziehungsweise den entsprechenden Gesetzen des Landes, mit denen die Richtlinie (EU) 2016/2102 umgesetzt "
     "wird. Diese Erklärung gilt für alle Seiten von Lotse.")

@@ -32,6 +32,11 @@ else:
 if not view.lessons:
     st.info("Es sind noch keine Lektionen veröffentlicht.")
     st.stop()
+if not key.members:
+    st.info("Noch hat niemand die Einladung zu dieser Kohorte angenommen; sobald Teilnehmende lernen, "
+            "erscheinen hier ihre Fortschritte.")
+    st.page_link("app_pages/kohorten.py", label="Zum Einladungslink unter „Kohorten verwalten“", icon="🔗")
+    st.stop()
 
 st.header("Fortschritt je Lektion")
 stages = ["Geöffnet", "Gelesen", "Quiz bestanden"]

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lotse.analytics.course import plain, shorten
 from lotse.analytics.exports import items_csv
 from lotse.analytics.items import ATTEMPT_LABELS, THRESHOLDS, item_analysis, option_table, quiz_figures, quiz_lessons
 from lotse.identity import PermissionDenied
@@ -49,12 +50,13 @@ st.table(quiz_figures(analysis.quiz), border="horizontal", hide_index=True)  # a
 
 st.header("Kennzahlen je Frage")
 table = analysis.table()
-rows = [{"Frage": f"{r['Nr.']}. {r['Frage'][:60]}", "Leichtigkeit (%)": r["Leichtigkeit (%)"],
+rows = [{"Frage": f"{r['Nr.']}. {plain(r['Frage'], 60)}", "Leichtigkeit (%)": r["Leichtigkeit (%)"],
          "Trennschärfe (%)": r["Trennschärfe (%)"], "Hinweise": r["Hinweise"]} for r in table]
 charts.show(charts.bar_chart(rows, "Frage", "Leichtigkeit (%)", title="Leichtigkeit je Frage",
                              subtitle="Anteil der erreichten Punkte", value_title="Prozent", value_format=".0f",
                              domain=(0, 100), extra_tooltip=["Trennschärfe (%)", "Hinweise"]),
-            table, key="fragenanalyse-items")
+            table, key="fragenanalyse-items",  # the question text narrow, so the figures stay in view
+            column_config={"Frage": st.column_config.TextColumn("Frage", width="medium")})
 st.download_button("Kennzahlen als CSV herunterladen", items_csv(analysis),
                    file_name=f"fragenanalyse-{lesson_id}-{which}.csv", mime="text/csv",
                    key="fragenanalyse-csv", icon=":material/download:")
@@ -65,7 +67,7 @@ for question in analysis.questions:
     with st.expander(f"{question.number}. {question.prompt}{marker}"):
         if question.options:
             options = option_table(question)
-            chart_rows = [{"Option": f"{'✓ ' if o.correct else ''}{o.label[:60]}", "Gewählt": o.count}
+            chart_rows = [{"Option": f"{'✓ ' if o.correct else ''}{shorten(o.label, 60)}", "Gewählt": o.count}
                           for o in question.options]
             charts.show(charts.bar_chart(chart_rows, "Option", "Gewählt", title="Wie oft wurde jede Option gewählt?",
                                          subtitle="✓ = richtige Option", value_title="Anzahl", counts=True),

@@ -9,9 +9,10 @@ import streamlit as st
 from lotse.cohorts import (CohortError, create_cohort, disable_invite, invite_link, list_cohorts, members,
                            remove_member, renew_invite, update_cohort)
 from lotse.identity import PermissionDenied
-from ui.context import db, settings
+from ui.context import db
 from ui.escape import md_escape
-from ui.session import require, set_notice
+from ui.session import public_base_url, require, set_notice
+from ui.tables import day_of, german_dates
 
 user = require("trainer", "admin")
 st.title("Kohorten verwalten")
@@ -71,7 +72,7 @@ try:
         st.write("Geben Sie den Code oder den Link an die Teilnehmenden weiter. Wer sich damit anmeldet oder "
                  "registriert, wird Mitglied dieser Kohorte.")
         st.code(cohort["invite_code"], language=None)
-        st.code(invite_link(settings().base_url, cohort["invite_code"]), language=None)
+        st.code(invite_link(public_base_url(), cohort["invite_code"]), language=None)
         left, right = st.columns(2)
         if left.button("Code deaktivieren", key=f"kohorte-{cohort_id}-deaktivieren"):
             disable_invite(db(), user, cohort_id)
@@ -100,9 +101,9 @@ try:
     if not people:
         st.info("Noch niemand ist dieser Kohorte beigetreten.")
     else:
-        st.dataframe([{"Name": p["display_name"], "Login": p["login"], "Beigetreten": p["joined_at"][:10],
-                       "Zuletzt aktiv": (p["last_active_at"] or "")[:10]} for p in people],
-                     hide_index=True)
+        st.dataframe([{"Name": p["display_name"], "Login": p["login"], "Beigetreten": day_of(p["joined_at"]),
+                       "Zuletzt aktiv": day_of(p["last_active_at"])} for p in people],
+                     hide_index=True, column_config=german_dates("Beigetreten", "Zuletzt aktiv"))
         with st.form(f"kohorte-{cohort_id}-entfernen"):
             names = {p["id"]: f"{p['display_name']} ({p['login']})" for p in people}
             member = st.selectbox("Mitglied", list(names), format_func=names.get, key=f"kohorte-{cohort_id}-mitglied")

@@ -11,6 +11,7 @@ from lotse.privacy import PrivacyError, delete_account
 from ui.context import db
 from ui.escape import md_escape
 from ui.session import require, set_notice
+from ui.tables import day_of, german_dates
 
 user = require("admin")
 st.title("Benutzerverwaltung")
@@ -18,8 +19,8 @@ st.title("Benutzerverwaltung")
 accounts = list_accounts(db(), user)
 st.dataframe([{"Login": a["login"], "Anzeigename": a["display_name"], "Rolle": ROLE_LABELS[a["role"]],
                "Status": "gesperrt" if a["disabled"] else "aktiv", "Dienstkonto": "ja" if a["sso"] else "nein",
-               "Angelegt": a["created_at"][:10], "Zuletzt aktiv": a["last_active_at"][:10]} for a in accounts],
-             hide_index=True)
+               "Angelegt": day_of(a["created_at"]), "Zuletzt aktiv": day_of(a["last_active_at"])} for a in accounts],
+             hide_index=True, column_config=german_dates("Angelegt", "Zuletzt aktiv"))
 
 code = st.session_state.pop("verwaltung-code", None)
 if code:
@@ -39,6 +40,8 @@ with st.form("verwaltung-neu", clear_on_submit=False):
             created = create_user(db(), user, login, name, role)
             st.session_state["verwaltung-code"] = (created.login, issue_reset_code(db(), user, created.id))
             set_notice(f"Das Konto {created.login} ist angelegt.")
+            for field in ("verwaltung-neu-login", "verwaltung-neu-name"):  # an empty form for the next one
+                del st.session_state[field]
             st.rerun()
         except AccountError as error:
             st.error(str(error))
@@ -69,7 +72,9 @@ else:
             set_disabled(db(), user, chosen, True)
             set_notice(f"{account['login']} ist gesperrt; alle Anmeldungen wurden beendet.")
             st.rerun()
-        if right.button("Einmalcode ausstellen", key=f"verwaltung-{chosen}-code"):
+        if right.button("Einmalcode ausstellen", key=f"verwaltung-{chosen}-code", disabled=bool(account["disabled"]),
+                        help="Für ein gesperrtes Konto erst nach dem Entsperren: ein gesperrtes Konto kann "
+                             "keinen Code einlösen." if account["disabled"] else None):
             st.session_state["verwaltung-code"] = (account["login"], issue_reset_code(db(), user, chosen))
             st.rerun()
         with st.expander("Konto löschen"):

@@ -4,11 +4,11 @@ downloads it as PDF; it carries a verification code for the public page "Zertifi
 import streamlit as st
 
 from lotse import certificate
-from ui.context import catalog, db, settings
+from ui.context import catalog, db
 from ui.escape import md_escape
 from ui.lesson_view import LESSON_PAGE
 from ui.notice import show_notice
-from ui.session import require
+from ui.session import public_base_url, require
 
 user = require("learner", "trainer", "admin")
 content = catalog()
@@ -31,7 +31,7 @@ def render_certificate(cert: dict) -> None:
         f"**Ausgestellt am:** {certificate.issued_text(cert['issued_at'])}  \n"
         f"**Umfang:** {cert['lesson_count']} Lektionen, {certificate.duration_text(cert['total_minutes'])} Lernzeit  \n"
         f"**Prüfcode:** {certificate.format_code(cert['code'])}")
-    st.download_button("Zertifikat als PDF herunterladen", certificate.certificate_pdf(cert, settings().base_url),
+    st.download_button("Zertifikat als PDF herunterladen", certificate.certificate_pdf(cert, public_base_url()),
                        file_name=certificate.file_name(cert), mime="application/pdf", type="primary",
                        key="zertifikat-pdf", icon="📄")
     st.markdown("Wer Ihr Zertifikat sieht, kann es mit dem Prüfcode online bestätigen lassen. Angezeigt werden dabei "

@@ -81,7 +81,10 @@ def blocks(c: BriefingContent) -> list[Block]:
         out.append(Block("numbered", f"(Lektion {q.lesson.code}): {percent(q.facility)} richtig im ersten Versuch, "
                          f"{q.answers} Antworten.{wrong}", quoted(q.prompt)))
     out.append(Block("heading", "Vorschläge für die Seminartage"))
-    if not c.focus:
+    if not c.members:
+        out.append(Block("text", "Noch hat niemand die Einladung angenommen; Vorschläge folgen, sobald Teilnehmende "
+                                 "in Lotse lernen."))
+    elif not c.focus:
         out.append(Block("text", "Keine auffälligen Lücken: die Gruppe ist gut vorbereitet. Planen Sie Zeit für "
                                  "Fragen aus der Praxis ein."))
     for topic in c.focus:
@@ -149,16 +152,18 @@ def briefing_pdf(c: BriefingContent) -> bytes:
 
 
 def _paragraph(pdf, prefix: str, strong: str, text: str) -> None:
-    """One paragraph with an optional bold lead-in. write() rather than markdown=True, so that
-    asterisks in user text are printed, not read as markup."""
+    """One paragraph with an optional bold lead-in, wrapped as a whole (successive write() calls
+    wrap each piece on its own and could split the first word after the bold part), and written
+    as plain fragments rather than markdown=True, so asterisks in user text are printed."""
     pdf.set_font(FONT_FAMILY, "", 11)
-    pdf.write(5.5, prefix)
-    if strong:
-        pdf.set_font(FONT_FAMILY, "B", 11)
-        pdf.write(5.5, strong.strip() + " ")
-        pdf.set_font(FONT_FAMILY, "", 11)
-    pdf.write(5.5, text.strip())
-    pdf.ln(7)
+    with pdf.text_columns(text_align="LEFT", line_height=1.4) as columns, columns.paragraph() as paragraph:
+        paragraph.write(prefix)
+        if strong:
+            pdf.set_font(FONT_FAMILY, "B", 11)
+            paragraph.write(strong.strip() + " ")
+            pdf.set_font(FONT_FAMILY, "", 11)
+        paragraph.write(text.strip())
+    pdf.ln(2.5)
 
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})

@@ -7,6 +7,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Links in the browser (invites, certificate checks) use the browser's own address while
+# LOTSE_BASE_URL keeps this default; xAPI ids and the command line use the setting as it is.
+DEFAULT_BASE_URL = "http://localhost:8501"
 
 
 def _flag(value: str) -> bool:
@@ -28,7 +31,7 @@ SETTINGS = (
     Setting("LOTSE_OPEN_SIGNUP", "1", "1 = anyone may sign up for self-study; 0 = only through a cohort invite link."),
     Setting("LOTSE_SESSION_IDLE_MINUTES", "120", "Sign-in sessions end after this many minutes without activity."),
     Setting("LOTSE_SESSION_MAX_DAYS", "14", "Sign-in sessions end after this many days in any case."),
-    Setting("LOTSE_BASE_URL", "http://localhost:8501", "Public address of the app (invite links, xAPI ids, certificates)."),
+    Setting("LOTSE_BASE_URL", DEFAULT_BASE_URL, "Public address of the app (xAPI ids, invite and certificate links; while unset, links shown in the browser use its address)."),
     Setting("LOTSE_SECRET", "", "Secret for pseudonyms; default: generated once and kept in the data folder (secret.key)."),
     Setting("LOTSE_CONTACT", "barrierefreiheit@example.org", "Contact for accessibility and privacy feedback, shown in the app."),
     Setting("LOTSE_XAPI_BASE_IRI", "", "Base IRI of xAPI activity ids and actor accounts; default: LOTSE_BASE_URL + /xapi."),

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlite_utils import Database
 
+from progress import accounts_sql
 from progress import cohorts as cohort_sql
 from progress import learning as learning_sql
 from progress import users as user_sql
@@ -23,7 +24,7 @@ from .accounts import AccountError, create_account
 from .cohorts import create_cohort
 from .config import Settings
 from .content import Catalog
-from .demo_learners import demo_name, simulate_cohort
+from .demo_learners import SIMULATED_WEEKS, demo_name, simulate_cohort
 from .identity import User
 
 # (login, password, role, description) shown on the sign-in page in demo mode only.
@@ -103,4 +104,6 @@ def create_demo_cohort(db: Database, catalog: Catalog, trainer: User, learners: 
         if include and learning_sql.lesson_states(db, include.id):  # has a real record: leave it alone
             histories = [h for h in histories if h.user_id != include.id]
         insert_history(db, histories)
+        simulated = [user_id for user_id in ids if include is None or user_id != include.id]
+        accounts_sql.backdate_activity(db, simulated, (now - timedelta(weeks=SIMULATED_WEEKS)).isoformat(timespec="microseconds"))
     return DemoCohort(cohort_id, ids, True)

@@ -233,8 +233,11 @@ def _past_attempt(quiz: Quiz, user_id: int, ability: float, attempt_no: int, whe
                        result.percent, result.passed, quiz.pass_mark, _iso(when), answers)
 
 
+SIMULATED_WEEKS = 6  # how far back the simulated learning histories begin
+
+
 def simulate_cohort(catalog: Catalog, user_ids: list[int], *, seed: int, now: datetime,
-                    weeks: float = 6, forced: dict[int, str] | None = None,
+                    weeks: float = SIMULATED_WEEKS, forced: dict[int, str] | None = None,
                     mix: dict[str, float] | None = None) -> list[LessonHistory]:
     """Histories for all learners over the ``weeks`` before ``now``; ``forced`` sets some paces."""
     rng = random.Random(seed)

@@ -32,6 +32,13 @@ def touch_if_older(db: Database, user_id: int, now: str, older_than: str) -> Non
                [now, user_id, older_than])
 
 
+def backdate_activity(db: Database, user_ids: list[int], otherwise: str) -> None:
+    """Simulated learners: last active at their latest learning event, else at ``otherwise``."""
+    for user_id in user_ids:
+        db.execute("UPDATE users SET last_active_at = COALESCE((SELECT MAX(created_at) FROM events"
+                   " WHERE user_id = ?), ?) WHERE id = ?", [user_id, otherwise, user_id])
+
+
 # --- failed sign-ins -------------------------------------------------------------------------
 
 def record_failure(db: Database, login: str, client: str, at: str) -> None:

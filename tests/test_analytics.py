@@ -111,7 +111,7 @@ def test_funnel_per_lesson(world):
     assert [row["Geöffnet"] for row in funnel] == [3, 1, 0]
     assert [row["Gelesen"] for row in funnel] == [3, 0, 0]
     assert [row["Quiz bestanden"] for row in funnel] == [3, 0, 0]
-    assert funnel[0]["Bestanden (Anteil)"] == 75  # 3 of 4 members
+    assert funnel[0]["Bestanden (%)"] == 75  # 3 of 4 members
 
 
 def test_matrix_cells_are_text_and_symbols(world):
@@ -306,13 +306,13 @@ def test_option_counts_ignore_garbage(world):
 
 def test_pseudonyms_are_stable_and_hide_names(world):
     view = overview(world, pseudonymous=True)
-    assert [row["Teilnehmende"] for row in view.matrix] == [f"Teilnehmende {i}" for i in range(1, 5)]
+    assert [row["Teilnehmende"] for row in view.matrix] == [f"Person {i}" for i in range(1, 5)]
     text = matrix_csv(view).decode("utf-8-sig") + attempts_csv(world["db"], world["a"], world["cohort"],
                                                                world["catalog"], pseudonymous=True).decode("utf-8-sig")
     for name in ("Anna", "Ben", "Cara", "Dora"):
         assert name not in text
     learners = cohort_learners(world["db"], world["a"], world["cohort"], pseudonymous=True)
-    assert learners[world["people"]["ben"].id] == "Teilnehmende 2"
+    assert learners[world["people"]["ben"].id] == "Person 2"
 
 
 def test_equal_display_names_stay_apart():

@@ -133,7 +133,7 @@ def test_pdf_has_the_same_text_with_umlauts(cohort):
 def test_presentation_mode_hides_names(cohort):
     c = content(cohort, pseudonymous=True)
     text = briefing_markdown(c)
-    assert "Teilnehmende 1" in text
+    assert "Person 1" in text
     for name in ("Anna", "Ben", "Cara", "Dora", "Emil"):
         assert name not in text
 
@@ -179,3 +179,18 @@ def test_shared_pdf_helper_prints_unicode():
     pdf.multi_cell(0, 6, "Größe, Übung, „Zitat“ – ✓")
     text = PdfReader(io.BytesIO(bytes(pdf.output()))).pages[0].extract_text()
     assert "Größe, Übung" in text and "✓" in text
+
+
+def test_a_paragraph_after_a_bold_lead_in_never_splits_a_word():
+    """Whatever the length of the bold part, the text after it wraps between words."""
+    from lotse.briefing import _paragraph
+
+    pdf = new_pdf("Umbruch")
+    pdf.add_page()
+    lead = "Sie können die Grundsätze der DSGVO auf Fälle aus Ihrem Arbeitsbereich anwenden und begründen, wie"
+    for extra in range(60):
+        _paragraph(pdf, "4.  ", lead + " i" * extra, "(Lektion 5.1 Informationssicherheit): 42 % der Punkte.")
+    reader = PdfReader(io.BytesIO(bytes(pdf.output())))
+    lines = [line.strip() for page in reader.pages for line in page.extract_text().splitlines()]
+    assert not [line for line in lines if line.endswith(("(Lekti", "(Lektio")) or line.startswith(("n 5.1", "on 5.1"))]
+    assert sum("(Lektion" in line for line in lines) == 60

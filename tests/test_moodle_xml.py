@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from lotse.commands import questions as command
 from lotse.interop import InteropError, is_moodle_grade
 from lotse.interop import export_moodle_xml, parse_moodle_xml
+from lotse.interop.moodle_xml import parse_xml
 from lotse.interop.quiz_yaml import PLACEHOLDER_FEEDBACK, build_quiz, canonical, load_quiz
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,3 +254,14 @@ def test_command_reports_unsafe_xml(tmp_path, capsys):
                  "--lesson", "l-1", "--objective", "o", "--root", str(tmp_path)]) == 1
     assert "bomb.xml:2: DOCTYPE" in capsys.readouterr().err
     assert not (tmp_path / "quizzes").exists()
+
+
+@pytest.mark.parametrize("text, reason, line", [
+    ("<quiz>\n<question type=\"truefalse\">\n</quiz>", "ein schließendes Tag passt nicht zum geöffneten Element", 3),
+    ("<quiz>\n<question>Fragen & Antworten</question>\n</quiz>", "unerlaubtes Zeichen", 2),
+    ("<quiz>\n<question>", "die Datei endet, bevor alle Elemente geschlossen sind", 2),
+])
+def test_broken_xml_is_explained_in_german_with_its_line(text, reason, line):
+    with pytest.raises(InteropError) as info:
+        parse_xml(text.encode())
+    assert info.value.message.startswith(f"kein wohlgeformtes XML: {reason}") and info.value.line == line

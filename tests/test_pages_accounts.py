@@ -330,6 +330,22 @@ def test_delete_my_account(signed_in_app, make_user, db):
 
 # --- cohorts and administration ----------------------------------------------------------------
 
+@pytest.mark.parametrize("configured, expected", [
+    (None, "https://lernen.kreis-beispiel.de:8443"),  # not configured: the address the browser used
+    ("https://lotse.example.org", "https://lotse.example.org"),  # configured: always that one
+])
+def test_invite_link_uses_the_public_address(signed_in_app, make_user, db, monkeypatch, configured, expected):
+    if configured:
+        monkeypatch.setenv("LOTSE_BASE_URL", configured)
+    else:
+        monkeypatch.delenv("LOTSE_BASE_URL", raising=False)
+    monkeypatch.setattr(ui_session, "browser_url", lambda: "https://lernen.kreis-beispiel.de:8443/kohorten?x=1")
+    trainer = make_user("trainer")
+    cohort = cohorts.create_cohort(db, trainer, "Kiel 2030")
+    at = signed_in_app(trainer, page="app_pages/kohorten.py")
+    assert f"{expected}/?invite={cohort['invite_code']}" in [c.value for c in at.code]
+
+
 def test_trainer_manages_a_cohort(signed_in_app, make_user, db, app_env):
     trainer = make_user("trainer")
     at = signed_in_app(trainer, page="app_pages/kohorten.py")
@@ -376,6 +392,7 @@ def test_admin_manages_accounts(signed_in_app, make_user, db):
     ok(at.button(key="FormSubmitter:verwaltung-neu-Konto anlegen").click().run())
     created = get_user_by_login(db, "neue.trainerin")
     assert created.role == "trainer"
+    assert at.text_input(key="verwaltung-neu-login").value == "" == at.text_input(key="verwaltung-neu-name").value
     [code] = [c.value for c in at.code]
     assert accounts.redeem_reset_code(db, "neue.trainerin", code, GOOD, GOOD, "c").id == created.id
 

@@ -81,16 +81,16 @@ def test_matrix_shows_names_or_pseudonyms(signed_in_app, demo):
     at.toggle(key="cockpit-presentation").set_value(True).run()
     ok(at)
     pseudonyms = list(matrix(at)["Teilnehmende"])
-    assert pseudonyms == [f"Teilnehmende {i}" for i in range(1, len(shown) + 1)]
+    assert pseudonyms == [f"Person {i}" for i in range(1, len(shown) + 1)]
     # the mode follows the trainer to the other cockpit pages
     at.switch_page(ROOT_PAGES["teilnehmende"]).run()
     ok(at)
     assert at.toggle(key="teilnehmende-presentation").value is True
     options = at.selectbox(key="teilnehmende-person").options
-    assert options[0] == "Teilnehmende 1" and not set(options) & set(demo["names"])
+    assert options[0] == "Person 1" and not set(options) & set(demo["names"])
     at.switch_page(ROOT_PAGES["briefing"]).run()
     text = " ".join(m.value for m in ok(at).markdown)
-    assert "Teilnehmende 1" in text and not any(name in text for name in demo["names"])
+    assert "Person 1" in text and not any(name in text for name in demo["names"])
 
 
 @pytest.mark.parametrize("choice", ["first", "last", "best", "all"])
@@ -174,6 +174,8 @@ def test_chart_specs_are_valid_and_accessible(db, demo):
         spec = chart.to_dict()  # validates against the Vega-Lite schema
         text = repr(spec)
         assert spec["title"]["text"] == "T" if "title" in spec else spec["layer"][0]["title"]["text"] == "T"
+        assert charts.alt_text(spec) == "Diagramm: T. Die Zahlen stehen in der Tabelle darunter."
+        assert "'legend': None" not in text  # switching off a merged legend's channel hid the whole legend
         assert "'tooltip'" in text
         assert "'title': 'Lektion'" in text or "'title': 'Tag'" in text or "'title': 'Lernziel'" in text
         assert "#0072B2" in text or "#0072b2" in text.lower()
@@ -213,3 +215,9 @@ def test_empty_cohort_renders_everywhere(signed_in_app, demo, make_user, db):
     for page in ROOT_PAGES.values():
         at = ok(signed_in_app(trainer, page=page))
         assert not at.error
+        if page.endswith("cockpit.py"):  # says why it is empty instead of drawing empty charts
+            assert any("Noch hat niemand die Einladung" in i.value for i in at.info)
+            assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")
+        if page.endswith("briefing.py"):
+            shown = " ".join(m.value for m in at.markdown)
+            assert "Noch hat niemand die Einladung angenommen" in shown and "gut vorbereitet" not in shown

@@ -98,8 +98,10 @@ def line_chart(rows: list[dict], x: str, series: list[str], *, title: str, x_tit
     data = pd.DataFrame(long, columns=["x", "s", "v"])
     colour = alt.Color("s:N", title=series_title, sort=series, scale=alt.Scale(domain=series, range=OKABE_ITO[:len(series)]),
                        legend=alt.Legend(orient="top"))
-    dash = alt.StrokeDash("s:N", sort=series, scale=alt.Scale(domain=series, range=DASHES[:len(series)]), legend=None)
-    shape = alt.Shape("s:N", sort=series, legend=None)
+    # No legend=None on dash and shape: Vega-Lite merges the three into one legend, and switching
+    # some of them off dropped the legend altogether.
+    dash = alt.StrokeDash("s:N", title=series_title, sort=series, scale=alt.Scale(domain=series, range=DASHES[:len(series)]))
+    shape = alt.Shape("s:N", title=series_title, sort=series)
     tooltip = [alt.Tooltip("x:T", title=x_title, format="%d.%m.%Y"), alt.Tooltip("s:N", title=series_title),
                alt.Tooltip("v:Q", title=value_title)]
     base = alt.Chart(data, title=_title(title, subtitle)).encode(
@@ -116,10 +118,25 @@ def show(chart: alt.Chart, rows: list[dict], *, key: str, caption: str | None = 
     per chart on every rerun; tests/test_pages_trainer.py validates every builder's output instead.
     """
     spec = chart.configure(locale=GERMAN).to_dict(validate=False)
-    title = spec.get("title", {})
-    st.vega_lite_chart(spec=spec, width="stretch", key=f"{key}-chart",
-                       alt=f"Diagramm: {title.get('text', '')}. Die Zahlen stehen in der Tabelle darunter.")
+    st.vega_lite_chart(spec=spec, width="stretch", key=f"{key}-chart", alt=alt_text(spec))
     if caption:
         st.caption(caption)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}-table", column_config=column_config,
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}-table",
+                 column_config={**localized_numbers(rows), **(column_config or {})},
                  height=min(400, 38 + 35 * max(1, len(rows))))
+
+
+def alt_text(spec: dict) -> str:
+    """What a screen reader announces for the chart: its title (on the chart or, for layered charts
+    such as bars with value labels, on a layer) and where the numbers are."""
+    title = spec.get("title") or next((layer["title"] for layer in spec.get("layer", []) if layer.get("title")), "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    text = " ".join(text) if isinstance(text, list) else str(text)
+    return f"Diagramm: {text}. Die Zahlen stehen in der Tabelle darunter."
+
+
+def localized_numbers(rows: list[dict]) -> dict:
+    """Columns holding decimal numbers, written as the reader's browser writes them (14,3 in German):
+    the table then says what the chart says, and still sorts as numbers."""
+    decimal = {k for row in rows for k, v in row.items() if isinstance(v, float) and not v.is_integer()}
+    return {k: st.column_config.NumberColumn(k, format="localized") for k in decimal}

@@ -61,7 +61,7 @@ def cockpit_header(user: User, page: str) -> tuple[CohortInfo | None, bool]:
                             on_change=_remember, args=(cohort_key, COHORT_KEY))
     presenting = right.toggle("Präsentationsmodus (Pseudonyme)", key=mode_key, on_change=_remember,
                               args=(mode_key, PRESENTATION_KEY),
-                              help="Zeigt „Teilnehmende 1, 2, …“ statt Namen, auch in Exporten – "
+                              help="Zeigt „Person 1, 2, …“ statt Namen, auch in Exporten – "
                                    "zum Beispiel für den Beamer im Seminarraum.")
     st.session_state[PRESENTATION_KEY] = presenting
     return by_id[chosen], presenting

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from lotse.access import DENIED, visible_cohorts
+from lotse.countdown import plural
 from lotse.identity import PermissionDenied, User
 from lotse.interop.common import InteropError
 from lotse.interop.exchange import (FORMAT_LABELS, MAX_UPLOAD_BYTES, SaveOutcome, export_filename,
@@ -80,19 +81,24 @@ def import_panel(user: User) -> None:
         st.info("Speichern können nur Administratorinnen und Administratoren, weil ein Quiz für alle Lernenden "
                 f"der Lektion gilt. Bitte geben Sie die heruntergeladene Datei an die Autorin oder den Autor der "
                 f"Lektion; sie gehört nach quizzes/{lesson_id}.yaml.")
+        current = catalog().quiz(lesson_id)
+        if current is not None:
+            st.warning(f"Die Lektion hat schon ein Quiz ({plural(len(current.questions), 'Frage', 'Fragen')}). "
+                       "Diese Datei enthält nur die übernommenen Fragen und würde es ersetzen; sollen die "
+                       "vorhandenen Fragen bleiben, müssen sie in die Datei übernommen werden.")
 
 
 def _preview_tables(preview) -> None:
     if preview.quiz is not None:
-        st.success(f"{len(preview.quiz.questions)} Fragen übernommen.")
+        st.success(f"{plural(len(preview.quiz.questions), 'Frage', 'Fragen')} übernommen.")
         st.subheader("Übernommene Fragen")
         st.dataframe(question_rows(preview.quiz), hide_index=True)
     if preview.attention:
-        st.subheader(f"Bitte prüfen ({len(preview.attention)} Fragen)")
+        st.subheader(f"Bitte prüfen ({plural(len(preview.attention), 'Frage', 'Fragen')})")
         st.markdown(f"Fehlende Texte sind mit Platzhaltern gefüllt ({PLACEHOLDERS}); bitte ersetzen Sie sie.")
         st.dataframe([{"Hinweis": a} for a in preview.attention], hide_index=True)
     if preview.skipped:
-        st.subheader(f"Nicht übernommen ({len(preview.skipped)} Fragen)")
+        st.subheader(f"Nicht übernommen ({plural(len(preview.skipped), 'Frage', 'Fragen')})")
         st.dataframe(skipped_rows(preview.skipped), hide_index=True)
 
 

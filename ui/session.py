@@ -22,6 +22,7 @@ import streamlit as st
 
 from lotse import sessions
 from lotse.accounts import client_key
+from lotse.config import DEFAULT_BASE_URL
 from lotse.identity import User
 
 from .context import db, settings
@@ -60,6 +61,19 @@ def browser_url() -> str | None:
     except Exception:
         return None
     return value if isinstance(value, str) else None
+
+
+def public_base_url() -> str:
+    """The address for links people are handed (invites, certificate checks): LOTSE_BASE_URL when
+    it is set, otherwise the address this browser used, so links work on any host and port
+    without configuration (the default http://localhost:8501 only as a last resort)."""
+    config = settings()
+    if config.base_url != DEFAULT_BASE_URL:
+        return config.base_url
+    parts = urlsplit(browser_url() or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return config.base_url
 
 
 def client() -> str:

@@ -42,8 +42,14 @@ def course_lessons(catalog: Catalog) -> list[LessonInfo]:
 
 
 def shorten(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, cut after a whole word where one ends in the
+    second half, and marked with "…" when cut."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ", limit // 2)
+    return (cut[:space] if space > 0 else cut).rstrip(" ,;:–-") + "…"
 
 
 _MARKUP = re.compile(r"[*_`#>|]+|!?\[([^\]]*)\]\([^)]*\)")

@@ -49,7 +49,7 @@ def funnel_rows(lessons: list[LessonInfo], rows: list[dict], members: int) -> li
         passed = r.get("passed") or 0
         table.append({"Lektion": lesson.label, "Geöffnet": r.get("opened") or 0, "Gelesen": r.get("read") or 0,
                       "Quiz bestanden": passed if lesson.quiz else None,
-                      "Bestanden (Anteil)": round(100 * passed / members) if members and lesson.quiz else None})
+                      "Bestanden (%)": round(100 * passed / members) if members and lesson.quiz else None})
     return table
 
 

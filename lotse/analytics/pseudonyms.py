@@ -1,6 +1,6 @@
 """Names or pseudonyms for the people in a cohort (presentation mode for the projector).
 
-Pseudonyms are "Teilnehmende 1..n" in a stable order (by account id), so the same person keeps
+Pseudonyms are "Person 1..n" in a stable order (by account id), so the same person keeps
 the same number on every cockpit page and in every export during a seminar.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-PSEUDONYM = "Teilnehmende {}"
+PSEUDONYM = "Person {}"
 
 
 def participant_labels(members: list[dict], pseudonymous: bool) -> dict[int, str]:

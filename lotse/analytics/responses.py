@@ -48,9 +48,13 @@ def _describe(q: Question, response: Any) -> str | None:
     if q.type == "true_false":
         return {True: "Wahr", False: "Falsch"}.get(response) if isinstance(response, bool) else None
     if q.type == "ordering":
+        if all(_index(i, len(q.items)) is None for i in response):
+            return NO_ANSWER
         items = [q.items[i] if _index(i, len(q.items)) is not None else "?" for i in response]
         return " → ".join(items)
     if q.type == "matching":
+        if not any(response):
+            return NO_ANSWER
         return "; ".join(f"{p.left} → {r or '?'}" for p, r in zip(q.pairs, response))
     if q.type == "short_answer":
         return str(response)

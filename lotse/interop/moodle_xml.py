@@ -67,6 +67,29 @@ def _blank_external_doctype(data: bytes | str) -> bytes | str:
     return data[:start] + blank + data[end:]
 
 
+# Expat's reasons in German for the mistakes people make when editing XML by hand; others keep
+# Expat's own words (named as such).
+_EXPAT_REASONS = {
+    "no element found": "die Datei endet, bevor alle Elemente geschlossen sind",
+    "not well-formed (invalid token)": "unerlaubtes Zeichen (z. B. ein „&“ oder „<“ im Text statt &amp; oder &lt;)",
+    "unclosed token": "ein Element oder Attribut ist nicht abgeschlossen",
+    "mismatched tag": "ein schließendes Tag passt nicht zum geöffneten Element",
+    "duplicate attribute": "ein Attribut steht doppelt im selben Element",
+    "junk after document element": "nach dem Ende des Dokuments folgt noch Text",
+    "undefined entity": "unbekannte Zeichenreferenz (z. B. &nbsp; ist in XML nicht definiert)",
+    "unclosed CDATA section": "ein CDATA-Abschnitt ist nicht geschlossen",
+    "unbound prefix": "ein Namensraum-Präfix ist nicht deklariert",
+    "XML or text declaration not at start of entity": "die XML-Deklaration steht nicht ganz am Anfang der Datei",
+    "XML declaration not well-formed": "die XML-Deklaration in der ersten Zeile ist fehlerhaft",
+    "reference to invalid character number": "Verweis auf ein ungültiges Zeichen",
+}
+
+
+def _expat_reason(code: int) -> str:
+    reason = expat.ErrorString(code)
+    return _EXPAT_REASONS.get(reason, f"Fehler des XML-Parsers „{reason}“")
+
+
 def parse_xml(data: bytes | str, *, external_doctype: bool = False,
               refusal: str = MOODLE_REFUSAL) -> tuple[ET.Element, dict[int, int]]:
     """Parse with expat, recording the line of every element (shared with ilias_qti).
@@ -99,8 +122,7 @@ def parse_xml(data: bytes | str, *, external_doctype: bool = False,
         parser.Parse(data, True)
         root = builder.close()
     except expat.ExpatError as err:
-        raise InteropError(f"kein wohlgeformtes XML: {expat.ErrorString(err.code)}",
-                           err.lineno) from err
+        raise InteropError(f"kein wohlgeformtes XML: {_expat_reason(err.code)}", err.lineno) from err
     except (ValueError, LookupError) as err:  # e.g. encoding="big5" or an unknown encoding
         raise InteropError(f"Zeichenkodierung nicht unterstützt ({err})", 1) from err
     except AssertionError as err:  # TreeBuilder.close() without a root element
