@@ -117,7 +117,7 @@ if may_sign_up:
     with tabs["Registrieren"], st.form("registrieren-form"):
         st.caption(RULES)
         new_login = st.text_input("Login", key="registrieren-login", autocomplete="username")
-        name = st.text_input("Anzeigename (so sehen Sie andere, z. B. Ihre Trainerin)", key="registrieren-name")
+        name = st.text_input("Anzeigename (so sehen andere Sie, z. B. Ihre Trainerin)", key="registrieren-name")
         first = st.text_input("Passwort", type="password", key="registrieren-passwort", autocomplete="new-password")
         second = st.text_input("Passwort wiederholen", type="password", key="registrieren-wiederholung",
                                autocomplete="new-password")

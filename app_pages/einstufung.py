@@ -5,6 +5,7 @@ import streamlit as st
 
 from lotse import placement
 from lotse.countdown import german_datetime
+from lotse.progress_report import de_number
 from ui import quiz_widgets as widgets
 from ui.charts import bar_chart, show
 from ui.context import catalog, db
@@ -100,7 +101,7 @@ def render_path(path: placement.LearningPath) -> None:
             continue
         st.subheader(f"{icons[group]} {placement.CATEGORY_LABELS[group]} ({len(entries)})")
         for entry in entries:
-            score = f" · Einstufung: {entry.score:g} %" if entry.score is not None else ""
+            score = f" · Einstufung: {de_number(entry.score)} %" if entry.score is not None else ""
             st.page_link(LESSON_PAGE, query_params={"id": entry.lesson_id},
                          label=f"{entry.title} · ca. {entry.minutes} Min.{score}")
 
@@ -111,12 +112,12 @@ def render_result(view: placement.Overview) -> None:
         st.success(notice, icon="✅")
     st.header("Ihr Ergebnis")
     when = german_datetime(view.latest.finished_at)
-    total = f"{view.total:g} %" if view.total is not None else "–"
+    total = f"{de_number(view.total)} %" if view.total is not None else "–"
     st.markdown(f"Einstufung vom {when}: insgesamt **{total}** der Punkte.")
     if view.previous is not None:
         change = (placement.change_text(round(view.total - view.previous_total, 1))
                   if view.total is not None and view.previous_total is not None else "–")
-        before = f"{view.previous_total:g} %" if view.previous_total is not None else "–"
+        before = f"{de_number(view.previous_total)} %" if view.previous_total is not None else "–"
         st.markdown(f"Bei der Einstufung davor ({german_datetime(view.previous.finished_at)}) waren es "
                     f"{before}. Veränderung: **{change}**.")
     rows = [{"Modul": f"Modul {modules[m.module_id].order}: {m.title}" if m.module_id in modules else m.title,

@@ -26,12 +26,14 @@ def progress_chart(report: Report) -> tuple[alt.Chart, pd.DataFrame]:
         x=alt.X("Datum:T", title="Datum", axis=alt.Axis(format="%d.%m.%Y", labelAngle=0)),
         y=alt.Y("Anzahl Lektionen:Q", title="Anzahl Lektionen (insgesamt)", scale=alt.Scale(domainMin=0),
                 axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("Kennzahl:N", title="Kennzahl",
+        # One legend for colour, dash and marker together (Vega-Lite merges them; legend=None on
+        # some of them removed the legend altogether): the lines differ by more than colour.
+        color=alt.Color("Kennzahl:N", title="Kennzahl", legend=alt.Legend(orient="top", symbolStrokeWidth=2),
                         scale=alt.Scale(domain=names, range=[SERIES[n][0] for n in names])),
-        strokeDash=alt.StrokeDash("Kennzahl:N", scale=alt.Scale(domain=names, range=[SERIES[n][1] for n in names]),
-                                  legend=None),
-        shape=alt.Shape("Kennzahl:N", scale=alt.Scale(domain=names, range=[SERIES[n][2] for n in names]),
-                        legend=None),
+        strokeDash=alt.StrokeDash("Kennzahl:N", title="Kennzahl",
+                                  scale=alt.Scale(domain=names, range=[SERIES[n][1] for n in names])),
+        shape=alt.Shape("Kennzahl:N", title="Kennzahl",
+                        scale=alt.Scale(domain=names, range=[SERIES[n][2] for n in names])),
         tooltip=[alt.Tooltip("Datum:T", title="Datum", format="%d.%m.%Y"), alt.Tooltip("Kennzahl:N", title="Kennzahl"),
                  alt.Tooltip("Anzahl Lektionen:Q", title="Anzahl Lektionen")],
     )
@@ -82,7 +84,8 @@ else:
 st.header("Ihr Fortschritt über die Zeit")
 if report.timeline:
     chart, table = progress_chart(report)
-    st.altair_chart(chart, key="fortschritt-diagramm")
+    st.altair_chart(chart, key="fortschritt-diagramm",
+                    alt="Diagramm: Ihr Fortschritt über die Zeit. Die Zahlen stehen in der Tabelle darunter.")
     st.caption("Die Zahlen des Diagramms als Tabelle:")
     st.dataframe(table, hide_index=True, height="content", key="fortschritt-tabelle")
 else:

@@ -25,7 +25,7 @@ def save(phase: str, statements: list[assessment.Statement]) -> None:
     ratings = {s.key: st.session_state.get(rating_key(phase, s)) for s in statements}
     stored = assessment.save(database, user, content, phase, ratings)
     if stored:
-        st.session_state[NOTICE] = ("success", f"Gespeichert: {stored} Einschätzungen ({assessment.PHASE_LABELS[phase]}).")
+        st.session_state[NOTICE] = ("success", f"Gespeichert: {stored} Einschätzungen für „{assessment.PHASE_LABELS[phase]}“.")
     else:
         st.session_state[NOTICE] = ("warning", "Bitte wählen Sie bei mindestens einer Aussage einen Wert.")
 
@@ -63,7 +63,8 @@ def render_change(rows: list[assessment.Row]) -> None:
     chart = chart.encode(x=alt.X("v:Q", title=value_title, scale=alt.Scale(domain=[0, 5]),
                                  axis=alt.Axis(values=[0, 1, 2, 3, 4, 5], format="d"))
                          ).properties(height=140 + 36 * len(table))
-    show(chart, table, key="selbst-veraenderung",
+    shown = [{k: "–" if v is None else v for k, v in row.items()} for row in table]  # not rated yet: "–"
+    show(chart, shown, key="selbst-veraenderung",
          caption="Die Tabelle enthält dieselben Werte wie das Diagramm, dazu die vollständigen Aussagen.")
 
 

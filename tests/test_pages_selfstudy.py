@@ -202,7 +202,9 @@ def test_self_assessment_before_after_chart_and_table(signed_in_app, learner, co
     assert charts(at) == 1
     table = at.dataframe[0].value.to_dict("records")
     assert table[0]["Kompetenz"] == "IT- und Medienkompetenz (1)"
-    assert (table[0]["Vorher"], table[0]["Nachher"], table[0]["Veränderung"]) == (2, 4, "+2 (höher)")
+    shown = [(str(row["Vorher"]), str(row["Nachher"]), row["Veränderung"]) for row in table]
+    assert shown[0] == ("2", "4", "+2 (höher)")
+    assert shown[1][:2] == ("3", "–")  # rated before only: "–", not "None"
     assert "bei 1 höher" in plain(at.markdown)
 
 

@@ -40,6 +40,10 @@ mark { background: #ffe08a; color: #1a1a1a; padding: 0 .1em; border-radius: .15e
    their status and score. Let them wrap instead (WCAG 1.4.10: no content lost). */
 [data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"],
 [data-testid="stPageLink-NavLink"] p { white-space: normal; overflow: visible; }
+/* Keyboard focus on links (sidebar navigation, page links) was only a faint grey background:
+   a clear outline instead (WCAG 2.4.7). */
+[data-testid="stSidebarNav"] a:focus-visible, [data-testid="stPageLink-NavLink"]:focus-visible,
+[data-testid="stMarkdownContainer"] a:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
 </style>"""
 
 

@@ -206,7 +206,7 @@ def test_learner_signs_up_by_invite_learns_and_everything_survives_reload_and_re
     page.get_by_role("tab", name="Registrieren").click()
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Konto anlegen"))
     form.get_by_label("Login").fill(LEARNER[0])
-    form.get_by_label("Anzeigename (so sehen Sie andere, z. B. Ihre Trainerin)").fill(LEARNER[1])
+    form.get_by_label("Anzeigename (so sehen andere Sie, z. B. Ihre Trainerin)").fill(LEARNER[1])
     form.get_by_label("Passwort", exact=True).fill(LEARNER[2])
     form.get_by_label("Passwort wiederholen").fill(LEARNER[2])
     rerun(page, lambda: form.get_by_role("button", name="Konto anlegen").click())
