@@ -2,11 +2,15 @@
 
 import streamlit as st
 
+from lotse.countdown import plural
 from lotse.search import glossary_items
 from ui.context import catalog
 from ui.escape import md_escape
 from ui.lesson_view import lesson_link
 from ui.session import require
+
+
+ALL = "Alle"
 
 
 def anchor(letter: str) -> str:
@@ -25,8 +29,13 @@ if not items:
     st.stop()
 
 letters = sorted({item.letter for item in items})
-st.markdown("Springen zu: " + " · ".join(f"[{md_escape(letter)}](#{anchor(letter)})" for letter in letters))
-st.caption(f"{len(items)} Begriffe")
+if not query.strip() and len(letters) > 1:
+    # One letter at a time: the whole glossary is several hundred elements, slow to draw in the browser.
+    chosen = st.pills("Anfangsbuchstabe", [*letters, ALL], default=letters[0], key="glossar-buchstabe",
+                      help="Zeigt die Begriffe mit diesem Anfangsbuchstaben; „Alle“ zeigt das ganze Glossar.")
+    if chosen != ALL:
+        items = [item for item in items if item.letter == (chosen or letters[0])]
+st.caption(f"{plural(len(items), 'Begriff', 'Begriffe')}")
 
 current = None
 for item in items:

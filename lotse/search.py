@@ -126,6 +126,6 @@ def glossary_items(catalog: Catalog, query: str = "") -> list[GlossaryItem]:
         haystack = sort_key(" ".join([term.term, *term.aliases, term.definition]))
         if needle and needle not in haystack:
             continue
-        items.append(GlossaryItem(term.id, term.term, list(term.aliases), term.definition, term.source,
+        items.append(GlossaryItem(term.id, term.term, term.other_names, term.definition, term.source,
                                   used.get(term.id, [])))
     return sorted(items, key=lambda item: (sort_key(item.term), item.term))

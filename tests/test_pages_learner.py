@@ -298,6 +298,10 @@ def test_search_deep_link_with_query(signed_in_app, learner):
 
 def test_glossary_a_to_z_with_filter_and_links_to_lessons(signed_in_app, learner):
     at = ok(signed_in_app(learner, page="app_pages/glossar.py"))
+    assert texts(at.header) == ["A"] and plain(at.subheader) == ["Änderungsmanagement"]  # one letter at a time
+    at.button_group(key="glossar-buchstabe").set_value("E").run()
+    assert texts(at.header) == ["E"] and plain(at.subheader) == ["E-Akte"]
+    at.button_group(key="glossar-buchstabe").set_value("Alle").run()
     assert texts(at.header) == ["A", "E", "O"]
     assert plain(at.subheader) == ["Änderungsmanagement", "E-Akte", "OZG"]
     at.text_input(key="glossar-suche").input("onlinezugang").run()

@@ -135,3 +135,15 @@ def test_initial(text, letter):
 def test_sort_key_orders_like_a_german_dictionary():
     words = ["Zebra", "Ärger", "Apfel", "Öl", "Ofen", "Straße", "Strasse"]
     assert sorted(words, key=sort_key) == ["Apfel", "Ärger", "Ofen", "Öl", "Straße", "Strasse", "Zebra"]
+
+
+def test_glossary_shows_other_names_but_not_the_inflected_forms_kept_for_matching():
+    from lotse.content.models import GlossaryTerm
+
+    term = GlossaryTerm(id="tom", term="TOM", definition="Maßnahmen.", aliases=[
+        "technische und organisatorische Maßnahmen", "technischen und organisatorischen Maßnahmen", "Tom"])
+    assert term.other_names == ["technische und organisatorische Maßnahmen"]
+    lotse = GlossaryTerm(id="lotse", term="Digitallotse", definition="Rolle.",
+                         aliases=["Digitallotsen", "Digitallotsin", "Digitale Lotsen", "digitale Lotsen"])
+    assert lotse.other_names == ["Digitallotsin", "Digitale Lotsen"]  # a feminine form is a name of its own
+    assert lotse.spellings == ["Digitallotse", *lotse.aliases]  # matching in lesson text still uses every form

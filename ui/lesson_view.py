@@ -125,7 +125,7 @@ def render_terms(terms: list[GlossaryTerm]) -> None:
         return
     st.header("Begriffe in dieser Lektion", anchor="begriffe")
     items = "".join(f"<dt><strong>{html.escape(t.term)}</strong>"
-                    + (f" ({html.escape(', '.join(t.aliases))})" if t.aliases else "")
+                    + (f" ({html.escape(', '.join(t.other_names))})" if t.other_names else "")
                     + f"</dt><dd>{html.escape(t.definition)}</dd>" for t in terms)
     st.markdown(f"<dl class='lotse-terms'>{items}</dl>", unsafe_allow_html=True)
     st.page_link("app_pages/glossar.py", label="Alle Begriffe im Glossar", icon="📚")

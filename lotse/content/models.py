@@ -7,6 +7,7 @@ silently ignored key. Cross-file rules (references, pairing) live in ``validator
 from __future__ import annotations
 
 import math
+import os
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -47,6 +48,29 @@ class GlossaryTerm(Strict):
     @property
     def spellings(self) -> list[str]:
         return [self.term, *self.aliases]
+
+    @property
+    def other_names(self) -> list[str]:
+        """The aliases a reader should see: authors also list inflected forms ("Schutzzielen") so
+        that the term is found in the text; those are left out here."""
+        shown: list[str] = []
+        for alias in self.aliases:
+            if not any(_word_forms_alike(alias, other) for other in [self.term, *shown]):
+                shown.append(alias)
+        return shown
+
+
+def _word_forms_alike(a: str, b: str) -> bool:
+    """Same words up to case and endings of at most two letters ("technische"/"technischen",
+    "qualifiziertes"/"qualifiziertem"); a feminine form ("-in", "-innen") is a name of its own."""
+    left, right = a.casefold().split(), b.casefold().split()
+    return len(left) == len(right) and all(_endings_differ(x, y) for x, y in zip(left, right))
+
+
+def _endings_differ(x: str, y: str) -> bool:
+    common = len(os.path.commonprefix([x, y]))
+    endings = (x[common:], y[common:])
+    return common >= 3 and all(len(e) <= 2 and not e.startswith("in") for e in endings)
 
 
 class GlossaryFile(Strict):
