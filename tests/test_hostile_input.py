@@ -19,6 +19,7 @@ import pytest
 from content_builder import COURSE, write_course
 from payloads import (LONG_PAYLOAD, PAYLOADS, PWN_FLAG, SCRIPT_PAYLOADS, hostile_course, hostile_lesson,
                       short_name)
+from ui.quiz_panel import _TO_QUIZ_SCRIPT
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_STORED = 20_000  # no text column may hold anything this long after hostile input
@@ -85,10 +86,15 @@ def html_bodies(at) -> list[str]:
     return [b for b in bodies if not _chrome(b)]
 
 
+# Lotse's own script that brings the quiz result into view after a submit (ui/quiz_panel.py).
+_QUIZ_TO_TOP = re.compile(re.escape(_TO_QUIZ_SCRIPT).replace("%d", r"\d+"))
+
+
 def _chrome(body: str) -> bool:
     head = body.lstrip()
-    return PWN_FLAG not in body and head.startswith(("<script>document.documentElement.lang = ",
-                                                     "<script>document.cookie = ", "<style>"))
+    return PWN_FLAG not in body and (head.startswith(("<script>document.documentElement.lang = ",
+                                                      "<script>document.cookie = ", "<style>"))
+                                     or _QUIZ_TO_TOP.fullmatch(body) is not None)
 
 
 def assert_safe(at, where: str) -> None:

@@ -88,7 +88,11 @@ UNLABELLED_CONTROLS = """() => {
     if ((el.getAttribute('aria-label') || '').trim()) return el.getAttribute('aria-label').trim();
     if (el.labels && el.labels.length) return [...el.labels].map(text).join(' ').trim();
     if (el.closest('label')) return text(el.closest('label'));
-    return (el.getAttribute('title') || '').trim();
+    if ((el.getAttribute('title') || '').trim()) return el.getAttribute('title').trim();
+    // ARIA: radio, checkbox and switch roles take their name from their content (not native inputs)
+    if (!el.matches('input, select, textarea') && el.matches('[role=radio], [role=checkbox], [role=switch]'))
+      return text(el);
+    return '';
   };
   const controls = document.querySelectorAll("input:not([type=hidden]), select, textarea, " +
     "[role=combobox], [role=textbox], [role=slider], [role=spinbutton], [role=switch], [role=checkbox], [role=radio]");
