@@ -5,7 +5,11 @@ import streamlit as st
 from ui.chrome import apply_page_chrome, favicon
 from ui.session import current_user
 
-st.set_page_config(page_title="Lotse", page_icon=favicon(), layout="wide")
+if "lotse-page-config" not in st.session_state:
+    # Once per browser session: the browser keeps title, icon and wide layout through reruns and page
+    # changes (a browser journey checks it), and the call costs about 0.2 ms on every rerun.
+    st.session_state["lotse-page-config"] = True
+    st.set_page_config(page_title="Lotse", page_icon=favicon(), layout="wide")
 apply_page_chrome()
 
 ALL, STAFF, ADMIN = ("learner", "trainer", "admin"), ("trainer", "admin"), ("admin",)

@@ -13,6 +13,7 @@ import threading
 import weakref
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Sequence
 
 from sqlite_utils import Database
 
@@ -22,6 +23,24 @@ BUSY_TIMEOUT_MS = 10_000
 def utc_now() -> str:
     """ISO 8601 UTC timestamp with microseconds; sorts as text."""
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def read_one(db: Database, sql: str, params: Sequence = ()) -> dict | None:
+    """The first row of a read query as a dict.
+
+    Straight on the connection: sqlite-utils' ``query`` wraps every statement in a savepoint (three
+    statements instead of one), which the reads made on every page view do not need.
+    """
+    cursor = db.conn.execute(sql, params)
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([column[0] for column in cursor.description], row))
+
+
+def read_all(db: Database, sql: str, params: Sequence = ()) -> list[dict]:
+    """All rows of a read query as dicts (see read_one)."""
+    cursor = db.conn.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
 
 
 def connect(path: Path | str) -> Database:

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database
 
-from .db import utc_now
+from .db import read_all, read_one, utc_now
 
 
 @contextmanager
@@ -90,14 +90,14 @@ def save_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int, resp
 
 
 def load_draft(db: Database, user_id: int, lesson_id: str) -> tuple[int, dict] | None:
-    row = next(db.query("SELECT attempt_no, responses FROM drafts WHERE user_id = ? AND lesson_id = ?",
-                        [user_id, lesson_id]), None)
+    row = read_one(db, "SELECT attempt_no, responses FROM drafts WHERE user_id = ? AND lesson_id = ?",
+                   [user_id, lesson_id])
     return (row["attempt_no"], json.loads(row["responses"])) if row else None
 
 
 def next_attempt_no(db: Database, user_id: int, lesson_id: str) -> int:
-    row = next(db.query("SELECT COALESCE(MAX(attempt_no), 0) + 1 AS n FROM attempts WHERE user_id = ? AND lesson_id = ?",
-                        [user_id, lesson_id]))
+    row = read_one(db, "SELECT COALESCE(MAX(attempt_no), 0) + 1 AS n FROM attempts WHERE user_id = ? AND lesson_id = ?",
+                   [user_id, lesson_id])
     return row["n"]
 
 
@@ -146,17 +146,16 @@ def _apply_attempt(db: Database, user_id: int, lesson_id: str, attempt_id: int, 
 
 
 def lesson_states(db: Database, user_id: int) -> dict[str, dict]:
-    return {row["lesson_id"]: row for row in db.query("SELECT * FROM lesson_progress WHERE user_id = ?", [user_id])}
+    return {row["lesson_id"]: row for row in read_all(db, "SELECT * FROM lesson_progress WHERE user_id = ?", [user_id])}
 
 
 def lesson_state(db: Database, user_id: int, lesson_id: str) -> dict | None:
-    return next(db.query("SELECT * FROM lesson_progress WHERE user_id = ? AND lesson_id = ?", [user_id, lesson_id]),
-                None)
+    return read_one(db, "SELECT * FROM lesson_progress WHERE user_id = ? AND lesson_id = ?", [user_id, lesson_id])
 
 
 def attempts_of(db: Database, user_id: int, lesson_id: str) -> list[dict]:
-    return list(db.query("SELECT * FROM attempts WHERE user_id = ? AND lesson_id = ? ORDER BY attempt_no",
-                         [user_id, lesson_id]))
+    return read_all(db, "SELECT * FROM attempts WHERE user_id = ? AND lesson_id = ? ORDER BY attempt_no",
+                    [user_id, lesson_id])
 
 
 def answers_of(db: Database, attempt_id: int) -> list[dict]:
@@ -222,8 +221,8 @@ def start_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int) -> 
 
 
 def last_attempt(db: Database, user_id: int, lesson_id: str) -> dict | None:
-    return next(db.query("SELECT * FROM attempts WHERE user_id = ? AND lesson_id = ? ORDER BY attempt_no DESC LIMIT 1",
-                         [user_id, lesson_id]), None)
+    return read_one(db, "SELECT * FROM attempts WHERE user_id = ? AND lesson_id = ? ORDER BY attempt_no DESC LIMIT 1",
+                    [user_id, lesson_id])
 
 
 def get_attempt(db: Database, attempt_id: int) -> dict | None:

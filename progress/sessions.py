@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from .db import read_one
+
 
 def insert_session(db: Database, token_hash: str, user_id: int, now: str, expires_at: str) -> None:
     db.execute("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)"
@@ -16,10 +18,10 @@ def get_session(db: Database, token_hash: str) -> dict | None:
 
 def get_session_with_user(db: Database, token_hash: str) -> dict | None:
     """The session and its user's fields (prefixed ``user_``) in one query: asked on every page view."""
-    return next(db.query(
-        "SELECT s.*, u.login AS user_login, u.display_name AS user_display_name, u.role AS user_role,"
+    return read_one(
+        db, "SELECT s.*, u.login AS user_login, u.display_name AS user_display_name, u.role AS user_role,"
         " u.disabled AS user_disabled FROM sessions AS s JOIN users AS u ON u.id = s.user_id"
-        " WHERE s.token_hash = ?", [token_hash]), None)
+        " WHERE s.token_hash = ?", [token_hash])
 
 
 def touch_session(db: Database, token_hash: str, now: str) -> None:

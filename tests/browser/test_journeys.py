@@ -137,6 +137,14 @@ def choose(page, role: str, label: str) -> None:
     assert page.get_by_role(role, name=label, exact=True).is_checked()
 
 
+def assert_page_config_kept(page) -> None:
+    """app.py sets the page config once per browser session: after page changes and reruns the
+    layout is still wide and the tab still says "Lotse" with Lotse's icon."""
+    width = page.evaluate("getComputedStyle(document.querySelector('[data-testid=stMainBlockContainer]')).maxWidth")
+    icon = page.evaluate("(document.querySelector('link[rel~=icon]') || {}).href || ''")
+    assert width == "none" and page.title() == "Lotse" and icon.startswith("data:image/png;base64,"), (width, page.title())
+
+
 def assert_quiz_heading_on_top(page) -> None:
     """After a submit or a new attempt the quiz heading (with the result below it) is brought into
     view and holds the keyboard focus, instead of the page staying where the pressed button was."""
@@ -221,6 +229,7 @@ def test_learner_signs_up_by_invite_learns_and_everything_survives_reload_and_re
     assert "/lektion?id=eins" in page.url
     rerun(page, lambda: page.get_by_role("button", name="Als gelesen markieren").click())
     expect(page.get_by_text("Sie haben diese Lektion als gelesen markiert.")).to_be_visible()
+    assert_page_config_kept(page)
     assert "● gelesen" in status_caption(page)
     screenshot(page, "lektion")
 
