@@ -331,3 +331,19 @@ def test_two_tabs_one_submit_and_the_stale_tab_is_told(signed_in_app, learner, d
     assert "Frage 1: ✓ richtig" in texts(tab_b.subheader)                 # tab B now shows the stored result
     assert len(store.attempts_of(db, learner.id, LESSON_ONE)) == 1
     assert store.load_draft(db, learner.id, LESSON_ONE) is None          # no stale draft written
+
+
+def test_an_edited_lesson_shows_without_a_restart(signed_in_app, learner, tmp_path, monkeypatch):
+    """Authors fix a lesson file while Lotse runs: the next page view shows the new text."""
+    from content_builder import LESSON, write_course
+    from ui import context
+
+    root = write_course(tmp_path / "inhalt")
+    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(root))
+    context.reset()
+    monkeypatch.setattr(context, "CONTENT_CHECK_SECONDS", 0.0)  # look at the files on every view
+    at = ok(signed_in_app(learner, page="app_pages/lektion.py", query_params={"id": "eins"}))
+    assert at.title[0].value == "Lektion eins"
+    (root / "lessons" / "eins.md").write_text(LESSON.replace("title: Lektion eins", "title: Lektion eins, neu"),
+                                              encoding="utf-8")
+    assert ok(at.run()).title[0].value == "Lektion eins, neu"

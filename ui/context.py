@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -17,7 +16,7 @@ _connections = ConnectionPool()
 
 
 class _Process:
-    """What this process loaded: settings, content per folder, databases created and migrated.
+    """What this process loaded: settings, the content, whether the database is created and migrated.
 
     A plain module-level object rather than st.cache_resource: Streamlit looks up a cached call by
     hashing the function and its arguments, which on every rerun cost more than the lookup is worth
@@ -27,9 +26,9 @@ class _Process:
     def __init__(self) -> None:
         self.settings = load_settings()
         self.lock = threading.Lock()
-        self.checked: dict[str, tuple[float, str]] = {}  # content folder -> (last check, fingerprint)
-        self.catalogs: dict[str, tuple[str, Catalog]] = {}  # content folder -> (fingerprint, catalog)
-        self.databases: set[str] = set()
+        self.checked: tuple[float, str] | None = None  # (last look at the files, their fingerprint)
+        self.catalog: tuple[str, Catalog] | None = None  # (fingerprint, content loaded with it)
+        self.database_ready = False
 
 
 _process: _Process | None = None
@@ -61,56 +60,54 @@ def settings() -> Settings:
 CONTENT_CHECK_SECONDS = 2.0
 
 
-def _content_fingerprint(state: _Process, root: Path) -> str:
+def _content_fingerprint(state: _Process) -> str:
     """Changes when any content file changes, so edited lessons show without a restart.
 
     Looking at every file costs milliseconds, so it happens at most every CONTENT_CHECK_SECONDS.
     """
-    key = str(root)
     now = time.monotonic()
-    checked = state.checked.get(key)
+    checked = state.checked
     if checked and now - checked[0] < CONTENT_CHECK_SECONDS:
         return checked[1]
+    root = state.settings.content_dir
     files = [p for folder in ("lessons", "quizzes") for p in (root / folder).rglob("*") if p.is_file()]
     stats = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     digest = hashlib.sha256(repr(stats).encode()).hexdigest()
-    state.checked[key] = (now, digest)
+    state.checked = (now, digest)
     return digest
 
 
 def catalog() -> Catalog:
     """The content, loaded again when a file changed (see _content_fingerprint)."""
     state = _state()
-    root = state.settings.content_dir
-    key, fingerprint = str(root), _content_fingerprint(state, root)
-    cached = state.catalogs.get(key)
+    fingerprint = _content_fingerprint(state)
+    cached = state.catalog
     if cached is None or cached[0] != fingerprint:
         with state.lock:
-            cached = state.catalogs.get(key)
+            cached = state.catalog
             if cached is None or cached[0] != fingerprint:
-                cached = state.catalogs[key] = (fingerprint, load_catalog(root))
+                cached = state.catalog = (fingerprint, load_catalog(state.settings.content_dir))
     return cached[1]
 
 
-def _prepare_database(path: str) -> None:
-    """Create and migrate the database once per process (and per path)."""
+def _prepare_database() -> None:
+    """Create and migrate the database once per process."""
     state = _state()
-    if path in state.databases:
+    if state.database_ready:
         return
     from lotse.startup import prepare
 
     content = catalog()
     with state.lock:
-        if path not in state.databases:
-            db = open_database(path)
+        if not state.database_ready:
+            db = open_database(state.settings.db_path)
             prepare(db, state.settings, content)
             db.conn.close()
-            state.databases.add(path)
+            state.database_ready = True
 
 
 def db() -> Database:
     """The connection of the current thread (each Streamlit rerun runs on its own thread; the
     connection returns to the pool when the thread ends)."""
-    path = str(_state().settings.db_path)
-    _prepare_database(path)
-    return _connections.get(path)
+    _prepare_database()
+    return _connections.get(str(_state().settings.db_path))
