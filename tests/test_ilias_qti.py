@@ -9,7 +9,6 @@ ILIAS' folder layout are built in memory.
 
 from __future__ import annotations
 
-import argparse
 import io
 import re
 import shutil
@@ -23,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from learner_support import COURSE_DIR, LESSON_ONE, LESSON_TWO
-from lotse.commands import questions as command
+from lotse.cli import main as cli
 from lotse.interop import InteropError, load_quiz, parse_moodle_xml
 from lotse.interop import ilias_qti
 from lotse.interop.exchange import (EXPORT_FORMATS, FORMAT_LABELS, FORMATS, export_quiz,
@@ -503,20 +502,13 @@ def test_preview_of_an_ilias_zip():
     assert [s.name for s in preview.skipped] == SKIPPED_IN_POOL
 
 
-def _run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser()
-    command.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
 def test_command_imports_an_ilias_zip_and_the_validator_accepts_it(tmp_path, capsys):
     root = tmp_path / "content"
     shutil.copytree(COURSE_DIR, root)
     (root / "quizzes" / f"{LESSON_TWO}.yaml").unlink()
     source = tmp_path / "1700000000__0__qpl_4711.zip"
     source.write_bytes(ilias_zip())
-    assert _run(["questions", "import", str(source), "--format", "ilias-qti", "--lesson", LESSON_TWO,
+    assert cli(["questions", "import", str(source), "--format", "ilias-qti", "--lesson", LESSON_TWO,
                  "--root", str(root)]) == 0  # 0: written and passes `python -m lotse validate`
     quiz = load_quiz(root / "quizzes" / f"{LESSON_TWO}.yaml")
     assert len(quiz.questions) == 9 and {q.objective for q in quiz.questions} == {"zahlen"}
@@ -527,7 +519,7 @@ def test_command_imports_an_ilias_zip_and_the_validator_accepts_it(tmp_path, cap
 
 def test_command_export_offers_no_ilias_format(capsys):
     with pytest.raises(SystemExit):
-        _run(["questions", "export", LESSON_ONE, "--format", "ilias-qti"])
+        cli(["questions", "export", LESSON_ONE, "--format", "ilias-qti"])
     assert "invalid choice" in capsys.readouterr().err
 
 

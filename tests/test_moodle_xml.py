@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lotse.commands import questions as command
+from lotse.cli import main as cli
 from lotse.interop import InteropError, is_moodle_grade
 from lotse.interop import export_moodle_xml, parse_moodle_xml
 from lotse.interop.moodle_xml import parse_xml
@@ -224,33 +223,26 @@ def test_random_questions_never_crash(qtype, answers, prompt):
 # --- command ---------------------------------------------------------------------------
 
 
-def _run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser()
-    command.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
 def test_command_export_and_import_moodle_xml(tmp_path, capsys):
     (tmp_path / "quizzes").mkdir()
     source = FIXTURES / "roundtrip_quiz.yaml"
     lesson = load_quiz(source).lesson
     (tmp_path / "quizzes" / f"{lesson}.yaml").write_text(source.read_text(encoding="utf-8"),
                                                          encoding="utf-8")
-    assert _run(["questions", "export", lesson, "--format", "moodle-xml", "--root",
+    assert cli(["questions", "export", lesson, "--format", "moodle-xml", "--root",
                  str(tmp_path)]) == 0
     exported = capsys.readouterr().out
     assert exported.startswith('<?xml version="1.0" encoding="UTF-8"?>')
     target = tmp_path / "export.xml"
     target.write_text(exported, encoding="utf-8")
     back = tmp_path / "back.yaml"
-    assert _run(["questions", "import", str(target), "--format", "moodle-xml", "--lesson",
+    assert cli(["questions", "import", str(target), "--format", "moodle-xml", "--lesson",
                  lesson, "--out", str(back), "--root", str(tmp_path)]) == 0
     assert canonical(load_quiz(back)) == canonical(load_quiz(source))
 
 
 def test_command_reports_unsafe_xml(tmp_path, capsys):
-    assert _run(["questions", "import", str(FIXTURES / "bomb.xml"), "--format", "moodle-xml",
+    assert cli(["questions", "import", str(FIXTURES / "bomb.xml"), "--format", "moodle-xml",
                  "--lesson", "l-1", "--objective", "o", "--root", str(tmp_path)]) == 1
     assert "bomb.xml:2: DOCTYPE" in capsys.readouterr().err
     assert not (tmp_path / "quizzes").exists()

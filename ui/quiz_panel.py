@@ -10,6 +10,7 @@ number it was drawn for; lotse.learning.submit_attempt stores each attempt exact
 from __future__ import annotations
 
 import html
+import time
 
 import streamlit as st
 
@@ -34,9 +35,6 @@ def _to_quiz_key(lesson_id: str) -> str:
     return f"quiz-{lesson_id}-to-top"
 
 
-_TO_TOP_COUNT = "quiz-to-top-count"
-
-
 # After a submit (or a new attempt) the button the learner pressed is gone and the page would stay
 # at the bottom of the feedback: bring the quiz heading with the result to the top and put the
 # keyboard focus there, so the next Tab continues from the result (WCAG 2.4.3). The script waits
@@ -58,8 +56,7 @@ _TO_QUIZ_SCRIPT = """<script>/* %d */ (() => {
 
 def _bring_quiz_to_top(lesson_id: str) -> None:
     """Ask the next run of the page to scroll to the quiz heading (see _TO_QUIZ_SCRIPT)."""
-    count = st.session_state.get(_TO_TOP_COUNT, 0) + 1
-    st.session_state[_TO_TOP_COUNT] = st.session_state[_to_quiz_key(lesson_id)] = count
+    st.session_state[_to_quiz_key(lesson_id)] = time.monotonic_ns()  # a new number each time
 
 
 def _responses(quiz: Quiz, attempt_no: int) -> dict:
@@ -94,9 +91,9 @@ def render_quiz(user: User, lesson: Lesson, quiz: Quiz, progress_row: dict | Non
                 sections: dict[str, str]) -> None:
     """``sections``: heading anchor -> heading title of the lesson (for the links back)."""
     st.header("Quiz", anchor="quiz")
-    count = st.session_state.pop(_to_quiz_key(lesson.id), None)
-    if count:
-        st.html(_TO_QUIZ_SCRIPT % count, unsafe_allow_javascript=True)
+    number = st.session_state.pop(_to_quiz_key(lesson.id), None)
+    if number:
+        st.html(_TO_QUIZ_SCRIPT % number, unsafe_allow_javascript=True)
     show_notice(_notice_key(lesson.id))
     state = learning.quiz_state(db(), user, lesson.id)
     if state.answering:
