@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.chrome import apply_page_chrome, favicon
+from ui.maintenance import require_database
 from ui.session import current_user
 
 if "lotse-page-config" not in st.session_state:
@@ -79,5 +80,6 @@ def sections(role: str | None) -> dict:
     return cached[1]
 
 
+require_database()
 user = current_user()
 st.navigation(sections(None if user is None else user.role)).run()

@@ -9,7 +9,7 @@ import streamlit as st
 from lotse.accounts import AccountError, authenticate, redeem_reset_code, sign_up
 from lotse.cohorts import CohortError, enrol, invite_preview
 from lotse.identity import ROLE_LABELS, User
-from ui.context import db, settings
+from ui.context import settings, store
 from ui.escape import md_escape
 from ui.session import (client, offer_invite, pop_notice, remember_requested_page, set_notice, sign_in,
                         signed_in_user, sso_configured, sso_notice, sso_provider)
@@ -35,7 +35,7 @@ def finish(user: User, invite: str | None, notice: str | None = None) -> None:
     """Signed in: join the invited cohort (learners), start the session, continue to the app."""
     if invite and user.role == "learner":
         try:
-            joined, new = enrol(db(), user, invite)
+            joined, new = enrol(store(), user, invite)
             notice = (f"Sie sind jetzt Mitglied der Kohorte „{joined['name']}“." if new
                       else f"Sie sind bereits Mitglied der Kohorte „{joined['name']}“.")
         except CohortError as error:
@@ -60,7 +60,7 @@ if user is not None:  # only reachable if the navigation offers this page to sig
     st.stop()
 
 invite = st.query_params.get("invite")
-cohort = invite_preview(db(), invite) if invite else None
+cohort = invite_preview(store(), invite) if invite else None
 if invite and cohort is None:
     st.warning("Dieser Einladungslink ist ungültig oder nicht mehr aktiv. Bitte fragen Sie Ihre Trainerin "
                "oder Ihren Trainer nach einem neuen Link.")
@@ -87,7 +87,7 @@ if demo:
         for login, password, _role, _description in demo:
             if st.button(f"Als {login} anmelden", key=f"anmelden-demo-{login}"):
                 try:
-                    finish(authenticate(db(), login, password, client()), invite)
+                    finish(authenticate(store(), login, password, client()), invite)
                 except AccountError as error:
                     st.error(str(error))
 
@@ -109,7 +109,7 @@ with tabs["Anmelden"], st.form("anmelden-form"):
     password = st.text_input("Passwort", type="password", key="anmelden-passwort", autocomplete="current-password")
     if st.form_submit_button("Anmelden", type="primary"):
         try:
-            finish(authenticate(db(), login, password, client()), invite)
+            finish(authenticate(store(), login, password, client()), invite)
         except AccountError as error:
             st.error(str(error))
 
@@ -124,7 +124,7 @@ if may_sign_up:
         if st.form_submit_button("Konto anlegen", type="primary"):
             try:
                 joined = f" Sie sind Mitglied der Kohorte „{cohort['name']}“." if cohort else ""
-                finish(sign_up(db(), settings(), new_login, name, first, second, client(), invite), None,
+                finish(sign_up(store(), settings(), new_login, name, first, second, client(), invite), None,
                        "Willkommen bei Lotse! Ihr Konto ist angelegt." + joined)
             except AccountError as error:
                 st.error(str(error))
@@ -141,7 +141,7 @@ with tabs["Einmalcode einlösen"], st.form("einmalcode-form"):
                            autocomplete="new-password")
     if st.form_submit_button("Passwort setzen und anmelden", type="primary"):
         try:
-            finish(redeem_reset_code(db(), code_login, code, first, second, client()), invite)
+            finish(redeem_reset_code(store(), code_login, code, first, second, client()), invite)
         except AccountError as error:
             st.error(str(error))
 

@@ -8,14 +8,14 @@ from lotse.countdown import german_datetime
 from lotse.progress_report import de_number
 from ui import quiz_widgets as widgets
 from ui.charts import bar_chart, show
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.escape import md_escape
 from ui.lesson_view import LESSON_PAGE, inline_html
 from ui.session import require
 
 user = require("learner", "trainer", "admin")
 content = catalog()
-database = db()
+database = store()
 modules = {m.id: m for m in content.modules}
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from lotse import learning
 from lotse.progress_report import Report
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.escape import md_escape
 from ui.lesson_view import lesson_link
 from ui.session import require
@@ -42,7 +42,7 @@ def progress_chart(report: Report) -> tuple[alt.Chart, pd.DataFrame]:
 
 
 user = require("learner", "trainer", "admin")
-report = learning.learner_report(db(), user, user.id, catalog())
+report = learning.learner_report(store(), user, user.id, catalog())
 course = report.overview
 
 st.title("Mein Fortschritt")

@@ -8,7 +8,7 @@ from lotse.analytics.items import ATTEMPT_LABELS, THRESHOLDS, item_analysis, opt
 from lotse.identity import PermissionDenied
 from ui import charts
 from ui.cockpit import cockpit_header, denied
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.session import require
 
 user = require("trainer", "admin")
@@ -26,7 +26,7 @@ which = right.radio("Welche Versuche zählen?", list(ATTEMPT_LABELS), format_fun
                     horizontal=True, key="fragenanalyse-attempts",
                     help="Üblich ist der erste Versuch: er zeigt, was nach dem Lesen verstanden war.")
 try:
-    analysis = item_analysis(db(), user, cohort.id, catalog(), lesson_id, which)
+    analysis = item_analysis(store(), user, cohort.id, catalog(), lesson_id, which)
 except PermissionDenied:
     denied()
 if analysis is None:

@@ -9,7 +9,7 @@ import streamlit as st
 from lotse.cohorts import (CohortError, create_cohort, disable_invite, invite_link, list_cohorts, members,
                            remove_member, renew_invite, update_cohort)
 from lotse.identity import PermissionDenied
-from ui.context import db
+from ui.context import store
 from ui.escape import md_escape
 from ui.session import public_base_url, require, set_notice
 from ui.tables import day_of, german_dates
@@ -38,12 +38,12 @@ def cohort_form(key: str, cohort: dict | None) -> tuple | None:
     return None
 
 
-cohorts = list_cohorts(db(), user)
+cohorts = list_cohorts(store(), user)
 with st.expander("Neue Kohorte anlegen", expanded=not cohorts):
     values = cohort_form("kohorte-neu", None)
     if values:
         try:
-            created = create_cohort(db(), user, values[0], seminar_date=values[1], place=values[2],
+            created = create_cohort(store(), user, values[0], seminar_date=values[1], place=values[2],
                                     pre_deadline=values[3])
             st.session_state["kohorten-auswahl"] = created["id"]
             set_notice(f"Die Kohorte „{created['name']}“ ist angelegt.")
@@ -75,14 +75,14 @@ try:
         st.code(invite_link(public_base_url(), cohort["invite_code"]), language=None)
         left, right = st.columns(2)
         if left.button("Code deaktivieren", key=f"kohorte-{cohort_id}-deaktivieren"):
-            disable_invite(db(), user, cohort_id)
+            disable_invite(store(), user, cohort_id)
             set_notice("Der Einladungscode ist deaktiviert; niemand kann mehr damit beitreten.")
             st.rerun()
     else:
         st.warning("Der Einladungscode ist deaktiviert. Mit einem neuen Code können wieder Personen beitreten.")
         right = st
     if right.button("Neuen Code erzeugen", key=f"kohorte-{cohort_id}-erneuern"):
-        renew_invite(db(), user, cohort_id)
+        renew_invite(store(), user, cohort_id)
         set_notice("Ein neuer Einladungscode ist aktiv; der alte gilt nicht mehr.")
         st.rerun()
 
@@ -90,13 +90,13 @@ try:
     values = cohort_form(f"kohorte-{cohort_id}-bearbeiten", cohort)
     if values:
         try:
-            update_cohort(db(), user, cohort_id, *values)
+            update_cohort(store(), user, cohort_id, *values)
             set_notice("Die Angaben wurden gespeichert.")
             st.rerun()
         except CohortError as error:
             st.error(str(error))
 
-    people = members(db(), user, cohort_id)
+    people = members(store(), user, cohort_id)
     st.header(f"Mitglieder ({len(people)})")
     if not people:
         st.info("Noch niemand ist dieser Kohorte beigetreten.")
@@ -113,7 +113,7 @@ try:
                 if not sure:
                     st.error("Bitte bestätigen Sie das Entfernen mit dem Häkchen.")
                 else:
-                    remove_member(db(), user, cohort_id, member)
+                    remove_member(store(), user, cohort_id, member)
                     set_notice(f"{names[member]} ist nicht mehr Mitglied dieser Kohorte.")
                     st.rerun()
 except PermissionDenied as denied:

@@ -10,8 +10,7 @@ from lotse.accounts import AccountError, change_display_name, change_password, h
 from lotse.cohorts import cohorts_of_learner
 from lotse.identity import ROLE_LABELS
 from lotse.privacy import PrivacyError, delete_account, export_json
-from progress import connect
-from ui.context import db, settings
+from ui.context import store
 from ui.escape import md_escape
 from ui.session import require, set_notice, sign_in, sign_out
 
@@ -20,7 +19,7 @@ st.title("Mein Konto")
 
 st.markdown(f"**Login:** {md_escape(user.login)}  \n**Anzeigename:** {md_escape(user.display_name)}  \n"
             f"**Rolle:** {ROLE_LABELS[user.role]}")
-cohorts = cohorts_of_learner(db(), user, user.id)
+cohorts = cohorts_of_learner(store(), user, user.id)
 if cohorts:
     st.markdown("**Meine Kohorten:** " + ", ".join(
         md_escape(c["name"]) + (f" (Seminar am {date.fromisoformat(c['seminar_date']):%d.%m.%Y})"
@@ -31,14 +30,14 @@ with st.form("konto-name-form"):
     new_name = st.text_input("Neuer Anzeigename (bis 80 Zeichen)", value=user.display_name, key="konto-name")
     if st.form_submit_button("Namen speichern"):
         try:
-            change_display_name(db(), user, new_name)
+            change_display_name(store(), user, new_name)
             set_notice("Ihr Anzeigename wurde geändert.")
             st.rerun()
         except AccountError as error:
             st.error(str(error))
 
 st.header("Passwort ändern")
-if not has_password(db(), user):
+if not has_password(store(), user):
     st.info("Sie melden sich mit Ihrem Dienstkonto an; ein Lotse-Passwort gibt es für Sie nicht.")
 else:
     with st.form("konto-passwort-form", clear_on_submit=True):
@@ -50,7 +49,7 @@ else:
                                autocomplete="new-password")
         if st.form_submit_button("Passwort ändern"):
             try:
-                ended = change_password(db(), user, current, first, second)
+                ended = change_password(store(), user, current, first, second)
                 sign_in(user)  # a fresh session for this browser; all others have ended
                 set_notice("Ihr Passwort wurde geändert."
                            + (f" Ihre anderen Anmeldungen ({ended - 1}) wurden beendet." if ended > 1 else ""))
@@ -61,16 +60,12 @@ else:
 st.header("Meine Daten")
 st.write("Sie können alle Daten, die Lotse über Sie speichert, als JSON-Datei herunterladen "
          "(Auskunft und Datenübertragbarkeit, Art. 15 und 20 DSGVO).")
-db_path, actor = str(settings().db_path), user
+database, actor = store(), user
 
 
 def export_file() -> str:
-    """Runs on its own thread when the button is clicked, so it opens its own connection."""
-    conn = connect(db_path)
-    try:
-        return export_json(conn, actor, actor.id)
-    finally:
-        conn.conn.close()
+    """Runs on its own thread when the button is clicked; the store gives it its own connection."""
+    return export_json(database, actor, actor.id)
 
 
 st.download_button("Meine Daten herunterladen (JSON)", data=export_file, file_name=f"lotse-daten-{user.login}.json",
@@ -89,7 +84,7 @@ with st.expander("Konto und alle Lerndaten endgültig löschen"):
                 st.error("Bitte bestätigen Sie das Löschen mit dem Häkchen.")
             else:
                 try:
-                    delete_account(db(), user, user.id, confirm)
+                    delete_account(store(), user, user.id, confirm)
                     sign_out("Ihr Konto und alle zugehörigen Daten wurden gelöscht.")
                     st.rerun()
                 except PrivacyError as error:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from lotse import learning
 from ui import lesson_view as view
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.quiz_panel import render_quiz
 from ui.session import require
 
@@ -13,7 +13,7 @@ user = require("learner", "trainer", "admin")
 content = catalog()
 lesson = view.lesson_from_query(content)
 view.track_view(user, lesson)
-row = learning.own_lesson_state(db(), user, lesson.id)
+row = learning.own_lesson_state(store(), user, lesson.id)
 quiz = content.quiz(lesson.id)
 rendered = view.rendered_lesson(content, lesson)
 terms = content.glossary_for(lesson)

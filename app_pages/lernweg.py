@@ -4,7 +4,7 @@ and overall, and "Weiterlernen" to the next open lesson."""
 import streamlit as st
 
 from lotse import learning
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.countdown_box import render_countdown
 from ui.escape import md_escape
 from ui.lesson_view import LESSON_PAGE, lesson_link
@@ -12,12 +12,12 @@ from ui.session import require
 
 user = require("learner", "trainer", "admin")
 content = catalog()
-course = learning.course_overview(db(), user, content)
+course = learning.course_overview(store(), user, content)
 
 st.title("Mein Lernweg")
 if content.course is not None:
     st.caption(md_escape(content.course.title))
-render_countdown(db(), user)
+render_countdown(store(), user)
 if not course.total:
     st.info("Noch sind keine Lektionen freigegeben. Schauen Sie bald wieder vorbei.")
     st.stop()

@@ -13,7 +13,7 @@ from lotse import projects as P
 from lotse.identity import PermissionDenied
 from ui import project_forms as forms
 from ui import project_view as view
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.project_forms import k
 from ui.session import require
 
@@ -26,21 +26,21 @@ SELECT = "projekte-auswahl"
 
 def restore(pid: int, step: str) -> None:
     version = ss.get(k(pid, step, "restore-choice"))
-    forms.report_save(pid, step, lambda: P.restore_version(db(), user, pid, version),
+    forms.report_save(pid, step, lambda: P.restore_version(store(), user, pid, version),
                       f"Version {version} wiederhergestellt")
 
 
 def answer(pid: int, comment_id: int, key: str) -> None:
-    view.record(f"projektantwort-{pid}", lambda: P.answer_comment(db(), user, pid, comment_id, ss.get(key, "")),
+    view.record(f"projektantwort-{pid}", lambda: P.answer_comment(store(), user, pid, comment_id, ss.get(key, "")),
                 "Ihre Antwort ist gespeichert.")
 
 
 def toggle_share(pid: int) -> None:
     try:
         if ss.get(k(pid, "teilen")):
-            P.share_project(db(), user, pid, ss.get(k(pid, "teilen-kohorte")))
+            P.share_project(store(), user, pid, ss.get(k(pid, "teilen-kohorte")))
         else:
-            P.unshare_project(db(), user, pid)
+            P.unshare_project(store(), user, pid)
     except (P.ProjectError, PermissionDenied) as error:
         ss[f"projektteilen-{pid}"] = str(error)
         ss.pop(k(pid, "teilen"), None)
@@ -48,7 +48,7 @@ def toggle_share(pid: int) -> None:
 
 def create() -> None:
     try:
-        project = P.create_project(db(), user, ss.get("projekt-neu-titel", ""), ss.get("projekt-neu-vorgang", ""))
+        project = P.create_project(store(), user, ss.get("projekt-neu-titel", ""), ss.get("projekt-neu-vorgang", ""))
     except (P.ProjectError, PermissionDenied) as error:
         ss["projekt-neu-fehler"] = str(error)
         return
@@ -61,7 +61,7 @@ def delete(pid: int) -> None:
         ss["projekt-meldung"] = ("error", "Bitte bestätigen Sie zuerst mit dem Häkchen, dass Sie löschen möchten.")
         return
     try:
-        P.delete_project(db(), user, pid)
+        P.delete_project(store(), user, pid)
     except PermissionDenied as error:
         ss["projekt-meldung"] = ("error", str(error))
         return
@@ -74,7 +74,7 @@ def delete(pid: int) -> None:
 
 def history(project: P.Project, step: str) -> None:
     with st.expander(f"Versionen: {P.STEP_LABELS[step]}"):
-        entries = P.versions(db(), user, project.id, step, limit=30)
+        entries = P.versions(store(), user, project.id, step, limit=30)
         if not entries:
             st.caption("Noch keine gespeicherte Version.")
             return
@@ -118,7 +118,7 @@ def step_tab(project: P.Project, step: str, threads: list[dict], due: dict[str, 
 
 
 def timeline_section(project: P.Project) -> dict[str, phases.StepDue]:
-    timelines = phases.my_timelines(db(), user)
+    timelines = phases.my_timelines(store(), user)
     if not timelines:
         return {}
     cohort, timeline = next(((c, t) for c, t in timelines if c["id"] == project.shared_cohort_id), timelines[0])
@@ -135,7 +135,7 @@ def timeline_section(project: P.Project) -> dict[str, phases.StepDue]:
 def share_section(project: P.Project) -> None:
     pid = project.id
     st.subheader("Teilen mit Ihrer Trainerin oder Ihrem Trainer")
-    options = P.share_options(db(), user)
+    options = P.share_options(store(), user)
     if not options:
         st.info("Ihr Projekt ist privat. Teilen können Sie es, sobald Sie Mitglied einer Kohorte sind.")
         return
@@ -148,7 +148,7 @@ def share_section(project: P.Project) -> None:
     st.toggle("Projekt teilen", key=k(pid, "teilen"), on_change=toggle_share, args=(pid,))
     if ss.get(f"projektteilen-{pid}"):
         st.error(ss.pop(f"projektteilen-{pid}"))
-    shared = P.shared_with(db(), user, project)
+    shared = P.shared_with(store(), user, project)
     if shared:
         st.markdown(view.safe_md(f"Geteilt mit {shared['trainer_name']} (Kohorte {shared['name']}).")
                     + " Sie oder er sieht den aktuellen Stand und kann Rückmeldungen geben, aber keine älteren Versionen.")
@@ -181,7 +181,7 @@ def canvas(project: P.Project) -> None:
     st.write(f"Stand: {P.reached_label(project.steps)}")
     view.show_message(f"projektantwort-{pid}")
     due = timeline_section(project)
-    threads = P.comments(db(), user, pid)
+    threads = P.comments(store(), user, pid)
     # Stable tab labels: a label that changed (say, with the progress) would reset the open tab.
     tabs = st.tabs([f"{i}. {P.STEP_LABELS[s]}" for i, s in enumerate(P.STEPS, start=1)] + ["Teilen und Export"])
     for tab, step in zip(tabs, P.STEPS):
@@ -203,7 +203,7 @@ st.title("Projektwerkstatt")
 st.write("Wenden Sie die vier Schritte „vom Ist zur Maßnahme“ auf Ihr eigenes Digitalisierungsvorhaben an. "
          "Jede Eingabe wird sofort gespeichert. Ihr Projekt ist privat, bis Sie es mit Ihrer Trainerin oder "
          "Ihrem Trainer teilen.")
-mine = P.list_projects(db(), user)
+mine = P.list_projects(store(), user)
 ids = [p["id"] for p in mine]
 wanted = st.query_params.get("projekt")
 if wanted is not None and SELECT not in ss:
@@ -234,7 +234,7 @@ with st.expander("Neues Projekt anlegen", expanded=not mine):
 if ss.get(SELECT) is not None:
     st.query_params["projekt"] = str(ss[SELECT])
     try:
-        current = P.load_project(db(), user, ss[SELECT])
+        current = P.load_project(store(), user, ss[SELECT])
     except PermissionDenied as error:  # deleted in another tab a moment ago
         st.warning(str(error))
     else:

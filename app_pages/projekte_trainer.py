@@ -10,7 +10,7 @@ from lotse import projects as P
 from lotse.cohorts import list_cohorts
 from lotse.identity import PermissionDenied
 from ui import project_view as view
-from ui.context import db
+from ui.context import store
 from ui.session import require
 
 user = require("trainer", "admin")
@@ -40,7 +40,7 @@ def save_timeline(cohort_id: int) -> None:
     dates = [(ss.get(pk(cohort_id, n, "seminar")), ss.get(pk(cohort_id, n, "ende")))
              for n in range(1, phases.PHASE_COUNT + 1)]
     try:
-        phases.set_timeline(db(), user, cohort_id, ss.get(pk(cohort_id, "kickoff")), dates)
+        phases.set_timeline(store(), user, cohort_id, ss.get(pk(cohort_id, "kickoff")), dates)
     except (phases.PhaseError, PermissionDenied) as error:
         ss[pk(cohort_id, "meldung")] = ("error", str(error))
         return
@@ -48,12 +48,12 @@ def save_timeline(cohort_id: int) -> None:
 
 
 def clear(cohort_id: int) -> None:
-    phases.clear_timeline(db(), user, cohort_id)
+    phases.clear_timeline(store(), user, cohort_id)
     ss[pk(cohort_id, "meldung")] = ("ok", "Der Zeitplan ist entfernt.")
 
 
 def timeline_section(cohort_id: int) -> None:
-    current = phases.cohort_timeline(db(), user, cohort_id)
+    current = phases.cohort_timeline(store(), user, cohort_id)
     st.write("Der Lehrgang beginnt mit einer Kickoff-Veranstaltung. Es folgen vier Phasen aus je einem Seminartag "
              "und zwei Wochen Arbeitsphase; in Phase 1 ist die Ist-Analyse dran, in Phase 4 die Maßnahmen. "
              "Ein Schritt ist am Ende seiner Arbeitsphase fällig.")
@@ -89,19 +89,19 @@ MESSAGE = "projekte-kohorte-meldung"
 
 
 def comment(project_id: int, step: str, key: str) -> None:
-    view.record(MESSAGE, lambda: P.add_comment(db(), user, project_id, step, ss.get(key, "")),
+    view.record(MESSAGE, lambda: P.add_comment(store(), user, project_id, step, ss.get(key, "")),
                 "Ihre Rückmeldung ist gespeichert.")
 
 
 def answer(project_id: int, comment_id: int, key: str) -> None:
-    view.record(MESSAGE, lambda: P.answer_comment(db(), user, project_id, comment_id, ss.get(key, "")),
+    view.record(MESSAGE, lambda: P.answer_comment(store(), user, project_id, comment_id, ss.get(key, "")),
                 "Ihre Antwort ist gespeichert.")
 
 
 def project_view(project_id: int) -> None:
     try:
-        project = P.load_project(db(), user, project_id)
-        threads = P.comments(db(), user, project_id)
+        project = P.load_project(store(), user, project_id)
+        threads = P.comments(store(), user, project_id)
     except PermissionDenied as error:
         st.warning(str(error))
         return
@@ -128,7 +128,7 @@ def project_view(project_id: int) -> None:
 
 def projects_section(cohort_id: int) -> None:
     try:
-        rows = P.shared_projects(db(), user, cohort_id)
+        rows = P.shared_projects(store(), user, cohort_id)
     except PermissionDenied as error:
         st.info(str(error))
         return
@@ -151,7 +151,7 @@ def projects_section(cohort_id: int) -> None:
 st.title("Projekte der Kohorte")
 st.write("Hier sehen Sie die Projekte, die Teilnehmende Ihrer Kohorten mit Ihnen geteilt haben, und legen den "
          "Zeitplan der Lehrgangsphasen fest.")
-cohorts = list_cohorts(db(), user)
+cohorts = list_cohorts(store(), user)
 if not cohorts:
     st.info("Sie leiten noch keine Kohorte. Legen Sie eine unter „Kohorten verwalten“ an.")
     st.stop()

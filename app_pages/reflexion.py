@@ -9,7 +9,7 @@ import streamlit as st
 from lotse import reflection
 from lotse.countdown import german_datetime
 from lotse.identity import PermissionDenied
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.escape import md_escape
 from ui.lesson_view import LESSON_PAGE
 from ui.notice import show_notice
@@ -17,7 +17,7 @@ from ui.session import require
 
 user = require("learner", "trainer", "admin")
 content = catalog()
-database = db()
+database = store()
 NOTICE = "reflexion-notiz"
 
 

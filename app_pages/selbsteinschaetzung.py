@@ -6,14 +6,14 @@ import streamlit as st
 
 from lotse import self_assessment as assessment
 from ui.charts import grouped_bars, show
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.escape import md_escape
 from ui.notice import show_notice
 from ui.session import require
 
 user = require("learner", "trainer", "admin")
 content = catalog()
-database = db()
+database = store()
 NOTICE = "selbst-notiz"
 
 

@@ -4,7 +4,7 @@ The query is kept in the URL (?q=...), so a search can be bookmarked and survive
 import streamlit as st
 
 from lotse.search import glossary_items, search_catalog, snippet_html
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.escape import md_escape
 from ui.lesson_view import lesson_link
 from ui.session import require
@@ -28,7 +28,7 @@ query = st.text_input("Suchbegriff", key="suche-begriff", max_chars=MAX_QUERY, o
                            "schreiben; ein Wortanfang genügt.")
 
 if query.strip():
-    hits = search_catalog(db(), content, query)
+    hits = search_catalog(store(), content, query)
     st.header(f"Treffer in Lektionen: {len(hits)}")
     if not hits:
         st.info("Keine Lektion enthält diesen Begriff. Versuchen Sie ein anderes oder kürzeres Wort.")

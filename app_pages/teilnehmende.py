@@ -8,7 +8,7 @@ from lotse.analytics.matrix import LEGEND
 from lotse.briefing import escape_markdown
 from lotse.identity import PermissionDenied
 from ui.cockpit import cockpit_header, denied, on_click
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.session import require
 
 user = require("trainer", "admin")
@@ -17,7 +17,7 @@ cohort, presenting = cockpit_header(user, "teilnehmende")
 if cohort is None:
     st.stop()
 try:
-    learners = cohort_learners(db(), user, cohort.id, pseudonymous=presenting)
+    learners = cohort_learners(store(), user, cohort.id, pseudonymous=presenting)
 except PermissionDenied:
     denied()
 content = catalog()
@@ -30,7 +30,7 @@ if not learners:
 
 learner_id = st.selectbox("Person", list(learners), format_func=learners.get, key="teilnehmende-person")
 try:
-    detail = learner_detail(db(), user, cohort.id, learner_id, catalog(), pseudonymous=presenting)
+    detail = learner_detail(store(), user, cohort.id, learner_id, catalog(), pseudonymous=presenting)
 except PermissionDenied:
     denied()
 

@@ -4,7 +4,7 @@ certificate and shows only name, course and date. The code's format is checked b
 import streamlit as st
 
 from lotse import certificate
-from ui.context import db
+from ui.context import store
 from ui.escape import md_escape
 
 EXAMPLE = certificate.EXAMPLE_CODE
@@ -26,7 +26,7 @@ with st.form("verifizieren-form"):
     st.form_submit_button("Prüfen", type="primary")
 
 entered = st.session_state.get("verifizieren-code", "")
-result = certificate.verify(db(), entered) if entered and entered.strip() else None
+result = certificate.verify(store(), entered) if entered and entered.strip() else None
 if result is None:
     st.stop()
 if result.status == "valid":

@@ -8,7 +8,7 @@ from lotse.accounts import (AccountError, create_user, issue_reset_code, list_ac
                             set_role)
 from lotse.identity import ROLE_LABELS, ROLES, PermissionDenied
 from lotse.privacy import PrivacyError, delete_account
-from ui.context import db
+from ui.context import store
 from ui.escape import md_escape
 from ui.session import require, set_notice
 from ui.tables import day_of, german_dates
@@ -16,7 +16,7 @@ from ui.tables import day_of, german_dates
 user = require("admin")
 st.title("Benutzerverwaltung")
 
-accounts = list_accounts(db(), user)
+accounts = list_accounts(store(), user)
 st.dataframe([{"Login": a["login"], "Anzeigename": a["display_name"], "Rolle": ROLE_LABELS[a["role"]],
                "Status": "gesperrt" if a["disabled"] else "aktiv", "Dienstkonto": "ja" if a["sso"] else "nein",
                "Angelegt": day_of(a["created_at"]), "Zuletzt aktiv": day_of(a["last_active_at"])} for a in accounts],
@@ -37,8 +37,8 @@ with st.form("verwaltung-neu", clear_on_submit=False):
                "Passwort selbst setzt.")
     if st.form_submit_button("Konto anlegen", type="primary"):
         try:
-            created = create_user(db(), user, login, name, role)
-            st.session_state["verwaltung-code"] = (created.login, issue_reset_code(db(), user, created.id))
+            created = create_user(store(), user, login, name, role)
+            st.session_state["verwaltung-code"] = (created.login, issue_reset_code(store(), user, created.id))
             set_notice(f"Das Konto {created.login} ist angelegt.")
             for field in ("verwaltung-neu-login", "verwaltung-neu-name"):  # an empty form for the next one
                 del st.session_state[field]
@@ -59,30 +59,30 @@ else:
             new_role = st.selectbox("Rolle", ROLES, index=ROLES.index(account["role"]), format_func=ROLE_LABELS.get,
                                     key=f"verwaltung-{chosen}-rolle-wahl")
             if st.form_submit_button("Rolle speichern"):
-                set_role(db(), user, chosen, new_role)
+                set_role(store(), user, chosen, new_role)
                 set_notice(f"{account['login']} hat jetzt die Rolle {ROLE_LABELS[new_role]}.")
                 st.rerun()
         left, right = st.columns(2)
         if account["disabled"]:
             if left.button("Konto entsperren", key=f"verwaltung-{chosen}-entsperren"):
-                set_disabled(db(), user, chosen, False)
+                set_disabled(store(), user, chosen, False)
                 set_notice(f"{account['login']} ist entsperrt.")
                 st.rerun()
         elif left.button("Konto sperren", key=f"verwaltung-{chosen}-sperren"):
-            set_disabled(db(), user, chosen, True)
+            set_disabled(store(), user, chosen, True)
             set_notice(f"{account['login']} ist gesperrt; alle Anmeldungen wurden beendet.")
             st.rerun()
         if right.button("Einmalcode ausstellen", key=f"verwaltung-{chosen}-code", disabled=bool(account["disabled"]),
                         help="Für ein gesperrtes Konto erst nach dem Entsperren: ein gesperrtes Konto kann "
                              "keinen Code einlösen." if account["disabled"] else None):
-            st.session_state["verwaltung-code"] = (account["login"], issue_reset_code(db(), user, chosen))
+            st.session_state["verwaltung-code"] = (account["login"], issue_reset_code(store(), user, chosen))
             st.rerun()
         with st.expander("Konto löschen"):
             with st.form(f"verwaltung-{chosen}-loeschen"):
                 st.write("Löscht das Konto mit allen Lerndaten endgültig (z. B. auf Antrag nach Art. 17 DSGVO).")
                 confirm = st.text_input("Zur Bestätigung den Login eingeben", key=f"verwaltung-{chosen}-bestaetigen")
                 if st.form_submit_button("Endgültig löschen"):
-                    delete_account(db(), user, chosen, confirm)
+                    delete_account(store(), user, chosen, confirm)
                     st.session_state.pop("verwaltung-konto", None)
                     set_notice(f"Das Konto {account['login']} wurde gelöscht.")
                     st.rerun()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from lotse import learning, review
 from ui import quiz_widgets as widgets
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.escape import md_escape
 from ui.lesson_view import HOME_PAGE, LESSON_PAGE, inline_html
 from ui.notice import show_notice
@@ -15,7 +15,7 @@ from ui.session import require
 
 user = require("learner", "trainer", "admin")
 content = catalog()
-database = db()
+database = store()
 MODES = {"due": "Heute fällige Karten", "mistakes": "Nur meine Fehler üben"}
 NOTICE = "wiederholen-notiz"
 

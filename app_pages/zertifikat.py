@@ -4,7 +4,7 @@ downloads it as PDF; it carries a verification code for the public page "Zertifi
 import streamlit as st
 
 from lotse import certificate
-from ui.context import catalog, db
+from ui.context import catalog, store
 from ui.escape import md_escape
 from ui.lesson_view import LESSON_PAGE
 from ui.notice import show_notice
@@ -12,7 +12,7 @@ from ui.session import public_base_url, require
 
 user = require("learner", "trainer", "admin")
 content = catalog()
-database = db()
+database = store()
 NOTICE = "zertifikat-notiz"
 
 

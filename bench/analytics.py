@@ -32,7 +32,7 @@ from lotse.config import load_settings  # noqa: E402
 from lotse.content import Catalog, load_catalog  # noqa: E402
 from lotse.demo import create_demo_cohort  # noqa: E402
 from progress import analytics as sql  # noqa: E402
-from progress import open_database  # noqa: E402
+from progress import prepared_store  # noqa: E402
 
 LESSONS, QUESTIONS = 24, 8
 # Busier than a real cohort (most have finished all 24 lessons), so the figures are an upper bound.
@@ -98,6 +98,17 @@ def page_seconds(db_path: Path, content: Path, token: str, repeat: int) -> tuple
     return statistics.median(wall), statistics.median(cpu)
 
 
+def _query(store, sql: str, params=()):
+    """Benchmark bookkeeping SQL on a connection of the store (rows read before it goes back)."""
+    with store.connection() as db:
+        return iter(list(db.query(sql, params)))
+
+
+def _execute(store, sql: str, params=()) -> None:
+    with store.connection() as db:
+        db.execute(sql, params)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=1000)
@@ -109,20 +120,20 @@ def main() -> int:
         content = course(folder)
         catalog = load_catalog(content)
         db_path = folder / "bench.db"
-        db = open_database(db_path)
+        db = prepared_store(db_path)
         trainer = create_account(db, "bench.trainerin", "Bench Trainerin", None, "trainer")
         sizes = {}
         for size in (25, args.learners):
             start = time.perf_counter()
             demo = create_demo_cohort(db, catalog, trainer, size, name=f"Bench {size}", seed=size, mix=BENCH_MIX)
-            counts = next(db.query(
+            counts = next(_query(db, 
                 "SELECT (SELECT COUNT(*) FROM attempts) AS attempts, (SELECT COUNT(*) FROM answers) AS answers,"
                 " (SELECT COUNT(*) FROM events) AS events"))
             print(f"built cohort of {size} in {time.perf_counter() - start:.1f} s "
                   f"(database so far: {counts['attempts']} attempts, {counts['answers']} answers, "
                   f"{counts['events']} events)")
             sizes[size] = demo.cohort_id
-        db.execute("ANALYZE")
+        _execute(db, "ANALYZE")
         questions = sum(len(entry.quiz.questions) for entry in catalog.quizzes.values())
         print(f"{len(catalog.lessons)} lessons, {questions} questions")
         print(f"query breakdown at {args.learners} learners (median ms, wall / CPU):")
@@ -131,7 +142,7 @@ def main() -> int:
         results = {size: timed(lambda c=cohort_id: cockpit.cohort_overview(db, trainer, c, catalog), args.repeat)
                    for size, cohort_id in sizes.items()}
         token = sessions.issue(db, trainer, load_settings())
-        db.execute("UPDATE cohorts SET trainer_id = NULL WHERE id = ?", [sizes[25]])  # the page shows the big one
+        _execute(db, "UPDATE cohorts SET trainer_id = NULL WHERE id = ?", [sizes[25]])  # the page shows the big one
         page, page_cpu = page_seconds(db_path, content, token, args.page_repeat)
         print(f"load average while measuring: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
         for size, target in ((25, 50), (args.learners, 500)):

@@ -128,34 +128,39 @@ def prepare(db_path: Path, learners: int) -> tuple[list[str], str, int]:
     from lotse.config import load_settings
     from lotse.content import load_catalog
     from lotse.startup import prepare as prepare_app
-    from progress import open_database
+    from progress import prepared_store
 
     settings = load_settings({"LOTSE_DB_PATH": str(db_path), "LOTSE_DATA_DIR": str(db_path.parent)})
     catalog = load_catalog(settings.content_dir)
-    db = open_database(db_path)
+    db = prepared_store(db_path)
     prepare_app(db, settings, catalog)
     tokens = [sessions.issue(db, create_account(db, f"last-{n:03d}", f"Last {n}", None), settings)
               for n in range(learners)]
-    db.conn.close()
+    db.close()
     lesson = next(lesson for lesson in catalog.lessons if catalog.quiz(lesson.id))
     return tokens, lesson.id, len(catalog.quiz(lesson.id).questions)
 
 
 def stored(db_path: Path) -> str:
     """What the simulated learners left in the database (a check that the loop really submits)."""
-    from progress import connect
+    from progress import open_store
 
-    db = connect(db_path)
+    store = open_store(db_path)
     try:
-        attempts = db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
-        drafts = db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0]
-        opened = db.execute("SELECT COUNT(*) FROM events WHERE kind = 'lesson_opened'").fetchone()[0]
-        scored = db.execute("SELECT COUNT(*) FROM attempts WHERE score > 0").fetchone()[0]
-        reading = db.execute("SELECT COUNT(*) FROM events WHERE kind = 'reading_time'").fetchone()[0]
-        return (f"{attempts} graded attempts ({scored} with points), {opened} lesson openings, "
-                f"{reading} reading-time heartbeats, {drafts} open drafts")
+        with store.connection() as db:
+            return _stored_counts(db)
     finally:
-        db.conn.close()
+        store.close()
+
+
+def _stored_counts(db) -> str:
+    attempts = db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+    drafts = db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0]
+    opened = db.execute("SELECT COUNT(*) FROM events WHERE kind = 'lesson_opened'").fetchone()[0]
+    scored = db.execute("SELECT COUNT(*) FROM attempts WHERE score > 0").fetchone()[0]
+    reading = db.execute("SELECT COUNT(*) FROM events WHERE kind = 'reading_time'").fetchone()[0]
+    return (f"{attempts} graded attempts ({scored} with points), {opened} lesson openings, "
+            f"{reading} reading-time heartbeats, {drafts} open drafts")
 
 
 # --- one learner: a websocket client speaking Streamlit's protocol ------------------------------------

@@ -148,7 +148,7 @@ def main() -> None:
     from lotse.config import load_settings
     from lotse.content import load_catalog
     from lotse.progress_report import overview
-    from progress import open_database
+    from progress import prepared_store
     from progress.users import insert_user
 
     settings = load_settings()
@@ -158,7 +158,7 @@ def main() -> None:
         sys.exit("No valid lesson with a quiz in the content folder.")
     lesson = max(lessons, key=lambda item: len(item.body))
     quiz = catalog.quiz(lesson.id)
-    db = open_database(settings.db_path)
+    db = prepared_store(settings.database_url)
     user = insert_user(db, "bench", "Bench", "learner")
     for other in [item for item in lessons if item.id != lesson.id][:3]:  # some history to show
         learning.mark_read(db, user, other.id)

@@ -5,7 +5,7 @@ A learner sees only their own data; a trainer the members of their own cohorts; 
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import cohorts as cohort_sql
 
@@ -14,7 +14,7 @@ from .identity import PermissionDenied, User
 DENIED = "Dafür fehlt Ihnen die Berechtigung."
 
 
-def can_read_learner(db: Database, actor: User, learner_id: int) -> bool:
+def can_read_learner(db: Store, actor: User, learner_id: int) -> bool:
     if actor.disabled:
         return False
     if actor.id == learner_id or actor.is_admin:
@@ -22,7 +22,7 @@ def can_read_learner(db: Database, actor: User, learner_id: int) -> bool:
     return actor.role == "trainer" and cohort_sql.trainer_sees_learner(db, actor.id, learner_id)
 
 
-def require_learner_access(db: Database, actor: User, learner_id: int) -> None:
+def require_learner_access(db: Store, actor: User, learner_id: int) -> None:
     if not can_read_learner(db, actor, learner_id):
         raise PermissionDenied(DENIED)
 
@@ -33,7 +33,7 @@ def require_self(actor: User, learner_id: int) -> None:
         raise PermissionDenied(DENIED)
 
 
-def can_manage_cohort(db: Database, actor: User, cohort_id: int) -> bool:
+def can_manage_cohort(db: Store, actor: User, cohort_id: int) -> bool:
     if actor.disabled:
         return False
     if actor.is_admin:
@@ -42,7 +42,7 @@ def can_manage_cohort(db: Database, actor: User, cohort_id: int) -> bool:
     return actor.role == "trainer" and cohort is not None and cohort["trainer_id"] == actor.id
 
 
-def require_cohort(db: Database, actor: User, cohort_id: int) -> dict:
+def require_cohort(db: Store, actor: User, cohort_id: int) -> dict:
     """The cohort row if the actor leads it (or is admin); PermissionDenied otherwise."""
     if not can_manage_cohort(db, actor, cohort_id):
         raise PermissionDenied(DENIED)
@@ -55,7 +55,7 @@ def require_role(actor: User | None, *roles: str) -> User:
     return actor
 
 
-def visible_cohorts(db: Database, actor: User) -> list[dict]:
+def visible_cohorts(db: Store, actor: User) -> list[dict]:
     if actor.is_admin:
         return cohort_sql.all_cohorts(db)
     if actor.role == "trainer":

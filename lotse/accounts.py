@@ -17,12 +17,11 @@ import hashlib
 import ipaddress
 import re
 import secrets
-import sqlite3
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
+from progress import Conflict, Store
 
 from progress import accounts_sql as store
 from progress import users as user_store
@@ -116,7 +115,7 @@ def client_key(ip_address: str | None, headers: Mapping[str, str] | None = None)
 
 # --- creating accounts ---------------------------------------------------------------------------
 
-def create_account(db: Database, login: str, display_name: str, password: str | None,
+def create_account(db: Store, login: str, display_name: str, password: str | None,
                    role: str = "learner") -> User:
     """Create an account after checking every rule; ``password=None`` = sign-in only after a reset code.
 
@@ -135,11 +134,11 @@ def create_account(db: Database, login: str, display_name: str, password: str | 
         raise AccountError("Dieser Login ist bereits vergeben. Bitte wählen Sie einen anderen.")
     try:
         return user_store.insert_user(db, normalised, name, role, password_hash)
-    except sqlite3.IntegrityError:  # taken between the check and the insert
+    except Conflict:  # taken between the check and the insert
         raise AccountError("Dieser Login ist bereits vergeben. Bitte wählen Sie einen anderen.") from None
 
 
-def sign_up(db: Database, settings: Settings, login: str, display_name: str, password: str, repeat: str,
+def sign_up(db: Store, settings: Settings, login: str, display_name: str, password: str, repeat: str,
             client: str, invite_code: str | None = None, now: datetime | None = None) -> User:
     """Self-service sign-up as a learner; through an invite code the learner joins that cohort too."""
     from .cohorts import CohortError, enrol, invite_preview
@@ -167,18 +166,18 @@ def sign_up(db: Database, settings: Settings, login: str, display_name: str, pas
 
 # --- signing in ----------------------------------------------------------------------------------
 
-def _client_throttled(db: Database, client: str, moment: datetime) -> bool:
+def _client_throttled(db: Store, client: str, moment: datetime) -> bool:
     return store.failures_for_client(db, client, sessions.iso(moment - WINDOW)) >= CLIENT_LIMIT
 
 
-def is_throttled(db: Database, login: str, client: str, now: datetime | None = None) -> bool:
+def is_throttled(db: Store, login: str, client: str, now: datetime | None = None) -> bool:
     moment = sessions.utc(now)
     since = sessions.iso(moment - WINDOW)
     return (store.failures_for_login(db, normalise_login(login)[:LOGIN_MAX], since) >= ACCOUNT_LIMIT
             or store.failures_for_client(db, client, since) >= CLIENT_LIMIT)
 
 
-def authenticate(db: Database, login: str, password: str, client: str, now: datetime | None = None) -> User:
+def authenticate(db: Store, login: str, password: str, client: str, now: datetime | None = None) -> User:
     """The user for these credentials, or AccountError(FAILED / THROTTLED). Upgrades old hashes."""
     moment = sessions.utc(now)
     normalised = normalise_login(login)[:LOGIN_MAX]
@@ -200,7 +199,7 @@ def authenticate(db: Database, login: str, password: str, client: str, now: date
     return user_store.get_user(db, row["id"])
 
 
-def change_password(db: Database, actor: User, current: str, new: str, repeat: str) -> int:
+def change_password(db: Store, actor: User, current: str, new: str, repeat: str) -> int:
     """Change the actor's own password; every session of theirs ends (returns how many).
 
     The caller starts a fresh session for the browser in use.
@@ -215,12 +214,12 @@ def change_password(db: Database, actor: User, current: str, new: str, repeat: s
     return sessions.revoke_all(db, actor.id)
 
 
-def has_password(db: Database, actor: User) -> bool:
+def has_password(db: Store, actor: User) -> bool:
     """False for accounts that sign in through single sign-on (or still wait for their first code)."""
     return user_store.password_hash_of(db, actor.id) is not None
 
 
-def change_display_name(db: Database, actor: User, display_name: str) -> User:
+def change_display_name(db: Store, actor: User, display_name: str) -> User:
     require_role(actor, *ROLES)
     user_store.set_display_name(db, actor.id, clean_display_name(display_name))
     return user_store.get_user(db, actor.id)
@@ -240,7 +239,7 @@ def format_reset_code(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
-def issue_reset_code(db: Database, actor: User, user_id: int, now: datetime | None = None) -> str:
+def issue_reset_code(db: Store, actor: User, user_id: int, now: datetime | None = None) -> str:
     """A one-time code (shown once, stored hashed) with which the person sets a new password."""
     require_role(actor, "admin")
     if user_store.get_user(db, user_id) is None:
@@ -254,7 +253,7 @@ def issue_reset_code(db: Database, actor: User, user_id: int, now: datetime | No
     return format_reset_code(code)
 
 
-def redeem_reset_code(db: Database, login: str, code: str, new: str, repeat: str, client: str,
+def redeem_reset_code(db: Store, login: str, code: str, new: str, repeat: str, client: str,
                       now: datetime | None = None) -> User:
     """Set a new password with a reset code; ends all sessions. Wrong codes count as failed sign-ins."""
     moment = sessions.utc(now)
@@ -278,24 +277,24 @@ def redeem_reset_code(db: Database, login: str, code: str, new: str, repeat: str
 
 # --- administration ------------------------------------------------------------------------------
 
-def list_accounts(db: Database, actor: User) -> list[dict]:
+def list_accounts(db: Store, actor: User) -> list[dict]:
     require_role(actor, "admin")
     return user_store.list_users(db)
 
 
-def find_account(db: Database, actor: User, login: str) -> User | None:
+def find_account(db: Store, actor: User, login: str) -> User | None:
     require_role(actor, "admin")
     return user_store.get_user_by_login(db, normalise_login(login))
 
 
-def create_user(db: Database, actor: User, login: str, display_name: str, role: str,
+def create_user(db: Store, actor: User, login: str, display_name: str, role: str,
                 password: str | None = None) -> User:
     """Admin: create an account of any role (without password: the person starts with a reset code)."""
     require_role(actor, "admin")
     return create_account(db, login, display_name, password, role)
 
 
-def _other_account(db: Database, actor: User, user_id: int) -> User:
+def _other_account(db: Store, actor: User, user_id: int) -> User:
     require_role(actor, "admin")
     if user_id == actor.id:
         raise PermissionDenied("Das eigene Konto können Sie hier nicht ändern (sonst sperren Sie sich aus).")
@@ -305,7 +304,7 @@ def _other_account(db: Database, actor: User, user_id: int) -> User:
     return user
 
 
-def set_disabled(db: Database, actor: User, user_id: int, disabled: bool) -> User:
+def set_disabled(db: Store, actor: User, user_id: int, disabled: bool) -> User:
     """Disable (sessions end at once) or enable an account."""
     _other_account(db, actor, user_id)
     user_store.set_disabled(db, user_id, disabled)
@@ -314,7 +313,7 @@ def set_disabled(db: Database, actor: User, user_id: int, disabled: bool) -> Use
     return user_store.get_user(db, user_id)
 
 
-def set_role(db: Database, actor: User, user_id: int, role: str) -> User:
+def set_role(db: Store, actor: User, user_id: int, role: str) -> User:
     _other_account(db, actor, user_id)
     if role not in ROLES:
         raise AccountError("Unbekannte Rolle.")

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
+from progress import Store
 
 from .analytics.briefing_content import MIN_ANSWERS, BriefingContent, LearnerState, briefing_content, quoted
 from .analytics.course import percent
@@ -35,7 +35,7 @@ class Block:
     strong: str = ""  # printed bold before ``text``, separated by a space
 
 
-def seminar_briefing(db: Database, actor: User, cohort_id: int, catalog: Catalog, *,
+def seminar_briefing(db: Store, actor: User, cohort_id: int, catalog: Catalog, *,
                      pseudonymous: bool = False, now: datetime | None = None) -> BriefingContent:
     """The briefing's content for a cohort the actor leads (PermissionDenied otherwise)."""
     return briefing_content(db, actor, cohort_id, catalog, pseudonymous=pseudonymous, now=now)

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import re
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from sqlite_utils import Database
+from progress import Conflict, Store
 
 from progress import selfstudy as store
 
@@ -78,7 +77,7 @@ def quiz_lessons(catalog: Catalog) -> list[tuple[str, str]]:
     return [(lesson.id, lesson.meta.title) for lesson in lessons if catalog.quiz(lesson.id) is not None]
 
 
-def eligibility(db: Database, actor: User, catalog: Catalog) -> Eligibility:
+def eligibility(db: Store, actor: User, catalog: Catalog) -> Eligibility:
     require_self(actor, actor.id)
     required = quiz_lessons(catalog)
     passed = store.passed_lessons(db, actor.id)
@@ -95,7 +94,7 @@ def _course_values(actor: User, catalog: Catalog, today: date) -> dict:
             "issued_at": today.isoformat()}
 
 
-def my_certificate(db: Database, actor: User, catalog: Catalog) -> dict | None:
+def my_certificate(db: Store, actor: User, catalog: Catalog) -> dict | None:
     """The certificate already issued to the actor for this course, or None."""
     require_self(actor, actor.id)
     if catalog.course is None:
@@ -103,7 +102,7 @@ def my_certificate(db: Database, actor: User, catalog: Catalog) -> dict | None:
     return store.certificate_of(db, actor.id, catalog.course.id)
 
 
-def issue(db: Database, actor: User, catalog: Catalog, today: date | None = None) -> dict:
+def issue(db: Store, actor: User, catalog: Catalog, today: date | None = None) -> dict:
     """Issue the certificate (once); raises NotEligible while a quiz is not passed."""
     existing = my_certificate(db, actor, catalog)
     if existing is not None:
@@ -116,7 +115,7 @@ def issue(db: Database, actor: User, catalog: Catalog, today: date | None = None
     for _ in range(10):
         try:
             return store.insert_certificate(db, actor.id, catalog.course.id, new_code(), values)
-        except sqlite3.IntegrityError:  # code collision: astronomically rare, draw again
+        except Conflict:  # code collision: astronomically rare, draw again
             continue
     raise RuntimeError("could not find a free certificate code")
 
@@ -191,7 +190,7 @@ class Verification:
     issued_on: str = ""  # German date
 
 
-def verify(db: Database, text: object) -> Verification:
+def verify(db: Store, text: object) -> Verification:
     """Check a code from the public page; no sign-in needed, nothing but name, course and date returned."""
     if text is None or (isinstance(text, str) and not text.strip()):
         return Verification("empty")

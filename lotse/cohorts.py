@@ -8,11 +8,10 @@ read out on the phone, uses no look-alike characters, and can be disabled or ren
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from datetime import date
 from urllib.parse import quote
 
-from sqlite_utils import Database
+from progress import Conflict, Store
 
 from progress import cohorts as store
 from progress.users import get_user
@@ -89,7 +88,7 @@ def _fields(name: str, seminar_date: date | str | None, place: str | None,
     return values
 
 
-def create_cohort(db: Database, actor: User, name: str, seminar_date: date | str | None = None,
+def create_cohort(db: Store, actor: User, name: str, seminar_date: date | str | None = None,
                   place: str = "", pre_deadline: date | str | None = None,
                   trainer_id: int | None = None) -> dict:
     """A new cohort led by ``actor`` (an admin may name another trainer); returns the cohort row."""
@@ -108,34 +107,34 @@ def create_cohort(db: Database, actor: User, name: str, seminar_date: date | str
             cohort_id = store.insert_cohort(db, values["name"], leader, new_invite_code(), values["seminar_date"],
                                             values["place"], values["pre_deadline"])
             return store.get_cohort(db, cohort_id)
-        except sqlite3.IntegrityError:  # invite code collision: astronomically rare, try another
+        except Conflict:  # invite code collision: astronomically rare, try another
             continue
     raise RuntimeError("could not find a free invite code")
 
 
-def update_cohort(db: Database, actor: User, cohort_id: int, name: str, seminar_date: date | str | None,
+def update_cohort(db: Store, actor: User, cohort_id: int, name: str, seminar_date: date | str | None,
                   place: str, pre_deadline: date | str | None) -> dict:
     require_cohort(db, actor, cohort_id)
     store.update_cohort(db, cohort_id, **_fields(name, seminar_date, place, pre_deadline))
     return store.get_cohort(db, cohort_id)
 
 
-def list_cohorts(db: Database, actor: User) -> list[dict]:
+def list_cohorts(db: Store, actor: User) -> list[dict]:
     """The cohorts the actor manages (trainer: own; admin: all), each with a member count."""
     require_role(actor, "trainer", "admin")
     return visible_cohorts(db, actor)
 
 
-def get_cohort(db: Database, actor: User, cohort_id: int) -> dict:
+def get_cohort(db: Store, actor: User, cohort_id: int) -> dict:
     return require_cohort(db, actor, cohort_id)
 
 
-def disable_invite(db: Database, actor: User, cohort_id: int) -> None:
+def disable_invite(db: Store, actor: User, cohort_id: int) -> None:
     require_cohort(db, actor, cohort_id)
     store.update_cohort(db, cohort_id, invite_active=0)
 
 
-def renew_invite(db: Database, actor: User, cohort_id: int) -> str:
+def renew_invite(db: Store, actor: User, cohort_id: int) -> str:
     """A fresh active code; the old code stops working."""
     require_cohort(db, actor, cohort_id)
     for _ in range(10):
@@ -143,17 +142,17 @@ def renew_invite(db: Database, actor: User, cohort_id: int) -> str:
         try:
             store.update_cohort(db, cohort_id, invite_code=code, invite_active=1)
             return code
-        except sqlite3.IntegrityError:
+        except Conflict:
             continue
     raise RuntimeError("could not find a free invite code")
 
 
-def members(db: Database, actor: User, cohort_id: int) -> list[dict]:
+def members(db: Store, actor: User, cohort_id: int) -> list[dict]:
     require_cohort(db, actor, cohort_id)
     return store.members(db, cohort_id)
 
 
-def remove_member(db: Database, actor: User, cohort_id: int, user_id: int) -> bool:
+def remove_member(db: Store, actor: User, cohort_id: int, user_id: int) -> bool:
     """Take a learner out of a cohort (their own learning record stays theirs); False if not a member."""
     require_cohort(db, actor, cohort_id)
     if not store.is_member(db, cohort_id, user_id):
@@ -162,7 +161,7 @@ def remove_member(db: Database, actor: User, cohort_id: int, user_id: int) -> bo
     return True
 
 
-def invite_preview(db: Database, code: str | None) -> dict | None:
+def invite_preview(db: Store, code: str | None) -> dict | None:
     """What the sign-in page may show about an active invite: name, date, place (the code is the key)."""
     normalised = normalise_code(code)
     cohort = store.cohort_by_invite(db, normalised) if normalised else None
@@ -172,7 +171,7 @@ def invite_preview(db: Database, code: str | None) -> dict | None:
             "place": cohort["place"], "pre_deadline": cohort["pre_deadline"]}
 
 
-def enrol(db: Database, actor: User, code: str | None) -> tuple[dict, bool]:
+def enrol(db: Store, actor: User, code: str | None) -> tuple[dict, bool]:
     """Join the cohort behind an invite code: (cohort preview, newly joined?)."""
     require_role(actor, "learner")
     cohort = invite_preview(db, code)
@@ -181,7 +180,7 @@ def enrol(db: Database, actor: User, code: str | None) -> tuple[dict, bool]:
     return cohort, store.add_member(db, cohort["id"], actor.id)
 
 
-def cohorts_of_learner(db: Database, actor: User, learner_id: int) -> list[dict]:
+def cohorts_of_learner(db: Store, actor: User, learner_id: int) -> list[dict]:
     """The cohorts a learner belongs to (name, date, place, deadline), for the learner and their trainers."""
     require_learner_access(db, actor, learner_id)
     rows = store.cohorts_of_member(db, learner_id)

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from progress.store import sqlite_path, sqlite_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Links in the browser (invites, certificate checks) use the browser's own address while
 # LOTSE_BASE_URL keeps this default; xAPI ids and the command line use the setting as it is.
@@ -25,6 +27,7 @@ class Setting:
 
 SETTINGS = (
     Setting("LOTSE_DATA_DIR", "data", "Folder for the database and generated files (created on first start)."),
+    Setting("LOTSE_DATABASE_URL", "", "The database: sqlite:///path/to/file.db; default: the SQLite file LOTSE_DB_PATH."),
     Setting("LOTSE_DB_PATH", "", "SQLite database file; default: lotse.db in the data folder."),
     Setting("LOTSE_CONTENT_DIR", str(PROJECT_ROOT), "Folder holding lessons/ and quizzes/."),
     Setting("LOTSE_DEMO", "0", "1 = create demo trainer, cohort and learners on start and show their sign-in data."),
@@ -44,6 +47,7 @@ SETTINGS = (
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
+    database_url: str
     db_path: Path
     content_dir: Path
     demo: bool
@@ -67,8 +71,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if not data_dir.is_absolute():
         data_dir = PROJECT_ROOT / data_dir
     db_path = Path(value["LOTSE_DB_PATH"]).expanduser() if value["LOTSE_DB_PATH"] else data_dir / "lotse.db"
+    database_url = value["LOTSE_DATABASE_URL"] or sqlite_url(db_path)
+    db_path = sqlite_path(database_url) or db_path
     return Settings(
         data_dir=data_dir,
+        database_url=database_url,
         db_path=db_path,
         content_dir=Path(value["LOTSE_CONTENT_DIR"]).expanduser(),
         demo=_flag(value["LOTSE_DEMO"]),

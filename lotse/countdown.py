@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 from .progress_report import LOCAL_TIME
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from progress import Store
 
     from .content import Catalog
     from .identity import User
@@ -192,7 +192,7 @@ def countdowns(cohorts: list[dict], today: date, open_lessons: list[tuple[str, i
     return sorted(found, key=lambda c: (c.days_to_seminar < 0, abs(c.days_to_seminar)))
 
 
-def learner_countdowns(db: "Database", actor: "User", catalog: "Catalog", today: date | None = None) -> list[Countdown]:
+def learner_countdowns(db: "Store", actor: "User", catalog: "Catalog", today: date | None = None) -> list[Countdown]:
     """The signed-in learner's countdowns (one per cohort with a seminar date)."""
     from .cohorts import cohorts_of_learner
     from .learning import lesson_statuses

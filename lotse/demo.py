@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import accounts_sql
 from progress import cohorts as cohort_sql
 from progress import learning as learning_sql
 from progress import users as user_sql
 from progress.history import insert_history
-from progress.learning import write_transaction
 
 from .accounts import AccountError, create_account
 from .cohorts import create_cohort
@@ -47,7 +46,7 @@ class DemoCohort:
     created: bool
 
 
-def _account(db: Database, login: str, password: str, role: str, display_name: str) -> User:
+def _account(db: Store, login: str, password: str, role: str, display_name: str) -> User:
     existing = user_sql.get_user_by_login(db, login)
     if existing is not None:
         return existing
@@ -61,12 +60,12 @@ DISPLAY_NAMES = {"trainerin.demo": "Dr. Karin Demo (Trainerin)", "admin.demo": "
                  "lernende.demo": "Lena Demo"}
 
 
-def ensure_demo_accounts(db: Database) -> dict[str, User]:
+def ensure_demo_accounts(db: Store) -> dict[str, User]:
     return {login: _account(db, login, password, role, DISPLAY_NAMES.get(login, login))
             for login, password, role, _ in DEMO_ACCOUNTS}
 
 
-def ensure_demo(db: Database, settings: Settings, catalog: Catalog, *, now: datetime | None = None) -> DemoCohort:
+def ensure_demo(db: Store, settings: Settings, catalog: Catalog, *, now: datetime | None = None) -> DemoCohort:
     """Demo accounts and the demo cohort with its history; does nothing the second time."""
     accounts = ensure_demo_accounts(db)
     trainer, learner = accounts["trainerin.demo"], accounts["lernende.demo"]
@@ -74,11 +73,11 @@ def ensure_demo(db: Database, settings: Settings, catalog: Catalog, *, now: date
                               now=now, include=learner, reuse=True)
 
 
-def _existing(db: Database, trainer: User, name: str) -> dict | None:
+def _existing(db: Store, trainer: User, name: str) -> dict | None:
     return next((c for c in cohort_sql.cohorts_of_trainer(db, trainer.id) if c["name"] == name), None)
 
 
-def create_demo_cohort(db: Database, catalog: Catalog, trainer: User, learners: int, *, name: str,
+def create_demo_cohort(db: Store, catalog: Catalog, trainer: User, learners: int, *, name: str,
                        seed: int = DEMO_SEED, now: datetime | None = None, include: User | None = None,
                        reuse: bool = False, mix: dict[str, float] | None = None) -> DemoCohort:
     """A cohort of ``learners`` simulated members (``include`` is one of them, halfway through).
@@ -87,7 +86,7 @@ def create_demo_cohort(db: Database, catalog: Catalog, trainer: User, learners: 
     """
     now = now or datetime.now(timezone.utc)
     seminar = (now.date() + timedelta(days=SEMINAR_IN_DAYS))
-    with write_transaction(db):  # the check and the creation under one lock: two starts create one
+    with db.transaction():  # the check and the creation under one lock: two starts create one
         existing = _existing(db, trainer, name) if reuse else None
         if existing is not None:
             return DemoCohort(existing["id"], [m["id"] for m in cohort_sql.members(db, existing["id"])], False)

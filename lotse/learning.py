@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import learning as store
 
@@ -55,24 +55,24 @@ def status_of(row: dict | None) -> Status:
     return Status.STARTED
 
 
-def lesson_statuses(db: Database, actor: User, learner_id: int) -> dict[str, dict]:
+def lesson_statuses(db: Store, actor: User, learner_id: int) -> dict[str, dict]:
     require_learner_access(db, actor, learner_id)
     return store.lesson_states(db, learner_id)
 
 
-def own_lesson_state(db: Database, actor: User, lesson_id: str) -> dict | None:
+def own_lesson_state(db: Store, actor: User, lesson_id: str) -> dict | None:
     """The signed-in learner's progress row of one lesson (None: never opened)."""
     return store.lesson_state(db, actor.id, lesson_id)
 
 
-def course_overview(db: Database, actor: User, catalog: Catalog) -> "Overview":
+def course_overview(db: Store, actor: User, catalog: Catalog) -> "Overview":
     """The signed-in learner's "Mein Lernweg": modules, lesson statuses, next open lesson."""
     from .progress_report import overview
 
     return overview(catalog, lesson_statuses(db, actor, actor.id))
 
 
-def learner_report(db: Database, actor: User, learner_id: int, catalog: Catalog) -> "Report":
+def learner_report(db: Store, actor: User, learner_id: int, catalog: Catalog) -> "Report":
     """Everything "Mein Fortschritt" shows, for one learner the actor may see."""
     from .progress_report import build_report
 
@@ -81,12 +81,12 @@ def learner_report(db: Database, actor: User, learner_id: int, catalog: Catalog)
                         store.milestone_events(db, learner_id))
 
 
-def open_lesson(db: Database, actor: User, lesson_id: str, view_key: str) -> bool:
+def open_lesson(db: Store, actor: User, lesson_id: str, view_key: str) -> bool:
     require_self(actor, actor.id)
     return store.record_opened(db, actor.id, lesson_id, view_key)
 
 
-def add_reading_time(db: Database, actor: User, lesson_id: str, seconds: float, beat_key: str) -> bool:
+def add_reading_time(db: Store, actor: User, lesson_id: str, seconds: float, beat_key: str) -> bool:
     require_self(actor, actor.id)
     capped = max(0.0, min(float(seconds), HEARTBEAT_SECONDS))
     return store.record_reading(db, actor.id, lesson_id, capped, beat_key)
@@ -104,7 +104,7 @@ def heartbeat_seconds(elapsed: float, counted: float, duration_minutes: int) -> 
     return max(0.0, min(float(elapsed), float(HEARTBEAT_SECONDS), left))
 
 
-def mark_read(db: Database, actor: User, lesson_id: str) -> bool:
+def mark_read(db: Store, actor: User, lesson_id: str) -> bool:
     require_self(actor, actor.id)
     return store.record_read(db, actor.id, lesson_id)
 
@@ -138,7 +138,7 @@ class QuizState:
     last_attempt: dict | None = None
 
 
-def quiz_state(db: Database, actor: User, lesson_id: str) -> QuizState:
+def quiz_state(db: Store, actor: User, lesson_id: str) -> QuizState:
     """The attempt the learner is working on now, with their saved draft answers."""
     attempt_no = store.next_attempt_no(db, actor.id, lesson_id)
     saved = store.load_draft(db, actor.id, lesson_id)
@@ -167,14 +167,14 @@ def clean_responses(quiz: Quiz, responses: dict[str, Any]) -> dict[str, Any]:
     return {question.id: _bounded(responses.get(question.id)) for question in quiz.questions}
 
 
-def save_draft(db: Database, actor: User, lesson_id: str, attempt_no: int, responses: dict) -> bool:
+def save_draft(db: Store, actor: User, lesson_id: str, attempt_no: int, responses: dict) -> bool:
     """Keep the answers being typed; False if that attempt was already submitted (stale tab)."""
     require_self(actor, actor.id)
     bounded = {str(key)[:64]: _bounded(value) for key, value in list(responses.items())[:200]}
     return store.save_current_draft(db, actor.id, lesson_id, attempt_no, bounded)
 
 
-def start_new_attempt(db: Database, actor: User, lesson_id: str) -> int:
+def start_new_attempt(db: Store, actor: User, lesson_id: str) -> int:
     """Open the next attempt (idempotent: clicking twice opens it once); returns its number."""
     require_self(actor, actor.id)
     attempt_no = store.next_attempt_no(db, actor.id, lesson_id)
@@ -186,7 +186,7 @@ def submit_key(user_id: int, lesson_id: str, attempt_no: int) -> str:
     return f"{user_id}:{lesson_id}:{attempt_no}"
 
 
-def submit_attempt(db: Database, actor: User, quiz: Quiz, attempt_no: int,
+def submit_attempt(db: Store, actor: User, quiz: Quiz, attempt_no: int,
                    responses: dict[str, Any]) -> tuple[int, AttemptResult, bool]:
     """Grade and store; repeated submits of the same attempt are stored once.
 
@@ -209,12 +209,12 @@ def submit_attempt(db: Database, actor: User, quiz: Quiz, attempt_no: int,
     return attempt_id, result, created
 
 
-def attempt_history(db: Database, actor: User, learner_id: int, lesson_id: str) -> list[dict]:
+def attempt_history(db: Store, actor: User, learner_id: int, lesson_id: str) -> list[dict]:
     require_learner_access(db, actor, learner_id)
     return store.attempts_of(db, learner_id, lesson_id)
 
 
-def attempt_answers(db: Database, actor: User, learner_id: int, attempt_id: int) -> list[dict]:
+def attempt_answers(db: Store, actor: User, learner_id: int, attempt_id: int) -> list[dict]:
     require_learner_access(db, actor, learner_id)
     answers = store.answers_of(db, attempt_id)
     owner = store.attempt_owner(db, attempt_id)
@@ -228,7 +228,7 @@ class AttemptReview:
     result: AttemptResult  # regraded from the stored responses: feedback texts of the current quiz
 
 
-def attempt_review(db: Database, actor: User, learner_id: int, quiz: Quiz, attempt_id: int) -> AttemptReview | None:
+def attempt_review(db: Store, actor: User, learner_id: int, quiz: Quiz, attempt_id: int) -> AttemptReview | None:
     """A stored attempt with its answers and per-question feedback, or None if it is not the learner's."""
     require_learner_access(db, actor, learner_id)
     attempt = store.get_attempt(db, attempt_id)

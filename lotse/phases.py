@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import cohorts as cohort_sql
 from progress import projects as store
@@ -172,7 +172,7 @@ def _from_row(stored: tuple[str, list[dict]] | None) -> Timeline | None:
         return None
 
 
-def set_timeline(db: Database, actor: User, cohort_id: int, kickoff: object,
+def set_timeline(db: Store, actor: User, cohort_id: int, kickoff: object,
                  phases: list[tuple[object, object]]) -> Timeline:
     """Store a cohort's timeline (the cohort's trainer or an admin)."""
     require_cohort(db, actor, cohort_id)
@@ -183,12 +183,12 @@ def set_timeline(db: Database, actor: User, cohort_id: int, kickoff: object,
     return timeline
 
 
-def clear_timeline(db: Database, actor: User, cohort_id: int) -> None:
+def clear_timeline(db: Store, actor: User, cohort_id: int) -> None:
     require_cohort(db, actor, cohort_id)
     store.delete_timeline(db, cohort_id)
 
 
-def cohort_timeline(db: Database, actor: User, cohort_id: int) -> Timeline | None:
+def cohort_timeline(db: Store, actor: User, cohort_id: int) -> Timeline | None:
     """The timeline for the cohort's trainer, an admin, or a member of the cohort."""
     require_role(actor, "learner", "trainer", "admin")
     cohort = cohort_sql.get_cohort(db, cohort_id)
@@ -199,7 +199,7 @@ def cohort_timeline(db: Database, actor: User, cohort_id: int) -> Timeline | Non
     return _from_row(store.get_timeline(db, cohort_id))
 
 
-def my_timelines(db: Database, actor: User) -> list[tuple[dict, Timeline]]:
+def my_timelines(db: Store, actor: User) -> list[tuple[dict, Timeline]]:
     """(cohort {id, name}, timeline) for each of the actor's own cohorts that has a timeline."""
     require_role(actor, "learner", "trainer", "admin")
     result = []

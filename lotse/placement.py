@@ -24,7 +24,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import selfstudy as store
 
@@ -135,13 +135,13 @@ def items_by_module(catalog: Catalog, items: list[Item]) -> list[tuple[str, list
     return [(module_id, group) for module_id, group in groups if group]
 
 
-def open_run(db: Database, actor: User) -> tuple[Run, list[list[str]]] | None:
+def open_run(db: Store, actor: User) -> tuple[Run, list[list[str]]] | None:
     require_self(actor, actor.id)
     row = store.open_placement(db, actor.id)
     return (_run(row), row["items"]) if row else None
 
 
-def start_run(db: Database, actor: User, catalog: Catalog) -> tuple[Run, list[list[str]]]:
+def start_run(db: Store, actor: User, catalog: Catalog) -> tuple[Run, list[list[str]]]:
     """The running entry check, or a new one (idempotent: two clicks start one run)."""
     require_self(actor, actor.id)
     row = store.start_placement(db, actor.id, lambda run_no: placement_seed(actor.id, run_no),
@@ -157,7 +157,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def save_answers(db: Database, actor: User, run_id: int, responses: dict[str, Any]) -> bool:
+def save_answers(db: Store, actor: User, run_id: int, responses: dict[str, Any]) -> bool:
     """Keep answers of a running check (only keys of its own questions); False if it is finished."""
     require_self(actor, actor.id)
     row = store.get_placement(db, actor.id, run_id)
@@ -183,7 +183,7 @@ def grade_run(catalog: Catalog, stored_items: list[list[str]], responses: dict[s
     return {"lessons": lessons, "modules": modules}
 
 
-def finish_run(db: Database, actor: User, catalog: Catalog, run_id: int, responses: dict[str, Any] | None = None) -> Run | None:
+def finish_run(db: Store, actor: User, catalog: Catalog, run_id: int, responses: dict[str, Any] | None = None) -> Run | None:
     """Save the last answers and grade the run once; a second call returns the stored result."""
     require_self(actor, actor.id)
     if responses:
@@ -192,12 +192,12 @@ def finish_run(db: Database, actor: User, catalog: Catalog, run_id: int, respons
     return _run(row)
 
 
-def discard_run(db: Database, actor: User, run_id: int) -> bool:
+def discard_run(db: Store, actor: User, run_id: int) -> bool:
     require_self(actor, actor.id)
     return store.discard_placement(db, actor.id, run_id)
 
 
-def finished_runs(db: Database, actor: User) -> list[Run]:
+def finished_runs(db: Store, actor: User) -> list[Run]:
     """The learner's finished entry checks, newest first."""
     require_self(actor, actor.id)
     return [_run(row) for row in store.finished_placements(db, actor.id)]
@@ -318,7 +318,7 @@ class Overview:
     runs: int
 
 
-def overview(db: Database, actor: User, catalog: Catalog) -> Overview:
+def overview(db: Store, actor: User, catalog: Catalog) -> Overview:
     runs = finished_runs(db, actor)
     if not runs:
         return Overview(None, None, [], None, None, None, [], 0)

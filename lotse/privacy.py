@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import accounts_sql
 from progress import cohorts as cohort_store
 from progress import privacy_sql as store
-from progress.learning import write_transaction
 from progress.users import get_user
 
 from . import sessions
@@ -79,7 +78,7 @@ def _unique(rows: list[dict]) -> list[dict]:
     return unique
 
 
-def export_user_data(db: Database, actor: User, user_id: int, now: datetime | None = None) -> dict:
+def export_user_data(db: Store, actor: User, user_id: int, now: datetime | None = None) -> dict:
     _may_handle(actor, user_id)
     profile = accounts_sql.user_row(db, user_id)
     if profile is None:
@@ -98,12 +97,12 @@ def export_user_data(db: Database, actor: User, user_id: int, now: datetime | No
             "about": ABOUT, "profile": _public(profile), "cohorts": cohorts, "tables": tables}
 
 
-def export_json(db: Database, actor: User, user_id: int) -> str:
+def export_json(db: Store, actor: User, user_id: int) -> str:
     """The export as a UTF-8 JSON document (umlauts kept readable)."""
     return json.dumps(export_user_data(db, actor, user_id), ensure_ascii=False, indent=2, default=str)
 
 
-def remaining_personal_data(db: Database, user_id: int, login: str) -> dict[str, int]:
+def remaining_personal_data(db: Store, user_id: int, login: str) -> dict[str, int]:
     """Rows that still name the person, per table.column (empty after a complete deletion)."""
     left = {f"{o.table}.{o.column}": store.count_rows_of(db, o, user_id) for o in store.owner_columns(db)}
     left["users.id"] = int(store.user_exists(db, user_id))
@@ -117,19 +116,19 @@ class Deleted:
     login: str
 
 
-def _delete(db: Database, user: User) -> None:
-    with write_transaction(db):
+def _delete(db: Store, user: User) -> None:
+    with db.transaction():
         for owner in store.owner_columns(db):
             if owner.on_delete not in ("CASCADE", "SET NULL"):
                 store.delete_rows_of(db, owner, user.id)
         store.delete_failures_of_login(db, user.login)
-        db.execute("DELETE FROM users WHERE id = ?", [user.id])
+        store.delete_user(db, user.id)
         left = remaining_personal_data(db, user.id, user.login)
         if left:
             raise DeletionIncomplete(f"personal data left after deleting user {user.id}: {left}")
 
 
-def delete_account(db: Database, actor: User, user_id: int, confirm_login: str) -> Deleted:
+def delete_account(db: Store, actor: User, user_id: int, confirm_login: str) -> Deleted:
     """Art. 17: delete the account and everything that belongs to it. ``confirm_login`` must match."""
     _may_handle(actor, user_id)
     user = get_user(db, user_id)
@@ -155,7 +154,7 @@ def months_before(moment: datetime, months: int) -> datetime:
     raise AssertionError("unreachable")
 
 
-def inactive_accounts(db: Database, actor: User, months: int, now: datetime | None = None) -> list[dict]:
+def inactive_accounts(db: Store, actor: User, months: int, now: datetime | None = None) -> list[dict]:
     """Learner accounts without any activity for ``months`` months (trainers and admins are kept)."""
     require_role(actor, "admin")
     if months < 1:
@@ -164,7 +163,7 @@ def inactive_accounts(db: Database, actor: User, months: int, now: datetime | No
     return accounts_sql.inactive_learners(db, sessions.iso(cutoff))
 
 
-def purge_inactive(db: Database, actor: User, months: int, now: datetime | None = None,
+def purge_inactive(db: Store, actor: User, months: int, now: datetime | None = None,
                    dry_run: bool = False) -> list[dict]:
     """Retention job: delete learner accounts inactive for ``months`` months; returns who (login, last active)."""
     found = inactive_accounts(db, actor, months, now)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import cohorts as cohort_store
 from progress import selfstudy as store
@@ -73,37 +73,37 @@ def clean_text(text: str | None) -> str:
 # --- the author's own journal ---------------------------------------------------------------------
 
 
-def add_entry(db: Database, actor: User, catalog: Catalog, lesson_id: str, prompt_id: str, text: str) -> int:
+def add_entry(db: Store, actor: User, catalog: Catalog, lesson_id: str, prompt_id: str, text: str) -> int:
     require_self(actor, actor.id)
     if find_prompt(catalog, lesson_id, prompt_id) is None:
         raise ReflectionError("Diese Leitfrage gibt es nicht (mehr).")
     return store.insert_reflection(db, actor.id, lesson_id, prompt_id, clean_text(text))
 
 
-def edit_entry(db: Database, actor: User, entry_id: int, text: str) -> None:
+def edit_entry(db: Store, actor: User, entry_id: int, text: str) -> None:
     require_self(actor, actor.id)
     if not store.update_reflection(db, actor.id, entry_id, clean_text(text)):
         raise ReflectionError(NOT_FOUND)
 
 
-def delete_entry(db: Database, actor: User, entry_id: int) -> bool:
+def delete_entry(db: Store, actor: User, entry_id: int) -> bool:
     require_self(actor, actor.id)
     return store.delete_reflection(db, actor.id, entry_id)
 
 
-def my_entries(db: Database, actor: User) -> list[dict]:
+def my_entries(db: Store, actor: User) -> list[dict]:
     """The author's entries (newest first), each with ``shares`` (cohort and trainer names)."""
     require_self(actor, actor.id)
     return store.reflections_of(db, actor.id)
 
 
-def entry_history(db: Database, actor: User, entry_id: int) -> list[dict]:
+def entry_history(db: Store, actor: User, entry_id: int) -> list[dict]:
     """Earlier texts of one of the author's entries, newest first."""
     require_self(actor, actor.id)
     return store.versions_of(db, actor.id, entry_id)
 
 
-def share_targets(db: Database, actor: User) -> list[dict]:
+def share_targets(db: Store, actor: User) -> list[dict]:
     """Cohorts of the author that have a trainer: {cohort_id, cohort_name, trainer_id, trainer_name}."""
     require_self(actor, actor.id)
     targets = []
@@ -115,7 +115,7 @@ def share_targets(db: Database, actor: User) -> list[dict]:
     return targets
 
 
-def share_entry(db: Database, actor: User, entry_id: int, cohort_id: int) -> bool:
+def share_entry(db: Store, actor: User, entry_id: int, cohort_id: int) -> bool:
     """Share one entry with the current trainer of one of the author's cohorts; False if already shared."""
     require_self(actor, actor.id)
     target = next((t for t in share_targets(db, actor) if t["cohort_id"] == cohort_id), None)
@@ -126,7 +126,7 @@ def share_entry(db: Database, actor: User, entry_id: int, cohort_id: int) -> boo
     return store.share_reflection(db, actor.id, entry_id, cohort_id, target["trainer_id"])
 
 
-def unshare_entry(db: Database, actor: User, entry_id: int, cohort_id: int) -> bool:
+def unshare_entry(db: Store, actor: User, entry_id: int, cohort_id: int) -> bool:
     require_self(actor, actor.id)
     return store.unshare_reflection(db, actor.id, entry_id, cohort_id)
 
@@ -134,25 +134,25 @@ def unshare_entry(db: Database, actor: User, entry_id: int, cohort_id: int) -> b
 # --- what trainers see -------------------------------------------------------------------------
 
 
-def led_cohorts(db: Database, actor: User) -> list[dict]:
+def led_cohorts(db: Store, actor: User) -> list[dict]:
     """The cohorts the actor leads as trainer (an admin too only sees the cohorts they lead here)."""
     require_role(actor, "trainer", "admin")
     return cohort_store.cohorts_of_trainer(db, actor.id)
 
 
-def _require_leader(db: Database, actor: User, cohort_id: int) -> None:
+def _require_leader(db: Store, actor: User, cohort_id: int) -> None:
     cohort = require_cohort(db, actor, cohort_id)
     if cohort["trainer_id"] != actor.id:
         raise PermissionDenied("Diese Übersicht sieht nur die Trainerin oder der Trainer der Kohorte.")
 
 
-def entry_counts(db: Database, actor: User, cohort_id: int) -> list[dict]:
+def entry_counts(db: Store, actor: User, cohort_id: int) -> list[dict]:
     """Per member of a cohort the actor leads: display name, number of entries, number shared with the actor."""
     _require_leader(db, actor, cohort_id)
     return store.reflection_counts(db, cohort_id, actor.id)
 
 
-def shared_with_me(db: Database, actor: User, cohort_id: int | None = None) -> list[dict]:
+def shared_with_me(db: Store, actor: User, cohort_id: int | None = None) -> list[dict]:
     """Entries shared with the actor as trainer (only entries of current members of cohorts they lead)."""
     require_role(actor, "trainer", "admin")
     if cohort_id is not None:
@@ -160,7 +160,7 @@ def shared_with_me(db: Database, actor: User, cohort_id: int | None = None) -> l
     return store.shared_with_trainer(db, actor.id, cohort_id)
 
 
-def read_entry(db: Database, actor: User, entry_id: int) -> dict:
+def read_entry(db: Store, actor: User, entry_id: int) -> dict:
     """One entry: the author's own, or one shared with the actor. Anything else is refused alike,
     so a refusal does not tell whether the entry exists."""
     if actor.disabled:
@@ -181,7 +181,7 @@ def _local(stamp: str) -> str:
     return datetime.fromisoformat(stamp).astimezone(LOCAL_TIME).strftime("%d.%m.%Y, %H:%M Uhr")
 
 
-def export_data(db: Database, actor: User, catalog: Catalog) -> list[dict]:
+def export_data(db: Store, actor: User, catalog: Catalog) -> list[dict]:
     """The author's entries with prompt, dates, earlier versions and shares (oldest first)."""
     require_self(actor, actor.id)
     rows = []
@@ -199,7 +199,7 @@ def export_data(db: Database, actor: User, catalog: Catalog) -> list[dict]:
     return rows
 
 
-def export_json(db: Database, actor: User, catalog: Catalog) -> str:
+def export_json(db: Store, actor: User, catalog: Catalog) -> str:
     return json.dumps({"journal": export_data(db, actor, catalog)}, ensure_ascii=False, indent=2)
 
 
@@ -216,7 +216,7 @@ def _md_escape(text: str) -> str:
     return "\n".join(lines)
 
 
-def export_markdown(db: Database, actor: User, catalog: Catalog) -> str:
+def export_markdown(db: Store, actor: User, catalog: Catalog) -> str:
     lines = [f"# Mein Reflexionsjournal – {_md_escape(actor.display_name)}", ""]
     entries = export_data(db, actor, catalog)
     if not entries:

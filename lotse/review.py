@@ -23,10 +23,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Literal
 
 from fsrs import Card, Rating, ReviewLog, Scheduler, State
-from sqlite_utils import Database
+from progress import Store
 
 from progress import selfstudy as store
-from progress.learning import write_transaction
 
 from .access import require_self
 from .content import Catalog, Lesson
@@ -80,10 +79,10 @@ def _now(now: datetime | None) -> datetime:
 # --- creating and updating cards from quiz answers ------------------------------------------------
 
 
-def sync_cards(db: Database, actor: User, scheduler: Scheduler = SCHEDULER) -> int:
+def sync_cards(db: Store, actor: User, scheduler: Scheduler = SCHEDULER) -> int:
     """Turn quiz answers submitted since the last sync into cards and reviews; returns new cards."""
     require_self(actor, actor.id)
-    with write_transaction(db):
+    with db.transaction():
         answers = store.answers_since(db, actor.id, store.sync_watermark(db, actor.id))
         if not answers:
             return 0
@@ -147,7 +146,7 @@ def _review_card(catalog: Catalog, row: dict) -> ReviewCard | None:
     return ReviewCard(row["id"], row["version"], lesson, question, Card.from_json(row["card"]), row["last_fraction"])
 
 
-def session_cards(db: Database, actor: User, catalog: Catalog, mode: Mode = "due",
+def session_cards(db: Store, actor: User, catalog: Catalog, mode: Mode = "due",
                   now: datetime | None = None) -> list[ReviewCard]:
     """Cards to practise now: due by the end of today, or (mode "mistakes") last answered wrongly."""
     require_self(actor, actor.id)
@@ -167,7 +166,7 @@ class Status:
     next_due: datetime | None  # the next card due after today
 
 
-def review_status(db: Database, actor: User, now: datetime | None = None) -> Status:
+def review_status(db: Store, actor: User, now: datetime | None = None) -> Status:
     require_self(actor, actor.id)
     until = iso(end_of_day(local_today(_now(now))))
     row = store.card_counts(db, actor.id, until)
@@ -193,7 +192,7 @@ def parse_rating(value: Any) -> Rating:
         raise ValueError("Bitte wählen Sie, wie gut Sie sich erinnert haben.") from None
 
 
-def record_review(db: Database, actor: User, catalog: Catalog, card_id: int, version: int, response: Any,
+def record_review(db: Store, actor: User, catalog: Catalog, card_id: int, version: int, response: Any,
                   rating: Any, now: datetime | None = None, duration_ms: int | None = None,
                   scheduler: Scheduler = SCHEDULER) -> Outcome:
     """Grade the answer again, apply the learner's rating and store card and log (once per version)."""
@@ -214,14 +213,14 @@ def record_review(db: Database, actor: User, catalog: Catalog, card_id: int, ver
     return Outcome(stored, grade, chosen, updated.due if stored else None)
 
 
-def load_card(db: Database, actor: User, card_id: int) -> Card | None:
+def load_card(db: Store, actor: User, card_id: int) -> Card | None:
     """The stored fsrs Card (state, stability, difficulty, due)."""
     require_self(actor, actor.id)
     row = store.get_card(db, actor.id, card_id)
     return Card.from_json(row["card"]) if row else None
 
 
-def review_logs(db: Database, actor: User) -> list[ReviewLog]:
+def review_logs(db: Store, actor: User) -> list[ReviewLog]:
     """All of the learner's review logs as fsrs ReviewLogs (input for fsrs' Optimizer)."""
     require_self(actor, actor.id)
     return [ReviewLog.from_json(row["log"]) for row in store.review_logs_of(db, actor.id)]

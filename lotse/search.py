@@ -9,7 +9,7 @@ import unicodedata
 import weakref
 from dataclasses import dataclass
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import search as store
 
@@ -24,7 +24,7 @@ def _plain(markdown_text: str) -> str:
     return re.sub(r"[#*_`>|]+", " ", text)
 
 
-def index_lessons(db: Database, catalog: Catalog) -> int:
+def index_lessons(db: Store, catalog: Catalog) -> int:
     """Bring the index in line with the catalog; returns the number of lessons (re)indexed."""
     wanted = {}
     for lesson in catalog.lessons:
@@ -41,7 +41,7 @@ class Hit:
     snippet: str  # plain text; the marked words are between [[ and ]]
 
 
-def search_lessons(db: Database, query: str, limit: int = 20) -> list[Hit]:
+def search_lessons(db: Store, query: str, limit: int = 20) -> list[Hit]:
     # Control characters (NUL included) are not words and upset the FTS parser.
     query = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in query)
     query = " ".join(query.split())[:200]
@@ -60,20 +60,19 @@ def snippet_html(snippet: str) -> str:
     return _MARKED.sub(r"<mark>\1</mark>", escaped)
 
 
-# database file -> the catalog object last synced into it (a new catalog object = edited content)
+# database URL -> the catalog object last synced into it (a new catalog object = edited content)
 _synced: dict[str, weakref.ref] = {}
 
 
-def ensure_index(db: Database, catalog: Catalog) -> None:
-    """Sync the index once per catalog object and database file (a sync reads every lesson)."""
-    path = db.execute("PRAGMA database_list").fetchone()[2] or ":memory:"
-    seen = _synced.get(path)
-    if path == ":memory:" or seen is None or seen() is not catalog:
+def ensure_index(db: Store, catalog: Catalog) -> None:
+    """Sync the index once per catalog object and database (a sync reads every lesson)."""
+    seen = _synced.get(db.url)
+    if seen is None or seen() is not catalog:
         index_lessons(db, catalog)
-        _synced[path] = weakref.ref(catalog)
+        _synced[db.url] = weakref.ref(catalog)
 
 
-def search_catalog(db: Database, catalog: Catalog, query: str, limit: int = 20) -> list[Hit]:
+def search_catalog(db: Store, catalog: Catalog, query: str, limit: int = 20) -> list[Hit]:
     """Search the lessons the catalog shows now: the index follows content edits (the catalog is
     reloaded when files change; only changed lessons are rewritten), and hits for lessons no
     longer in the catalog are dropped."""

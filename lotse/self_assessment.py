@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import selfstudy as store
 
@@ -51,7 +51,7 @@ def _valid_rating(value: Any) -> int | None:
     return number if number in SCALE and number == value else None
 
 
-def save(db: Database, actor: User, catalog: Catalog, phase: str, ratings: dict[tuple[str, str], Any]) -> int:
+def save(db: Store, actor: User, catalog: Catalog, phase: str, ratings: dict[tuple[str, str], Any]) -> int:
     """Store the given ratings of one phase (unknown statements and values outside 1-5 are ignored;
     None means "not rated" and leaves an earlier rating as it is). Returns how many were stored."""
     require_self(actor, actor.id)
@@ -74,7 +74,7 @@ class Row:
         return None if self.before is None or self.after is None else self.after - self.before
 
 
-def my_ratings(db: Database, actor: User, catalog: Catalog) -> list[Row]:
+def my_ratings(db: Store, actor: User, catalog: Catalog) -> list[Row]:
     """One row per statement of the course with the learner's ratings and the change."""
     require_self(actor, actor.id)
     stored = {(r["lesson_id"], r["item_id"], r["phase"]): r["rating"] for r in store.ratings_of(db, actor.id)}

@@ -12,7 +12,7 @@ import re
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import accounts_sql
 from progress import sessions as store
@@ -49,7 +49,7 @@ def max_age(settings: Settings) -> timedelta:
     return timedelta(days=settings.session_max_days)
 
 
-def issue(db: Database, user: User, settings: Settings, now: datetime | None = None) -> str:
+def issue(db: Store, user: User, settings: Settings, now: datetime | None = None) -> str:
     """Start a session for ``user`` and return the token (shown to the browser once, never stored)."""
     moment = utc(now)
     store.prune_sessions(db, iso(moment), iso(moment - KEEP_REVOKED))
@@ -58,7 +58,7 @@ def issue(db: Database, user: User, settings: Settings, now: datetime | None = N
     return token
 
 
-def validate(db: Database, token: str | None, settings: Settings, now: datetime | None = None) -> User | None:
+def validate(db: Store, token: str | None, settings: Settings, now: datetime | None = None) -> User | None:
     """The user of a live session, or None (unknown, revoked, idle too long, expired, disabled)."""
     if not isinstance(token, str) or not _TOKEN_SHAPE.match(token):
         return None
@@ -80,7 +80,7 @@ def validate(db: Database, token: str | None, settings: Settings, now: datetime 
     return user
 
 
-def seconds_left(db: Database, token: str, now: datetime | None = None) -> int:
+def seconds_left(db: Store, token: str, now: datetime | None = None) -> int:
     """Seconds until the absolute expiry: the cookie's Max-Age, so the browser forgets it in time."""
     row = store.get_session(db, hash_token(token)) if token else None
     if row is None:
@@ -88,12 +88,12 @@ def seconds_left(db: Database, token: str, now: datetime | None = None) -> int:
     return max(0, int((datetime.fromisoformat(row["expires_at"]) - utc(now)).total_seconds()))
 
 
-def revoke(db: Database, token: str | None, now: datetime | None = None) -> None:
+def revoke(db: Store, token: str | None, now: datetime | None = None) -> None:
     """Sign-out: the token is dead from now on, whoever holds a copy."""
     if token:
         store.revoke_session(db, hash_token(token), iso(utc(now)))
 
 
-def revoke_all(db: Database, user_id: int, now: datetime | None = None) -> int:
+def revoke_all(db: Store, user_id: int, now: datetime | None = None) -> int:
     """End every session of a user (password change, reset, disabling); returns how many."""
     return store.revoke_user_sessions(db, user_id, iso(utc(now)))

@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
+from progress import Conflict, Store
 
 from progress import accounts_sql
 from progress import users as user_store
@@ -161,7 +160,7 @@ def identity_from_claims(claims: Mapping[str, Any], config: SsoConfig) -> SsoIde
     return SsoIdentity(subject, login, name or login, str(claims.get("email") or "")[:254], role)
 
 
-def sign_in_sso(db: Database, identity: SsoIdentity) -> User:
+def sign_in_sso(db: Store, identity: SsoIdentity) -> User:
     """The Lotse user for this identity: created on first sign-in; role and name follow the directory."""
     user = user_store.get_user_by_sso(db, identity.subject)
     if user is None:
@@ -176,7 +175,7 @@ def sign_in_sso(db: Database, identity: SsoIdentity) -> User:
     return user_store.get_user(db, user.id)
 
 
-def _create(db: Database, identity: SsoIdentity) -> User:
+def _create(db: Store, identity: SsoIdentity) -> User:
     for n in range(1, 1000):
         login = identity.login if n == 1 else f"{identity.login[:58]}-{n}"
         if accounts_sql.login_taken(db, login):
@@ -184,7 +183,7 @@ def _create(db: Database, identity: SsoIdentity) -> User:
         try:
             return user_store.insert_user(db, login, identity.display_name, identity.role,
                                           sso_subject=identity.subject)
-        except sqlite3.IntegrityError:  # a parallel first sign-in of the same person
+        except Conflict:  # a parallel first sign-in of the same person
             existing = user_store.get_user_by_sso(db, identity.subject)
             if existing is not None:
                 return existing

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from progress import Store
 
 from .config import Settings
 from .content import Catalog
 
 
-def prepare(db: Database, settings: Settings, catalog: Catalog) -> None:
+def prepare(db: Store, settings: Settings, catalog: Catalog) -> None:
     from .search import index_lessons
 
     index_lessons(db, catalog)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import xapi_sql as sql
 
@@ -38,7 +38,7 @@ class XapiExportError(ValueError):
 class StoreLedger:
     """The LRS ledger kept in the progress store (lotse.interop.lrs.Ledger)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Store) -> None:
         self.db = db
 
     def already_sent(self, ids) -> set[str]:
@@ -57,21 +57,21 @@ def xapi_config(settings: Settings, *, pseudonymous: bool = True) -> XapiConfig:
                               f"Adresse wie https://lotse.example.de/xapi: {settings.xapi_base_iri!r}") from err
 
 
-def learner_statements(db: Database, actor: User, learner_id: int, catalog: Catalog,
+def learner_statements(db: Store, actor: User, learner_id: int, catalog: Catalog,
                        settings: Settings, *, pseudonymous: bool = True) -> list[dict]:
     """Every xAPI statement of one learner (the learner, their trainers, admins)."""
     require_learner_access(db, actor, learner_id)
     return _statements(db, "learner", learner_id, catalog, settings, pseudonymous)
 
 
-def cohort_statements(db: Database, actor: User, cohort_id: int, catalog: Catalog,
+def cohort_statements(db: Store, actor: User, cohort_id: int, catalog: Catalog,
                       settings: Settings, *, pseudonymous: bool = True) -> list[dict]:
     """Every xAPI statement of a cohort's members (its trainer, admins)."""
     require_cohort(db, actor, cohort_id)
     return _statements(db, "cohort", cohort_id, catalog, settings, pseudonymous)
 
 
-def _statements(db: Database, scope: str, key: int, catalog: Catalog, settings: Settings,
+def _statements(db: Store, scope: str, key: int, catalog: Catalog, settings: Settings,
                 pseudonymous: bool) -> list[dict]:
     config = xapi_config(settings, pseudonymous=pseudonymous)
     actors = {p["id"]: (f"{p['id']}:{p['created_at']}" if pseudonymous else p["login"])
@@ -124,7 +124,7 @@ def lrs_config(settings: Settings, **options) -> LrsConfig | None:
                               f"{settings.lrs_url!r}") from err
 
 
-def send_to_lrs(db: Database, actor: User, statements: Sequence[dict], config: LrsConfig, *,
+def send_to_lrs(db: Store, actor: User, statements: Sequence[dict], config: LrsConfig, *,
                 sleep: Callable[[float], None] = time.sleep,
                 opener: urllib.request.OpenerDirector | None = None) -> SendReport:
     """Send what the LRS does not have yet (trainers and admins; the statements come from the

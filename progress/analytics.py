@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
+from .store import uses_connection
+
 # Which attempt of each learner counts for item statistics (Moodle offers the same choice).
 ATTEMPT_CHOICES = ("first", "last", "best", "all")
 _RANK_CONDITION = {"first": "r.first_rank = 1", "last": "r.last_rank = 1", "best": "r.best_rank = 1", "all": "1 = 1"}
@@ -57,6 +59,7 @@ def _lesson_filter(lesson_ids: Sequence[str], column: str) -> tuple[str, list]:
     return f" AND {column} IN ({_marks(lessons)})", lessons
 
 
+@uses_connection
 def members(db: Database, cohort_ids: Iterable[int]) -> list[dict]:
     """Members in a stable order (user id): id, display name, first joined. No logins, no hashes."""
     ids = _ids(cohort_ids, "cohort id")
@@ -66,6 +69,7 @@ def members(db: Database, cohort_ids: Iterable[int]) -> list[dict]:
         " GROUP BY u.id ORDER BY u.id", ids))
 
 
+@uses_connection
 def key_figures(db: Database, cohort_ids: Iterable[int], lesson_ids: Sequence[str], since: str) -> dict:
     """Members, active since ``since``, learners who started, lessons read/passed, average best score."""
     cte, params = _members(cohort_ids)
@@ -80,6 +84,7 @@ def key_figures(db: Database, cohort_ids: Iterable[int], lesson_ids: Sequence[st
     return next(db.query(sql, params + lesson_params + [since]))
 
 
+@uses_connection
 def lesson_funnel(db: Database, cohort_ids: Iterable[int]) -> list[dict]:
     """Per lesson: how many members opened it, read it, took the quiz, passed it."""
     cte, params = _members(cohort_ids)
@@ -89,6 +94,7 @@ def lesson_funnel(db: Database, cohort_ids: Iterable[int]) -> list[dict]:
         " FROM lesson_progress lp JOIN m ON m.user_id = lp.user_id GROUP BY lp.lesson_id", params))
 
 
+@uses_connection
 def progress_cells(db: Database, cohort_ids: Iterable[int]) -> list[sqlite3.Row]:
     """One row per member and lesson they opened (the learner x lesson matrix)."""
     cte, params = _members(cohort_ids)
@@ -98,6 +104,7 @@ def progress_cells(db: Database, cohort_ids: Iterable[int]) -> list[sqlite3.Row]
         params)
 
 
+@uses_connection
 def learner_summary(db: Database, cohort_ids: Iterable[int], lesson_ids: Sequence[str]) -> list[dict]:
     """Per member (also those who never started): lessons started/read/passed, mean best, last activity."""
     cte, params = _members(cohort_ids)
@@ -110,6 +117,7 @@ def learner_summary(db: Database, cohort_ids: Iterable[int], lesson_ids: Sequenc
         " GROUP BY m.user_id ORDER BY m.user_id", params + lesson_params))
 
 
+@uses_connection
 def score_distribution(db: Database, cohort_ids: Iterable[int]) -> list[dict]:
     """Per lesson, members' best quiz scores in ten bands (0 = 0-9 %, ..., 9 = 90-100 %)."""
     cte, params = _members(cohort_ids)
@@ -119,6 +127,7 @@ def score_distribution(db: Database, cohort_ids: Iterable[int]) -> list[dict]:
         " GROUP BY lp.lesson_id, band ORDER BY lp.lesson_id, band", params))
 
 
+@uses_connection
 def daily_activity(db: Database, cohort_ids: Iterable[int], since: str) -> list[dict]:
     """Per UTC day since ``since``: active members, lessons opened, lessons read, quizzes submitted."""
     cte, params = _members(cohort_ids)
@@ -131,6 +140,7 @@ def daily_activity(db: Database, cohort_ids: Iterable[int], since: str) -> list[
         " GROUP BY day ORDER BY day", params + kinds + [since]))
 
 
+@uses_connection
 def objective_mastery(db: Database, cohort_ids: Iterable[int], threshold: float) -> list[dict]:
     """Per lesson and objective, over each member's best attempt: share of marks, and how many
     members reached ``threshold`` (0-1) of the objective's marks (attempt_objectives holds the
@@ -156,6 +166,7 @@ def _chosen_attempts(which: str, lesson_condition: str) -> str:
         f" FROM attempts a JOIN m ON m.user_id = a.user_id WHERE 1 {lesson_condition})")
 
 
+@uses_connection
 def item_answers(db: Database, cohort_ids: Iterable[int], lesson_id: str, which: str = "first") -> list[sqlite3.Row]:
     """Marks and stored responses of the chosen attempts of one quiz, ordered by attempt."""
     cte, params = _members(cohort_ids)
@@ -166,6 +177,7 @@ def item_answers(db: Database, cohort_ids: Iterable[int], lesson_id: str, which:
         params + [lesson_id])
 
 
+@uses_connection
 def question_summary(db: Database, cohort_ids: Iterable[int], which: str = "first") -> list[dict]:
     """Per lesson and question over the chosen attempts: answers and mean fraction of the mark."""
     cte, params = _members(cohort_ids)
@@ -178,6 +190,7 @@ def question_summary(db: Database, cohort_ids: Iterable[int], which: str = "firs
         " GROUP BY r.lesson_id, n.question_id", params))
 
 
+@uses_connection
 def wrong_responses(db: Database, cohort_ids: Iterable[int], which: str = "first") -> list[dict]:
     """How often each distinct stored response (JSON text) earned less than the full mark."""
     cte, params = _members(cohort_ids)
@@ -188,6 +201,7 @@ def wrong_responses(db: Database, cohort_ids: Iterable[int], which: str = "first
         " GROUP BY r.lesson_id, n.question_id, n.response", params))
 
 
+@uses_connection
 def cohort_attempts(db: Database, cohort_ids: Iterable[int]) -> list[dict]:
     """Every attempt of the members (for the CSV export), oldest first."""
     cte, params = _members(cohort_ids)
@@ -196,6 +210,7 @@ def cohort_attempts(db: Database, cohort_ids: Iterable[int]) -> list[dict]:
         " a.submitted_at FROM attempts a JOIN m ON m.user_id = a.user_id ORDER BY a.submitted_at, a.id", params))
 
 
+@uses_connection
 def learner_progress(db: Database, learner_id: int) -> list[dict]:
     """One learner's lesson rows (drill-down); the core checked access and cohort membership."""
     return list(db.query(
@@ -203,6 +218,7 @@ def learner_progress(db: Database, learner_id: int) -> list[dict]:
         " FROM lesson_progress WHERE user_id = ?", [learner_id]))
 
 
+@uses_connection
 def learner_answers(db: Database, learner_id: int) -> list[dict]:
     """One learner's attempts with their answers, one row per answer, in attempt order."""
     return list(db.query(
@@ -211,6 +227,7 @@ def learner_answers(db: Database, learner_id: int) -> list[dict]:
         " WHERE a.user_id = ? ORDER BY a.submitted_at, a.id, n.rowid", [learner_id]))
 
 
+@uses_connection
 def is_member_of_any(db: Database, cohort_ids: Iterable[int], learner_id: int) -> bool:
     cte, params = _members(cohort_ids)
     return next(db.query(f"WITH {cte} SELECT 1 FROM m WHERE user_id = ?", params + [learner_id]), None) is not None

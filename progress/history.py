@@ -15,6 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .learning import write_transaction
+from .store import uses_connection
 
 
 @dataclass
@@ -41,6 +42,7 @@ class LessonHistory:
     attempts: list[PastAttempt] = field(default_factory=list)
 
 
+@uses_connection
 def insert_history(db: Database, histories: Iterable[LessonHistory]) -> int:
     """Write all histories; events get ids in time order. Returns the number of events.
 

@@ -13,11 +13,16 @@ from typing import Any, Iterator
 from sqlite_utils import Database
 
 from .db import read_all, read_one, utc_now
+from .store import uses_connection
 
 
 @contextmanager
 def write_transaction(db: Database) -> Iterator[None]:
-    """BEGIN IMMEDIATE: take the write lock first, so read-then-write never deadlocks."""
+    """BEGIN IMMEDIATE: take the write lock first, so read-then-write never deadlocks. Inside a
+    transaction the caller opened (Store.transaction) it joins that one."""
+    if db.conn.in_transaction:
+        yield
+        return
     db.execute("BEGIN IMMEDIATE")
     try:
         yield
@@ -43,6 +48,7 @@ def _ensure_progress(db: Database, user_id: int, lesson_id: str, now: str) -> No
                " VALUES (?, ?, ?, ?)", [user_id, lesson_id, now, now])
 
 
+@uses_connection
 def record_opened(db: Database, user_id: int, lesson_id: str, view_key: str) -> bool:
     """Log one opening per page view (view_key); False if this view was already logged."""
     now = utc_now()
@@ -55,6 +61,7 @@ def record_opened(db: Database, user_id: int, lesson_id: str, view_key: str) -> 
     return True
 
 
+@uses_connection
 def record_reading(db: Database, user_id: int, lesson_id: str, seconds: float, beat_key: str) -> bool:
     """Add reading time once per heartbeat key; the caller caps ``seconds``."""
     now = utc_now()
@@ -68,6 +75,7 @@ def record_reading(db: Database, user_id: int, lesson_id: str, seconds: float, b
     return True
 
 
+@uses_connection
 def record_read(db: Database, user_id: int, lesson_id: str) -> bool:
     """Mark a lesson as read (once); False if it already was."""
     now = utc_now()
@@ -81,6 +89,7 @@ def record_read(db: Database, user_id: int, lesson_id: str) -> bool:
     return True
 
 
+@uses_connection
 def save_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int, responses: dict) -> None:
     db.execute(
         "INSERT INTO drafts (user_id, lesson_id, attempt_no, responses, updated_at) VALUES (?, ?, ?, ?, ?)"
@@ -89,22 +98,26 @@ def save_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int, resp
         [user_id, lesson_id, attempt_no, json.dumps(responses, ensure_ascii=False), utc_now()])
 
 
+@uses_connection
 def load_draft(db: Database, user_id: int, lesson_id: str) -> tuple[int, dict] | None:
     row = read_one(db, "SELECT attempt_no, responses FROM drafts WHERE user_id = ? AND lesson_id = ?",
                    [user_id, lesson_id])
     return (row["attempt_no"], json.loads(row["responses"])) if row else None
 
 
+@uses_connection
 def next_attempt_no(db: Database, user_id: int, lesson_id: str) -> int:
     row = read_one(db, "SELECT COALESCE(MAX(attempt_no), 0) + 1 AS n FROM attempts WHERE user_id = ? AND lesson_id = ?",
                    [user_id, lesson_id])
     return row["n"]
 
 
+@uses_connection
 def attempt_by_key(db: Database, submit_key: str) -> dict | None:
     return next(db.query("SELECT * FROM attempts WHERE submit_key = ?", [submit_key]), None)
 
 
+@uses_connection
 def insert_attempt(db: Database, user_id: int, lesson_id: str, attempt_no: int, seed: int, submit_key: str,
                    result: dict[str, Any], answers: list[dict[str, Any]]) -> tuple[int, bool]:
     """Store a graded attempt exactly once per submit_key: (attempt id, newly stored?)."""
@@ -145,19 +158,23 @@ def _apply_attempt(db: Database, user_id: int, lesson_id: str, attempt_id: int, 
         [percent, attempt_id, percent, percent, int(passed), now, user_id, lesson_id])
 
 
+@uses_connection
 def lesson_states(db: Database, user_id: int) -> dict[str, dict]:
     return {row["lesson_id"]: row for row in read_all(db, "SELECT * FROM lesson_progress WHERE user_id = ?", [user_id])}
 
 
+@uses_connection
 def lesson_state(db: Database, user_id: int, lesson_id: str) -> dict | None:
     return read_one(db, "SELECT * FROM lesson_progress WHERE user_id = ? AND lesson_id = ?", [user_id, lesson_id])
 
 
+@uses_connection
 def attempts_of(db: Database, user_id: int, lesson_id: str) -> list[dict]:
     return read_all(db, "SELECT * FROM attempts WHERE user_id = ? AND lesson_id = ? ORDER BY attempt_no",
                     [user_id, lesson_id])
 
 
+@uses_connection
 def answers_of(db: Database, attempt_id: int) -> list[dict]:
     rows = list(db.query("SELECT * FROM answers WHERE attempt_id = ?", [attempt_id]))
     for row in rows:
@@ -165,6 +182,7 @@ def answers_of(db: Database, attempt_id: int) -> list[dict]:
     return rows
 
 
+@uses_connection
 def events_of(db: Database, user_id: int) -> list[dict]:
     rows = list(db.query("SELECT * FROM events WHERE user_id = ? ORDER BY id", [user_id]))
     for row in rows:
@@ -172,6 +190,7 @@ def events_of(db: Database, user_id: int) -> list[dict]:
     return rows
 
 
+@uses_connection
 def progress_rows(db: Database, user_id: int) -> list[dict]:
     """Current state rows in a stable order (used to compare with a replay)."""
     return list(db.query(
@@ -179,6 +198,7 @@ def progress_rows(db: Database, user_id: int) -> list[dict]:
         " FROM lesson_progress WHERE user_id = ? ORDER BY lesson_id", [user_id]))
 
 
+@uses_connection
 def objective_answers(db: Database, user_id: int) -> list[dict]:
     """Per objective the marks over all answers of the learner."""
     return list(db.query(
@@ -187,17 +207,20 @@ def objective_answers(db: Database, user_id: int) -> list[dict]:
         " GROUP BY a.lesson_id, n.objective", [user_id]))
 
 
+@uses_connection
 def daily_activity(db: Database, user_id: int) -> list[dict]:
     return list(db.query(
         "SELECT substr(created_at, 1, 10) AS day, kind, COUNT(*) AS n FROM events WHERE user_id = ?"
         " GROUP BY day, kind ORDER BY day", [user_id]))
 
 
+@uses_connection
 def attempt_owner(db: Database, attempt_id: int) -> int | None:
     row = next(db.query("SELECT user_id FROM attempts WHERE id = ?", [attempt_id]), None)
     return row["user_id"] if row else None
 
 
+@uses_connection
 def save_current_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int, responses: dict) -> bool:
     """Save the draft only while ``attempt_no`` is still open (not yet submitted).
 
@@ -210,6 +233,7 @@ def save_current_draft(db: Database, user_id: int, lesson_id: str, attempt_no: i
     return True
 
 
+@uses_connection
 def start_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int) -> None:
     """An empty draft for ``attempt_no``; an existing draft of that attempt is kept (idempotent)."""
     db.execute(
@@ -220,15 +244,18 @@ def start_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int) -> 
         [user_id, lesson_id, attempt_no, utc_now()])
 
 
+@uses_connection
 def last_attempt(db: Database, user_id: int, lesson_id: str) -> dict | None:
     return read_one(db, "SELECT * FROM attempts WHERE user_id = ? AND lesson_id = ? ORDER BY attempt_no DESC LIMIT 1",
                     [user_id, lesson_id])
 
 
+@uses_connection
 def get_attempt(db: Database, attempt_id: int) -> dict | None:
     return next(db.query("SELECT * FROM attempts WHERE id = ?", [attempt_id]), None)
 
 
+@uses_connection
 def latest_objective_answers(db: Database, user_id: int) -> list[dict]:
     """Per objective the marks of the learner's latest attempt of each lesson (improvement counts)."""
     return list(db.query(
@@ -239,6 +266,7 @@ def latest_objective_answers(db: Database, user_id: int) -> list[dict]:
         " GROUP BY a.lesson_id, n.objective", [user_id]))
 
 
+@uses_connection
 def milestone_events(db: Database, user_id: int) -> list[dict]:
     """Lessons marked read and attempts graded, oldest first (for the progress chart)."""
     rows = list(db.query(

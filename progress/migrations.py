@@ -1,4 +1,4 @@
-"""Named migrations, one set per feature area; applied in this order at start.
+"""Named migrations, one set per feature area; applied in this order by ``python -m lotse prepare``.
 
 A new schema change is a new function in a set, never an edit of an applied one.
 """
@@ -14,7 +14,7 @@ core = Migrations("lotse-core")
 @core()
 def accounts(db: Database) -> None:
     db.executescript("""
-    CREATE TABLE users (
+    CREATE TABLE IF NOT EXISTS users (
         id INTEGER PRIMARY KEY,
         login TEXT NOT NULL UNIQUE,
         display_name TEXT NOT NULL,
@@ -25,7 +25,7 @@ def accounts(db: Database) -> None:
         created_at TEXT NOT NULL,
         last_active_at TEXT NOT NULL
     );
-    CREATE TABLE sessions (
+    CREATE TABLE IF NOT EXISTS sessions (
         token_hash TEXT PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         created_at TEXT NOT NULL,
@@ -33,23 +33,23 @@ def accounts(db: Database) -> None:
         expires_at TEXT NOT NULL,
         revoked_at TEXT
     );
-    CREATE INDEX sessions_user ON sessions(user_id);
-    CREATE TABLE login_failures (
+    CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id);
+    CREATE TABLE IF NOT EXISTS login_failures (
         id INTEGER PRIMARY KEY,
         login TEXT NOT NULL,
         client TEXT NOT NULL,
         at TEXT NOT NULL
     );
-    CREATE INDEX login_failures_login ON login_failures(login, at);
-    CREATE INDEX login_failures_client ON login_failures(client, at);
-    CREATE TABLE reset_codes (
+    CREATE INDEX IF NOT EXISTS login_failures_login ON login_failures(login, at);
+    CREATE INDEX IF NOT EXISTS login_failures_client ON login_failures(client, at);
+    CREATE TABLE IF NOT EXISTS reset_codes (
         code_hash TEXT PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL,
         used_at TEXT
     );
-    CREATE TABLE cohorts (
+    CREATE TABLE IF NOT EXISTS cohorts (
         id INTEGER PRIMARY KEY,
         name TEXT NOT NULL,
         trainer_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
@@ -60,21 +60,21 @@ def accounts(db: Database) -> None:
         invite_active INTEGER NOT NULL DEFAULT 1,
         created_at TEXT NOT NULL
     );
-    CREATE INDEX cohorts_trainer ON cohorts(trainer_id);
-    CREATE TABLE memberships (
+    CREATE INDEX IF NOT EXISTS cohorts_trainer ON cohorts(trainer_id);
+    CREATE TABLE IF NOT EXISTS memberships (
         cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         joined_at TEXT NOT NULL,
         PRIMARY KEY (cohort_id, user_id)
     );
-    CREATE INDEX memberships_user ON memberships(user_id);
+    CREATE INDEX IF NOT EXISTS memberships_user ON memberships(user_id);
     """)
 
 
 @core()
 def learning(db: Database) -> None:
     db.executescript("""
-    CREATE TABLE events (
+    CREATE TABLE IF NOT EXISTS events (
         id INTEGER PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         kind TEXT NOT NULL,
@@ -85,9 +85,9 @@ def learning(db: Database) -> None:
         dedupe_key TEXT UNIQUE,
         created_at TEXT NOT NULL
     );
-    CREATE INDEX events_user ON events(user_id, created_at);
-    CREATE INDEX events_lesson ON events(lesson_id, kind);
-    CREATE TABLE lesson_progress (
+    CREATE INDEX IF NOT EXISTS events_user ON events(user_id, created_at);
+    CREATE INDEX IF NOT EXISTS events_lesson ON events(lesson_id, kind);
+    CREATE TABLE IF NOT EXISTS lesson_progress (
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         lesson_id TEXT NOT NULL,
         opened_at TEXT NOT NULL,
@@ -100,7 +100,7 @@ def learning(db: Database) -> None:
         last_activity_at TEXT NOT NULL,
         PRIMARY KEY (user_id, lesson_id)
     );
-    CREATE TABLE attempts (
+    CREATE TABLE IF NOT EXISTS attempts (
         id INTEGER PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         lesson_id TEXT NOT NULL,
@@ -115,8 +115,8 @@ def learning(db: Database) -> None:
         submitted_at TEXT NOT NULL,
         UNIQUE (user_id, lesson_id, attempt_no)
     );
-    CREATE INDEX attempts_lesson ON attempts(lesson_id, user_id);
-    CREATE TABLE answers (
+    CREATE INDEX IF NOT EXISTS attempts_lesson ON attempts(lesson_id, user_id);
+    CREATE TABLE IF NOT EXISTS answers (
         attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
         question_id TEXT NOT NULL,
         objective TEXT NOT NULL,
@@ -125,7 +125,7 @@ def learning(db: Database) -> None:
         max_mark REAL NOT NULL,
         PRIMARY KEY (attempt_id, question_id)
     );
-    CREATE TABLE drafts (
+    CREATE TABLE IF NOT EXISTS drafts (
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         lesson_id TEXT NOT NULL,
         attempt_no INTEGER NOT NULL,
@@ -139,14 +139,15 @@ def learning(db: Database) -> None:
 @core()
 def search_index(db: Database) -> None:
     db.executescript("""
-    CREATE TABLE lesson_texts (
+    CREATE TABLE IF NOT EXISTS lesson_texts (
         lesson_id TEXT PRIMARY KEY,
         title TEXT NOT NULL,
         body TEXT NOT NULL,
         digest TEXT NOT NULL
     );
     """)
-    db.table("lesson_texts").enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    if not db.table("lesson_texts_fts").exists():
+        db.table("lesson_texts").enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
 
 from .schema_analytics import analytics  # noqa: E402
@@ -155,3 +156,20 @@ from .schema_selfstudy import selfstudy  # noqa: E402
 from .schema_xapi import xapi  # noqa: E402
 
 MIGRATION_SETS: list[Migrations] = [core, analytics, projects, selfstudy, xapi]
+
+
+def pending_names(db: Database) -> list[str]:
+    """``set:name`` of every migration not yet applied (read-only)."""
+    return [f"{m.name}:{step.name}" for m in MIGRATION_SETS for step in m.pending(db)]
+
+
+def apply_pending(db: Database) -> list[str]:
+    """Apply every pending migration in order; returns the ``set:name`` of those applied now.
+
+    Callers hold the store's migration lock (Store.migrate). Each step also creates only what is
+    missing (IF NOT EXISTS), so a step interrupted half-way can run again.
+    """
+    applied = pending_names(db)
+    for migrations in MIGRATION_SETS:
+        migrations.apply(db)
+    return applied

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from .store import uses_connection
+
 
 @dataclass(frozen=True)
 class OwnerColumn:
@@ -35,6 +37,7 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@uses_connection
 def plain_tables(db: Database) -> list[str]:
     """Ordinary tables: no virtual (FTS) tables, no FTS shadow tables, no bookkeeping."""
     rows = list(db.query("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
@@ -53,6 +56,7 @@ def _columns(db: Database, table: str) -> list[str]:
     return [r["name"] for r in db.query(f"PRAGMA table_info({_q(table)})")]
 
 
+@uses_connection
 def owner_columns(db: Database) -> list[OwnerColumn]:
     """Every (table, column) that names a user: foreign keys to users, and columns called user_id."""
     found: list[OwnerColumn] = []
@@ -67,6 +71,7 @@ def owner_columns(db: Database) -> list[OwnerColumn]:
     return found
 
 
+@uses_connection
 def child_links(db: Database, owners: list[OwnerColumn]) -> list[ChildLink]:
     """Rows that cascade away with a person's rows (one level): answers of their attempts, versions of
     their projects, comments others wrote on their projects, shares of their reflections."""
@@ -82,33 +87,46 @@ def child_links(db: Database, owners: list[OwnerColumn]) -> list[ChildLink]:
     return links
 
 
+@uses_connection
 def rows_of(db: Database, owner: OwnerColumn, user_id: int) -> list[dict]:
     return list(db.query(f"SELECT * FROM {_q(owner.table)} WHERE {_q(owner.column)} = ?", [user_id]))
 
 
+@uses_connection
 def child_rows_of(db: Database, link: ChildLink, user_id: int) -> list[dict]:
     sql = (f"SELECT c.* FROM {_q(link.table)} c JOIN {_q(link.parent.table)} p"
            f" ON c.{_q(link.column)} = p.{_q(link.parent_key)} WHERE p.{_q(link.parent.column)} = ?")
     return list(db.query(sql, [user_id]))
 
 
+@uses_connection
 def count_rows_of(db: Database, owner: OwnerColumn, user_id: int) -> int:
     sql = f"SELECT COUNT(*) AS n FROM {_q(owner.table)} WHERE {_q(owner.column)} = ?"
     return next(db.query(sql, [user_id]))["n"]
 
 
+@uses_connection
 def delete_rows_of(db: Database, owner: OwnerColumn, user_id: int) -> int:
     """For user columns without a cascading foreign key (a later feature's oversight)."""
     return db.execute(f"DELETE FROM {_q(owner.table)} WHERE {_q(owner.column)} = ?", [user_id]).rowcount
 
 
+@uses_connection
 def user_exists(db: Database, user_id: int) -> bool:
     return next(db.query("SELECT 1 FROM users WHERE id = ?", [user_id]), None) is not None
 
 
+@uses_connection
 def delete_failures_of_login(db: Database, login: str) -> int:
     return db.execute("DELETE FROM login_failures WHERE login = ?", [login]).rowcount
 
 
+@uses_connection
 def count_failures_of_login(db: Database, login: str) -> int:
     return next(db.query("SELECT COUNT(*) AS n FROM login_failures WHERE login = ?", [login]))["n"]
+
+
+@uses_connection
+def delete_user(db: Database, user_id: int) -> None:
+    """The account row itself; its owned rows go with it (ON DELETE CASCADE / SET NULL)."""
+    db.execute("DELETE FROM users WHERE id = ?", [user_id])

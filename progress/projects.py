@@ -9,10 +9,12 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .learning import write_transaction
+from .store import uses_connection
 
 
 # --- projects ---------------------------------------------------------------------------------
 
+@uses_connection
 def insert_project(db: Database, owner_id: int, title: str, subject: str, now: str) -> int:
     cursor = db.execute(
         "INSERT INTO projects (owner_id, title, subject, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -20,30 +22,36 @@ def insert_project(db: Database, owner_id: int, title: str, subject: str, now: s
     return cursor.lastrowid
 
 
+@uses_connection
 def get_project(db: Database, project_id: int) -> dict | None:
     return next(db.query("SELECT * FROM projects WHERE id = ?", [project_id]), None)
 
 
+@uses_connection
 def projects_of_owner(db: Database, owner_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM projects WHERE owner_id = ? ORDER BY updated_at DESC, id DESC", [owner_id]))
 
 
+@uses_connection
 def delete_project(db: Database, project_id: int) -> None:
     db.execute("DELETE FROM projects WHERE id = ?", [project_id])
 
 
+@uses_connection
 def set_share(db: Database, project_id: int, cohort_id: int | None, now: str | None) -> None:
     db.execute("UPDATE projects SET shared_cohort_id = ?, shared_at = ? WHERE id = ?", [cohort_id, now, project_id])
 
 
 # --- steps and versions -----------------------------------------------------------------------
 
+@uses_connection
 def current_steps(db: Database, project_id: int) -> dict[str, dict]:
     """step -> {content, version_no, saved_at} of the current content."""
     return {r["step"]: r for r in db.query(
         "SELECT step, content, version_no, saved_at FROM project_steps WHERE project_id = ?", [project_id])}
 
 
+@uses_connection
 def save_step(db: Database, project_id: int, step: str, content: str, note: str, now: str,
               basics: tuple[str, str] | None = None, keep: int = 200) -> int:
     """Append a version of ``step`` and make it current; returns the new version number.
@@ -72,6 +80,7 @@ def save_step(db: Database, project_id: int, step: str, content: str, note: str,
     return version_no
 
 
+@uses_connection
 def versions_of(db: Database, project_id: int, step: str, limit: int = 50) -> list[dict]:
     """The newest versions of one step first."""
     return list(db.query(
@@ -79,17 +88,20 @@ def versions_of(db: Database, project_id: int, step: str, limit: int = 50) -> li
         " WHERE project_id = ? AND step = ? ORDER BY version_no DESC LIMIT ?", [project_id, step, limit]))
 
 
+@uses_connection
 def get_version(db: Database, project_id: int, version_no: int) -> dict | None:
     return next(db.query("SELECT version_no, step, content, note, saved_at FROM project_versions"
                          " WHERE project_id = ? AND version_no = ?", [project_id, version_no]), None)
 
 
+@uses_connection
 def count_versions(db: Database, project_id: int) -> int:
     return next(db.query("SELECT COUNT(*) AS n FROM project_versions WHERE project_id = ?", [project_id]))["n"]
 
 
 # --- who may read -----------------------------------------------------------------------------
 
+@uses_connection
 def trainer_reads_project(db: Database, trainer_id: int, project_id: int) -> bool:
     """True if the project is shared with a cohort this person leads and its owner is still a member."""
     return next(db.query(
@@ -98,6 +110,7 @@ def trainer_reads_project(db: Database, trainer_id: int, project_id: int) -> boo
         " WHERE p.id = ? AND c.trainer_id = ?", [project_id, trainer_id]), None) is not None
 
 
+@uses_connection
 def shared_projects_of_cohort(db: Database, cohort_id: int) -> list[dict]:
     """Projects shared with this cohort by its current members, with owner name and comment count."""
     return list(db.query(
@@ -110,6 +123,7 @@ def shared_projects_of_cohort(db: Database, cohort_id: int) -> list[dict]:
 
 # --- comments ---------------------------------------------------------------------------------
 
+@uses_connection
 def insert_comment(db: Database, project_id: int, step: str, author_id: int, body: str, now: str,
                    parent_id: int | None = None) -> int:
     cursor = db.execute(
@@ -118,10 +132,12 @@ def insert_comment(db: Database, project_id: int, step: str, author_id: int, bod
     return cursor.lastrowid
 
 
+@uses_connection
 def get_comment(db: Database, comment_id: int) -> dict | None:
     return next(db.query("SELECT * FROM project_comments WHERE id = ?", [comment_id]), None)
 
 
+@uses_connection
 def comments_of(db: Database, project_id: int) -> list[dict]:
     return list(db.query(
         "SELECT k.id, k.step, k.parent_id, k.author_id, k.body, k.created_at, u.display_name AS author_name"
@@ -131,6 +147,7 @@ def comments_of(db: Database, project_id: int) -> list[dict]:
 
 # --- cohort timelines -------------------------------------------------------------------------
 
+@uses_connection
 def set_timeline(db: Database, cohort_id: int, kickoff: str, phases: list[tuple[int, str, str]], now: str) -> None:
     """Replace the timeline: ``phases`` as (phase_no, seminar_day, work_end) ISO dates."""
     with write_transaction(db):
@@ -143,6 +160,7 @@ def set_timeline(db: Database, cohort_id: int, kickoff: str, phases: list[tuple[
                        [cohort_id, phase_no, seminar_day, work_end])
 
 
+@uses_connection
 def get_timeline(db: Database, cohort_id: int) -> tuple[str, list[dict]] | None:
     """(kickoff, phases ordered by number) or None if the cohort has no timeline."""
     head = next(db.query("SELECT kickoff FROM cohort_timelines WHERE cohort_id = ?", [cohort_id]), None)
@@ -153,5 +171,6 @@ def get_timeline(db: Database, cohort_id: int) -> tuple[str, list[dict]] | None:
     return head["kickoff"], phases
 
 
+@uses_connection
 def delete_timeline(db: Database, cohort_id: int) -> None:
     db.execute("DELETE FROM cohort_timelines WHERE cohort_id = ?", [cohort_id])

@@ -21,16 +21,16 @@ def attempt_objectives(db: Database) -> None:
     # insert-only; deleting an attempt or a user cascades). Mastery per objective then reads two
     # or three rows per learner and lesson instead of every answer.
     db.executescript("""
-    CREATE TABLE attempt_objectives (
+    CREATE TABLE IF NOT EXISTS attempt_objectives (
         attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
         objective TEXT NOT NULL,
         mark REAL NOT NULL,
         max_mark REAL NOT NULL,
         PRIMARY KEY (attempt_id, objective)
     ) WITHOUT ROWID;
-    INSERT INTO attempt_objectives (attempt_id, objective, mark, max_mark)
+    INSERT OR IGNORE INTO attempt_objectives (attempt_id, objective, mark, max_mark)
         SELECT attempt_id, objective, SUM(mark), SUM(max_mark) FROM answers GROUP BY attempt_id, objective;
-    CREATE TRIGGER answers_sum_by_objective AFTER INSERT ON answers BEGIN
+    CREATE TRIGGER IF NOT EXISTS answers_sum_by_objective AFTER INSERT ON answers BEGIN
         INSERT INTO attempt_objectives (attempt_id, objective, mark, max_mark)
         VALUES (NEW.attempt_id, NEW.objective, NEW.mark, NEW.max_mark)
         ON CONFLICT (attempt_id, objective)

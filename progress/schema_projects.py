@@ -16,7 +16,7 @@ projects = Migrations("lotse-projects")
 @projects()
 def project_tables(db: Database) -> None:
     db.executescript("""
-    CREATE TABLE projects (
+    CREATE TABLE IF NOT EXISTS projects (
         id INTEGER PRIMARY KEY,
         owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         title TEXT NOT NULL,
@@ -26,9 +26,9 @@ def project_tables(db: Database) -> None:
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );
-    CREATE INDEX projects_owner ON projects(owner_id, updated_at);
-    CREATE INDEX projects_shared ON projects(shared_cohort_id);
-    CREATE TABLE project_steps (
+    CREATE INDEX IF NOT EXISTS projects_owner ON projects(owner_id, updated_at);
+    CREATE INDEX IF NOT EXISTS projects_shared ON projects(shared_cohort_id);
+    CREATE TABLE IF NOT EXISTS project_steps (
         project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
         step TEXT NOT NULL,
         content TEXT NOT NULL,
@@ -36,7 +36,7 @@ def project_tables(db: Database) -> None:
         saved_at TEXT NOT NULL,
         PRIMARY KEY (project_id, step)
     );
-    CREATE TABLE project_versions (
+    CREATE TABLE IF NOT EXISTS project_versions (
         id INTEGER PRIMARY KEY,
         project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
         version_no INTEGER NOT NULL,
@@ -46,8 +46,8 @@ def project_tables(db: Database) -> None:
         saved_at TEXT NOT NULL,
         UNIQUE (project_id, version_no)
     );
-    CREATE INDEX project_versions_step ON project_versions(project_id, step, version_no);
-    CREATE TABLE project_comments (
+    CREATE INDEX IF NOT EXISTS project_versions_step ON project_versions(project_id, step, version_no);
+    CREATE TABLE IF NOT EXISTS project_comments (
         id INTEGER PRIMARY KEY,
         project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
         step TEXT NOT NULL,
@@ -56,14 +56,14 @@ def project_tables(db: Database) -> None:
         body TEXT NOT NULL,
         created_at TEXT NOT NULL
     );
-    CREATE INDEX project_comments_project ON project_comments(project_id, step, created_at);
-    CREATE INDEX project_comments_author ON project_comments(author_id);
-    CREATE TABLE cohort_timelines (
+    CREATE INDEX IF NOT EXISTS project_comments_project ON project_comments(project_id, step, created_at);
+    CREATE INDEX IF NOT EXISTS project_comments_author ON project_comments(author_id);
+    CREATE TABLE IF NOT EXISTS cohort_timelines (
         cohort_id INTEGER PRIMARY KEY REFERENCES cohorts(id) ON DELETE CASCADE,
         kickoff TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );
-    CREATE TABLE cohort_phases (
+    CREATE TABLE IF NOT EXISTS cohort_phases (
         cohort_id INTEGER NOT NULL REFERENCES cohort_timelines(cohort_id) ON DELETE CASCADE,
         phase_no INTEGER NOT NULL,
         seminar_day TEXT NOT NULL,

@@ -19,7 +19,7 @@ def placement(db: Database) -> None:
     # One row per run of the entry check; ``items`` are the drawn (lesson, question) pairs, fixed at
     # the start so later content changes do not change a running check; ``result`` is set when finished.
     db.executescript("""
-    CREATE TABLE placement_results (
+    CREATE TABLE IF NOT EXISTS placement_results (
         id INTEGER PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         run_no INTEGER NOT NULL,
@@ -42,7 +42,7 @@ def review(db: Database) -> None:
     # review_logs keep every rating (fsrs ReviewLog.to_json() in ``log``) so the scheduler can be
     # re-fitted with fsrs' Optimizer later.
     db.executescript("""
-    CREATE TABLE review_cards (
+    CREATE TABLE IF NOT EXISTS review_cards (
         id INTEGER PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         lesson_id TEXT NOT NULL,
@@ -55,8 +55,8 @@ def review(db: Database) -> None:
         updated_at TEXT NOT NULL,
         UNIQUE (user_id, lesson_id, question_id)
     );
-    CREATE INDEX review_cards_due ON review_cards(user_id, due);
-    CREATE TABLE review_logs (
+    CREATE INDEX IF NOT EXISTS review_cards_due ON review_cards(user_id, due);
+    CREATE TABLE IF NOT EXISTS review_logs (
         id INTEGER PRIMARY KEY,
         card_id INTEGER NOT NULL REFERENCES review_cards(id) ON DELETE CASCADE,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -68,8 +68,8 @@ def review(db: Database) -> None:
         duration_ms INTEGER,
         log TEXT NOT NULL
     );
-    CREATE INDEX review_logs_card ON review_logs(card_id, reviewed_at);
-    CREATE TABLE review_sync (
+    CREATE INDEX IF NOT EXISTS review_logs_card ON review_logs(card_id, reviewed_at);
+    CREATE TABLE IF NOT EXISTS review_sync (
         user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
         last_attempt_id INTEGER NOT NULL
     );
@@ -82,7 +82,7 @@ def reflection(db: Database) -> None:
     # A share names the cohort and the trainer who led it when the learner shared: the entry is
     # visible to that person only while they still lead that cohort and the learner is a member.
     db.executescript("""
-    CREATE TABLE reflections (
+    CREATE TABLE IF NOT EXISTS reflections (
         id INTEGER PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         lesson_id TEXT NOT NULL,
@@ -91,30 +91,30 @@ def reflection(db: Database) -> None:
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );
-    CREATE INDEX reflections_user ON reflections(user_id, lesson_id, prompt_id);
-    CREATE TABLE reflection_versions (
+    CREATE INDEX IF NOT EXISTS reflections_user ON reflections(user_id, lesson_id, prompt_id);
+    CREATE TABLE IF NOT EXISTS reflection_versions (
         id INTEGER PRIMARY KEY,
         reflection_id INTEGER NOT NULL REFERENCES reflections(id) ON DELETE CASCADE,
         text TEXT NOT NULL,
         written_at TEXT NOT NULL,
         replaced_at TEXT NOT NULL
     );
-    CREATE INDEX reflection_versions_entry ON reflection_versions(reflection_id);
-    CREATE TABLE reflection_shares (
+    CREATE INDEX IF NOT EXISTS reflection_versions_entry ON reflection_versions(reflection_id);
+    CREATE TABLE IF NOT EXISTS reflection_shares (
         reflection_id INTEGER NOT NULL REFERENCES reflections(id) ON DELETE CASCADE,
         cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
         trainer_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         shared_at TEXT NOT NULL,
         PRIMARY KEY (reflection_id, cohort_id)
     );
-    CREATE INDEX reflection_shares_trainer ON reflection_shares(trainer_id, cohort_id);
+    CREATE INDEX IF NOT EXISTS reflection_shares_trainer ON reflection_shares(trainer_id, cohort_id);
     """)
 
 
 @selfstudy()
 def self_assessment(db: Database) -> None:
     db.executescript("""
-    CREATE TABLE self_assessments (
+    CREATE TABLE IF NOT EXISTS self_assessments (
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         lesson_id TEXT NOT NULL,
         item_id TEXT NOT NULL,
@@ -131,7 +131,7 @@ def certificates(db: Database) -> None:
     # What the certificate says is frozen at issue time (name, course, modules, duration), so the
     # PDF and the verification page keep saying the same thing after content or name changes.
     db.executescript("""
-    CREATE TABLE certificates (
+    CREATE TABLE IF NOT EXISTS certificates (
         id INTEGER PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         course_id TEXT NOT NULL,

@@ -17,7 +17,7 @@ xapi = Migrations("lotse-xapi")
 @xapi()
 def sent_ledger(db: Database) -> None:
     db.executescript("""
-    CREATE TABLE xapi_sent (
+    CREATE TABLE IF NOT EXISTS xapi_sent (
         statement_id TEXT PRIMARY KEY,
         sent_at TEXT NOT NULL
     );

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 from sqlite_utils import Database
 
 from .db import utc_now
+from .store import uses_connection
 from .learning import write_transaction
 
 
@@ -31,6 +32,7 @@ def _placement(row: dict | None) -> dict | None:
     return row
 
 
+@uses_connection
 def open_placement(db: Database, user_id: int) -> dict | None:
     """The unfinished run of the entry check, if any."""
     return _placement(next(db.query(
@@ -38,11 +40,13 @@ def open_placement(db: Database, user_id: int) -> dict | None:
         [user_id]), None))
 
 
+@uses_connection
 def get_placement(db: Database, user_id: int, run_id: int) -> dict | None:
     return _placement(next(db.query("SELECT * FROM placement_results WHERE id = ? AND user_id = ?",
                                     [run_id, user_id]), None))
 
 
+@uses_connection
 def start_placement(db: Database, user_id: int, seed_of: Any, items_of: Any) -> dict:
     """The open run, or a new one numbered after the last; ``seed_of(run_no)`` and ``items_of(seed)``
     draw the questions. Two clicks at once start one run (the write lock is taken first)."""
@@ -62,6 +66,7 @@ def start_placement(db: Database, user_id: int, seed_of: Any, items_of: Any) -> 
     return get_placement(db, user_id, run_id)
 
 
+@uses_connection
 def save_placement_responses(db: Database, user_id: int, run_id: int, responses: dict[str, Any]) -> bool:
     """Merge answers into an unfinished run; False if the run is finished or not the user's."""
     with write_transaction(db):
@@ -74,6 +79,7 @@ def save_placement_responses(db: Database, user_id: int, run_id: int, responses:
     return True
 
 
+@uses_connection
 def finish_placement(db: Database, user_id: int, run_id: int, grade: Any) -> dict | None:
     """Store ``grade(run)`` as the result once; a second call returns the stored run unchanged."""
     with write_transaction(db):
@@ -87,12 +93,14 @@ def finish_placement(db: Database, user_id: int, run_id: int, grade: Any) -> dic
     return get_placement(db, user_id, run_id)
 
 
+@uses_connection
 def discard_placement(db: Database, user_id: int, run_id: int) -> bool:
     cursor = db.execute("DELETE FROM placement_results WHERE id = ? AND user_id = ? AND finished_at IS NULL",
                         [run_id, user_id])
     return cursor.rowcount == 1
 
 
+@uses_connection
 def finished_placements(db: Database, user_id: int) -> list[dict]:
     """Finished runs, newest first."""
     return [_placement(row) for row in db.query(
@@ -103,11 +111,13 @@ def finished_placements(db: Database, user_id: int) -> list[dict]:
 # --- review cards ---------------------------------------------------------------------------------
 
 
+@uses_connection
 def sync_watermark(db: Database, user_id: int) -> int:
     row = next(db.query("SELECT last_attempt_id FROM review_sync WHERE user_id = ?", [user_id]), None)
     return row["last_attempt_id"] if row else 0
 
 
+@uses_connection
 def answers_since(db: Database, user_id: int, attempt_id: int) -> list[dict]:
     """The learner's answers in attempts newer than ``attempt_id``, oldest attempt first."""
     return list(db.query(
@@ -116,15 +126,18 @@ def answers_since(db: Database, user_id: int, attempt_id: int) -> list[dict]:
         " WHERE a.user_id = ? AND a.id > ? ORDER BY a.id, n.question_id", [user_id, attempt_id]))
 
 
+@uses_connection
 def cards_of(db: Database, user_id: int) -> dict[tuple[str, str], dict]:
     return {(r["lesson_id"], r["question_id"]): r
             for r in db.query("SELECT * FROM review_cards WHERE user_id = ?", [user_id])}
 
 
+@uses_connection
 def get_card(db: Database, user_id: int, card_id: int) -> dict | None:
     return next(db.query("SELECT * FROM review_cards WHERE id = ? AND user_id = ?", [card_id, user_id]), None)
 
 
+@uses_connection
 def new_card_id(db: Database, user_id: int, lesson_id: str, question_id: str, now: str) -> int:
     """Insert an empty card row and return its id (the fsrs card then carries the same id)."""
     cursor = db.execute(
@@ -141,6 +154,7 @@ def _insert_log(db: Database, card_id: int, user_id: int, log: dict) -> None:
          log["reviewed_at"], log.get("duration_ms"), log["log"]])
 
 
+@uses_connection
 def store_sync(db: Database, user_id: int, last_attempt_id: int, cards: Iterable[dict], logs: Iterable[dict]) -> None:
     """Write synced card states and their quiz review logs, and advance the watermark."""
     now = utc_now()
@@ -155,6 +169,7 @@ def store_sync(db: Database, user_id: int, last_attempt_id: int, cards: Iterable
                [user_id, last_attempt_id])
 
 
+@uses_connection
 def store_review(db: Database, user_id: int, card_id: int, version: int, card_json: str, due: str,
                  fraction: float, log: dict) -> bool:
     """Save a reviewed card if nobody saved it since ``version`` was read; False if stale."""
@@ -169,11 +184,13 @@ def store_review(db: Database, user_id: int, card_id: int, version: int, card_js
     return True
 
 
+@uses_connection
 def due_cards(db: Database, user_id: int, until: str, limit: int = 500) -> list[dict]:
     return list(db.query("SELECT * FROM review_cards WHERE user_id = ? AND due <= ? ORDER BY due, id LIMIT ?",
                          [user_id, until, limit]))
 
 
+@uses_connection
 def mistake_cards(db: Database, user_id: int, limit: int = 500) -> list[dict]:
     """Cards whose last answer was not fully right, the longest-waiting first."""
     return list(db.query(
@@ -181,6 +198,7 @@ def mistake_cards(db: Database, user_id: int, limit: int = 500) -> list[dict]:
         [user_id, limit]))
 
 
+@uses_connection
 def card_counts(db: Database, user_id: int, until: str) -> dict:
     return next(db.query(
         "SELECT COUNT(*) AS total, COALESCE(SUM(due <= ?), 0) AS due,"
@@ -188,6 +206,7 @@ def card_counts(db: Database, user_id: int, until: str) -> dict:
         " FROM review_cards WHERE user_id = ?", [until, until, user_id]))
 
 
+@uses_connection
 def review_logs_of(db: Database, user_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM review_logs WHERE user_id = ? ORDER BY reviewed_at, id", [user_id]))
 
@@ -195,6 +214,7 @@ def review_logs_of(db: Database, user_id: int) -> list[dict]:
 # --- reflection journal ------------------------------------------------------------------------
 
 
+@uses_connection
 def insert_reflection(db: Database, user_id: int, lesson_id: str, prompt_id: str, text: str) -> int:
     now = utc_now()
     cursor = db.execute(
@@ -203,10 +223,12 @@ def insert_reflection(db: Database, user_id: int, lesson_id: str, prompt_id: str
     return cursor.lastrowid
 
 
+@uses_connection
 def get_reflection(db: Database, user_id: int, entry_id: int) -> dict | None:
     return next(db.query("SELECT * FROM reflections WHERE id = ? AND user_id = ?", [entry_id, user_id]), None)
 
 
+@uses_connection
 def update_reflection(db: Database, user_id: int, entry_id: int, text: str) -> bool:
     """Replace the text; the previous text goes into reflection_versions with its dates."""
     with write_transaction(db):
@@ -222,10 +244,12 @@ def update_reflection(db: Database, user_id: int, entry_id: int, text: str) -> b
     return True
 
 
+@uses_connection
 def delete_reflection(db: Database, user_id: int, entry_id: int) -> bool:
     return db.execute("DELETE FROM reflections WHERE id = ? AND user_id = ?", [entry_id, user_id]).rowcount == 1
 
 
+@uses_connection
 def reflections_of(db: Database, user_id: int) -> list[dict]:
     """The learner's own entries with the shares of each, newest first."""
     rows = list(db.query("SELECT * FROM reflections WHERE user_id = ? ORDER BY created_at DESC, id DESC", [user_id]))
@@ -241,6 +265,7 @@ def reflections_of(db: Database, user_id: int) -> list[dict]:
     return rows
 
 
+@uses_connection
 def versions_of(db: Database, user_id: int, entry_id: int) -> list[dict]:
     return list(db.query(
         "SELECT v.text, v.written_at, v.replaced_at FROM reflection_versions v JOIN reflections r"
@@ -248,6 +273,7 @@ def versions_of(db: Database, user_id: int, entry_id: int) -> list[dict]:
         [entry_id, user_id]))
 
 
+@uses_connection
 def share_reflection(db: Database, user_id: int, entry_id: int, cohort_id: int, trainer_id: int) -> bool:
     """Record the share; the caller has checked membership and the trainer. False if already shared."""
     if get_reflection(db, user_id, entry_id) is None:
@@ -257,6 +283,7 @@ def share_reflection(db: Database, user_id: int, entry_id: int, cohort_id: int, 
     return cursor.rowcount == 1
 
 
+@uses_connection
 def unshare_reflection(db: Database, user_id: int, entry_id: int, cohort_id: int) -> bool:
     cursor = db.execute(
         "DELETE FROM reflection_shares WHERE reflection_id = ? AND cohort_id = ?"
@@ -273,6 +300,7 @@ _VISIBLE_SHARE = (
     " JOIN users u ON u.id = r.user_id")
 
 
+@uses_connection
 def shared_with_trainer(db: Database, trainer_id: int, cohort_id: int | None = None) -> list[dict]:
     sql = ("SELECT r.id, r.user_id, u.display_name AS learner_name, r.lesson_id, r.prompt_id, r.text,"
            " r.created_at, r.updated_at, s.cohort_id, c.name AS cohort_name, s.shared_at"
@@ -284,6 +312,7 @@ def shared_with_trainer(db: Database, trainer_id: int, cohort_id: int | None = N
     return list(db.query(sql + " ORDER BY u.display_name, r.created_at", params))
 
 
+@uses_connection
 def shared_entry_for_trainer(db: Database, trainer_id: int, entry_id: int) -> dict | None:
     return next(db.query(
         "SELECT r.id, r.user_id, u.display_name AS learner_name, r.lesson_id, r.prompt_id, r.text,"
@@ -291,6 +320,7 @@ def shared_entry_for_trainer(db: Database, trainer_id: int, entry_id: int) -> di
         + _VISIBLE_SHARE + " WHERE s.trainer_id = ? AND r.id = ? LIMIT 1", [trainer_id, entry_id]), None)
 
 
+@uses_connection
 def reflection_counts(db: Database, cohort_id: int, trainer_id: int) -> list[dict]:
     """Per member of the cohort: how many entries exist and how many are shared with this trainer."""
     return list(db.query(
@@ -305,6 +335,7 @@ def reflection_counts(db: Database, cohort_id: int, trainer_id: int) -> list[dic
 # --- self-assessment -------------------------------------------------------------------------------
 
 
+@uses_connection
 def save_ratings(db: Database, user_id: int, phase: str, ratings: dict[tuple[str, str], int]) -> int:
     """Upsert ratings {(lesson_id, item_id): 1..5} of one phase; returns how many were written."""
     now = utc_now()
@@ -318,6 +349,7 @@ def save_ratings(db: Database, user_id: int, phase: str, ratings: dict[tuple[str
     return len(ratings)
 
 
+@uses_connection
 def ratings_of(db: Database, user_id: int) -> list[dict]:
     return list(db.query("SELECT lesson_id, item_id, phase, rating, rated_at FROM self_assessments"
                          " WHERE user_id = ? ORDER BY lesson_id, item_id, phase", [user_id]))
@@ -332,11 +364,13 @@ def _certificate(row: dict | None) -> dict | None:
     return row
 
 
+@uses_connection
 def certificate_of(db: Database, user_id: int, course_id: str) -> dict | None:
     return _certificate(next(db.query("SELECT * FROM certificates WHERE user_id = ? AND course_id = ?",
                                       [user_id, course_id]), None))
 
 
+@uses_connection
 def insert_certificate(db: Database, user_id: int, course_id: str, code: str, values: dict) -> dict:
     """Store the certificate once per learner and course; an existing one is returned instead.
 
@@ -353,10 +387,12 @@ def insert_certificate(db: Database, user_id: int, course_id: str, code: str, va
     return certificate_of(db, user_id, course_id)
 
 
+@uses_connection
 def certificate_by_code(db: Database, code: str) -> dict | None:
     return next(db.query("SELECT holder_name, course_title, issued_at FROM certificates WHERE code = ?", [code]), None)
 
 
+@uses_connection
 def passed_lessons(db: Database, user_id: int) -> set[str]:
     return {r["lesson_id"] for r in db.query("SELECT lesson_id FROM lesson_progress WHERE user_id = ? AND passed = 1",
                                              [user_id])}

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from .db import utc_now
+from .store import uses_connection
 from .learning import write_transaction
 
 # Whose records: one learner, or every member of a cohort. Fixed SQL, never built from input.
@@ -26,6 +27,7 @@ def _scope(scope: str) -> tuple[str, str]:
     return _SCOPES[scope]
 
 
+@uses_connection
 def people(db: Database, scope: str, key: int) -> list[dict]:
     """id, login and created_at of the learner or of every cohort member."""
     _scope(scope)
@@ -35,6 +37,7 @@ def people(db: Database, scope: str, key: int) -> list[dict]:
                          " WHERE m.cohort_id = ? ORDER BY u.id", [key]))
 
 
+@uses_connection
 def lesson_events(db: Database, scope: str, key: int) -> list[dict]:
     """The 'lesson opened' and 'lesson read' events, oldest first."""
     join, where = _scope(scope)
@@ -43,6 +46,7 @@ def lesson_events(db: Database, scope: str, key: int) -> list[dict]:
         f" WHERE {where} AND x.kind IN (?, ?) ORDER BY x.created_at, x.id", [key, *EXPORTED_EVENTS]))
 
 
+@uses_connection
 def attempts(db: Database, scope: str, key: int) -> list[dict]:
     """Submitted quiz attempts, oldest first."""
     join, where = _scope(scope)
@@ -51,6 +55,7 @@ def attempts(db: Database, scope: str, key: int) -> list[dict]:
         f" WHERE {where} ORDER BY x.submitted_at, x.id", [key]))
 
 
+@uses_connection
 def answers(db: Database, scope: str, key: int) -> list[dict]:
     """The answers of those attempts (response as stored JSON text)."""
     join, where = _scope(scope)
@@ -59,6 +64,7 @@ def answers(db: Database, scope: str, key: int) -> list[dict]:
         f" JOIN attempts x ON x.id = a.attempt_id{join} WHERE {where} ORDER BY a.attempt_id, a.rowid", [key]))
 
 
+@uses_connection
 def already_sent(db: Database, ids: Iterable[str]) -> set[str]:
     wanted = list(dict.fromkeys(ids))
     found: set[str] = set()
@@ -70,6 +76,7 @@ def already_sent(db: Database, ids: Iterable[str]) -> set[str]:
     return found
 
 
+@uses_connection
 def mark_sent(db: Database, ids: Iterable[str]) -> None:
     now = utc_now()
     rows = [(statement_id, now) for statement_id in dict.fromkeys(ids)]
@@ -77,5 +84,6 @@ def mark_sent(db: Database, ids: Iterable[str]) -> None:
         db.conn.executemany("INSERT OR IGNORE INTO xapi_sent (statement_id, sent_at) VALUES (?, ?)", rows)
 
 
+@uses_connection
 def sent_count(db: Database) -> int:
     return next(db.query("SELECT COUNT(*) AS n FROM xapi_sent"))["n"]

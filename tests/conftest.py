@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from lotse import sessions
 from lotse.config import load_settings
 from lotse.identity import User
-from progress import open_database
+from progress import prepared_store
 from progress.users import insert_user
 
 from app_state import forget_loaded
@@ -54,10 +54,10 @@ def fast_passwords(monkeypatch):
 
 @pytest.fixture
 def db(tmp_path):
-    """A migrated SQLite database in a temp file (file, not :memory:, so AppTest can open it too)."""
-    database = open_database(tmp_path / "lotse.db")
+    """The store of a migrated SQLite database in a temp file (AppTest opens the same file)."""
+    database = prepared_store(tmp_path / "lotse.db")
     yield database
-    database.conn.close()
+    database.close()
 
 
 @pytest.fixture

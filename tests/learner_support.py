@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from lotse.content import Catalog, load_catalog
 from lotse.identity import User
-from progress import open_database
+from progress import prepared_store
 from progress.users import insert_user
 
 COURSE_DIR = Path(__file__).parent / "fixtures" / "course"
@@ -30,7 +30,7 @@ def fixture_catalog() -> Catalog:
 
 def new_database(tmp_path: Path, name: str = "lotse.db") -> tuple[Database, Path]:
     path = tmp_path / name
-    return open_database(path), path
+    return prepared_store(path), path
 
 
 def new_user(db: Database, login: str = "anna", role: str = "learner") -> User:

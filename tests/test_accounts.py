@@ -19,6 +19,7 @@ from lotse.identity import PermissionDenied
 from lotse.passwords import verify_password
 from progress.cohorts import is_member
 from progress.users import get_user, password_hash_of, set_password_hash
+from raw_sql import raw
 
 
 # Cheap Argon2 parameters: these tests are about the rules around hashing, not its cost.
@@ -217,13 +218,13 @@ def test_twenty_failures_from_one_client_block_that_client_only(db, make_user):
 
 def test_throttling_is_stored_in_the_database(db, make_user, tmp_path):
     """A second connection (another browser session, or after a restart) sees the same failures."""
-    from progress import connect
+    from progress import open_store
 
     make_user("learner", login="anna")
     fail(db, "anna", "c", T0, accounts.ACCOUNT_LIMIT)
-    other = connect(tmp_path / "lotse.db")
+    other = open_store(tmp_path / "lotse.db")
     assert accounts.is_throttled(other, "anna", "other-client", T0)
-    other.conn.close()
+    other.close()
 
 
 def test_success_clears_the_account_failures(db, make_user):
@@ -281,7 +282,7 @@ def test_reset_code_sets_a_new_password_once(db, make_user, admin):
     code = accounts.issue_reset_code(db, admin, user.id, T0)
     assert len(code) == 14 and code.count("-") == 2
     assert not any(ch in code for ch in "0O1IL")
-    assert next(db.query("SELECT code_hash FROM reset_codes"))["code_hash"] != code
+    assert next(raw(db).query("SELECT code_hash FROM reset_codes"))["code_hash"] != code
     accounts.redeem_reset_code(db, "anna", code.lower().replace("-", " "), GOOD, GOOD, "c", T0 + timedelta(hours=1))
     assert accounts.authenticate(db, "anna", GOOD, "c").login == "anna"
     assert sessions.validate(db, token, settings) is None  # old sessions ended
@@ -429,7 +430,7 @@ def test_cli_list_disable_enable_reset(cli, db, make_user, password):
 
 def test_cli_purge_inactive(cli, db, make_user):
     old = make_user("learner", login="alt")
-    db.execute("UPDATE users SET last_active_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", [old.id])
+    raw(db).execute("UPDATE users SET last_active_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", [old.id])
     assert cli("purge-inactive", "--months", "0")[0] == 2
     code, out, _ = cli("purge-inactive", "--months", "12", "--dry-run")
     assert code == 0 and "would delete alt" in out and get_user(db, old.id) is not None
@@ -447,4 +448,4 @@ def test_any_text_as_login_and_name_is_accepted_or_refused_in_german(db, login, 
         assert str(error)
     else:
         assert accounts.login_problem(user.login) is None and 1 <= len(user.display_name) <= accounts.NAME_MAX
-        db.execute("DELETE FROM users WHERE id = ?", [user.id])
+        raw(db).execute("DELETE FROM users WHERE id = ?", [user.id])

@@ -29,9 +29,10 @@ from lotse.cohorts import create_cohort
 from lotse.content import load_catalog
 from lotse.identity import PermissionDenied, User
 from progress import cohorts as cohort_sql
-from progress import open_database
+from progress import prepared_store
 from progress import users as user_sql
 from progress.history import LessonHistory, insert_history
+from raw_sql import raw
 
 NOW = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)  # a Monday; the seminar is 14 days later
 
@@ -48,7 +49,7 @@ def world(tmp_path):
     erik  (in trainer B's cohort) lesson 1: attempt 1 all right
     """
     catalog = load_catalog(write_synthetic_course(tmp_path / "content", lessons=3))
-    db = open_database(tmp_path / "lotse.db")
+    db = prepared_store(tmp_path / "lotse.db")
     a = create_account(db, "trainer.a", "Trainerin A", None, "trainer")
     b = create_account(db, "trainer.b", "Trainer B", None, "trainer")
     admin = create_account(db, "admin", "Admin", None, "admin")
@@ -165,7 +166,7 @@ def test_objective_mastery_uses_best_attempts(world):
 
 def test_activity_over_time_by_day(tmp_path):
     catalog = load_catalog(write_synthetic_course(tmp_path / "content", lessons=2))
-    db = open_database(tmp_path / "lotse.db")
+    db = prepared_store(tmp_path / "lotse.db")
     trainer = create_account(db, "trainer.t", "T", None, "trainer")
     cohort = create_cohort(db, trainer, "K")
     learner = create_account(db, "learner.l", "L", None, "learner")
@@ -188,18 +189,19 @@ def test_queries_do_not_grow_with_the_number_of_learners(tmp_path):
     from lotse.demo import create_demo_cohort
 
     catalog = load_catalog(write_synthetic_course(tmp_path / "content", lessons=3))
-    db = open_database(tmp_path / "lotse.db")
+    db = prepared_store(tmp_path / "lotse.db")
     trainer = create_account(db, "trainer.t", "T", None, "trainer")
     small = create_demo_cohort(db, catalog, trainer, 3, name="klein", seed=1, now=NOW).cohort_id
     large = create_demo_cohort(db, catalog, trainer, 30, name="groß", seed=2, now=NOW).cohort_id
     counts = []
     for cohort_id in (small, large):
         statements = []
-        db.conn.set_trace_callback(statements.append)
-        cohort_overview(db, trainer, cohort_id, catalog, now=NOW)
-        item_analysis(db, trainer, cohort_id, catalog, course_lessons(catalog)[0].id, "all")
-        seminar_briefing(db, trainer, cohort_id, catalog, now=NOW)
-        db.conn.set_trace_callback(None)
+        with db.connection() as connection:  # every call of this thread inside uses this connection
+            connection.conn.set_trace_callback(statements.append)
+            cohort_overview(db, trainer, cohort_id, catalog, now=NOW)
+            item_analysis(db, trainer, cohort_id, catalog, course_lessons(catalog)[0].id, "all")
+            seminar_briefing(db, trainer, cohort_id, catalog, now=NOW)
+            connection.conn.set_trace_callback(None)
         counts.append(len(statements))
     assert counts[0] == counts[1]
 
@@ -418,8 +420,8 @@ def test_attempt_objectives_follow_the_answers_and_vanish_with_the_account(world
                   " GROUP BY attempt_id, objective ORDER BY attempt_id, objective")
     kept = ("SELECT attempt_id, objective, ROUND(mark, 6) AS mark, max_mark FROM attempt_objectives"
             " ORDER BY attempt_id, objective")
-    assert list(db.query(kept)) == list(db.query(query_sums)) and list(db.query(kept))
+    assert list(raw(db).query(kept)) == list(raw(db).query(query_sums)) and list(raw(db).query(kept))
     user_sql.delete_user(db, world["people"]["ben"].id)
-    assert list(db.query(kept)) == list(db.query(query_sums))
-    assert next(db.query("SELECT COUNT(*) AS n FROM attempt_objectives o JOIN attempts a ON a.id = o.attempt_id"
+    assert list(raw(db).query(kept)) == list(raw(db).query(query_sums))
+    assert next(raw(db).query("SELECT COUNT(*) AS n FROM attempt_objectives o JOIN attempts a ON a.id = o.attempt_id"
                          " WHERE a.user_id = ?", [world["people"]["ben"].id]))["n"] == 0

@@ -19,7 +19,7 @@ from lotse.content import load_catalog
 from lotse.identity import PermissionDenied
 from lotse.pdf import new_pdf
 from progress import cohorts as cohort_sql
-from progress import open_database
+from progress import prepared_store
 
 NOW = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
 
@@ -35,7 +35,7 @@ def cohort(tmp_path):
     Emil          nothing                                                    -> not started
     """
     catalog = load_catalog(write_synthetic_course(tmp_path / "content", lessons=2))
-    db = open_database(tmp_path / "lotse.db")
+    db = prepared_store(tmp_path / "lotse.db")
     trainer = create_account(db, "trainer.a", "Trainerin A", None, "trainer")
     other = create_account(db, "trainer.b", "Trainer B", None, "trainer")
     row = create_cohort(db, trainer, "Kohorte Nord", seminar_date=(NOW + timedelta(days=10)).date(),
@@ -145,7 +145,7 @@ def test_only_the_cohorts_trainer(cohort):
 
 def test_cohort_without_seminar_date_and_without_data(tmp_path):
     catalog = load_catalog(write_synthetic_course(tmp_path / "content", lessons=1))
-    db = open_database(tmp_path / "lotse.db")
+    db = prepared_store(tmp_path / "lotse.db")
     trainer = create_account(db, "trainer.a", "A", None, "trainer")
     row = create_cohort(db, trainer, "Leer")
     c = seminar_briefing(db, trainer, row["id"], catalog, now=NOW)

@@ -1,7 +1,7 @@
 """Many learners submitting at the same moment against one database file: nothing lost, nothing doubled.
 
-Each thread is a browser-less session: its own connection (progress.connect), its own learner, the
-real core call (lotse.learning.submit_attempt). A barrier releases all threads at once so their
+Each thread is a browser-less session: its own store on the file (as a separate process would have),
+its own learner, the real core call (lotse.learning.submit_attempt). A barrier releases all threads at once so their
 write transactions really collide on the SQLite lock.
 """
 
@@ -17,8 +17,9 @@ from content_builder import QUIZ as DEFAULT_QUIZ, write_course
 from lotse import learning
 from lotse.accounts import create_account
 from lotse.content import load_catalog
-from progress import connect, open_database
+from progress import open_store, prepared_store
 from progress import learning as store
+from raw_sql import raw
 
 THREADS = 50
 JOIN_TIMEOUT = 120  # seconds; a hang is a failure, not a stuck CI job
@@ -50,9 +51,9 @@ def setting(tmp_path: Path):
     catalog = load_catalog(write_course(tmp_path / "content", quizzes={"eins": QUIZ}))
     assert not catalog.problems
     db_path = tmp_path / "lotse.db"
-    db = open_database(db_path)
+    db = prepared_store(db_path)
     learners = [create_account(db, f"lernende-{n:02d}", f"Lernende {n}", None) for n in range(THREADS)]
-    db.conn.close()
+    db.close()
     return db_path, catalog.quiz("eins"), learners
 
 
@@ -85,7 +86,7 @@ def test_fifty_learners_submit_at_once_without_loss_or_doubles(setting):
     outcomes: dict[int, list[tuple[int, bool, bool]]] = {}
 
     def learner_session(user) -> None:
-        db = connect(db_path)  # this session's own connection, as each Streamlit run has
+        db = open_store(db_path)  # this session's own connection, as each Streamlit run has
         try:
             results = []
             for attempt_no, responses in ((1, WRONG), (2, RIGHT)):
@@ -93,20 +94,20 @@ def test_fifty_learners_submit_at_once_without_loss_or_doubles(setting):
                 results.append((attempt_id, result.passed, created))
             outcomes[user.id] = results
         finally:
-            db.conn.close()
+            db.close()
 
     errors = run_at_once(learner_session, learners)
     assert errors == [], f"{len(errors)} sessions failed, first: {errors[0]!r}"
 
-    db = connect(db_path)
+    db = open_store(db_path)
     assert all([(created, passed) for _, passed, created in outcomes[u.id]] == [(True, False), (True, True)]
                for u in learners)
-    assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == THREADS * 2
-    assert db.execute("SELECT COUNT(DISTINCT submit_key) FROM attempts").fetchone()[0] == THREADS * 2
-    assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == THREADS * 2 * questions
-    kinds = Counter(row["kind"] for row in db.query("SELECT kind FROM events"))
+    assert raw(db).execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == THREADS * 2
+    assert raw(db).execute("SELECT COUNT(DISTINCT submit_key) FROM attempts").fetchone()[0] == THREADS * 2
+    assert raw(db).execute("SELECT COUNT(*) FROM answers").fetchone()[0] == THREADS * 2 * questions
+    kinds = Counter(row["kind"] for row in raw(db).query("SELECT kind FROM events"))
     assert kinds == {"attempt_graded": THREADS * 2, "answer_submitted": THREADS * 2 * questions}
-    progress_rows = list(db.query("SELECT user_id, attempts, passed, best_percent FROM lesson_progress"))
+    progress_rows = list(raw(db).query("SELECT user_id, attempts, passed, best_percent FROM lesson_progress"))
     assert sorted(r["user_id"] for r in progress_rows) == sorted(u.id for u in learners)
     assert all(r["attempts"] == 2 and r["passed"] == 1 and r["best_percent"] == 100 for r in progress_rows)
     for user in learners:  # the state tables agree with the event log, learner by learner
@@ -121,27 +122,27 @@ def test_the_same_attempt_submitted_twice_at_once_is_stored_once(setting):
     sessions = [user for user in learners[: THREADS // 2] for _ in range(2)]  # 25 learners x 2 sessions
 
     def submit_once(user) -> None:
-        db = connect(db_path)
+        db = open_store(db_path)
         try:
             _, result, created = learning.submit_attempt(db, user, quiz, 1, RIGHT)
             assert result.passed
             with lock:
                 created_flags[(user.id, created)] += 1
         finally:
-            db.conn.close()
+            db.close()
 
     errors = run_at_once(submit_once, sessions)
     assert errors == [], f"{len(errors)} sessions failed, first: {errors[0]!r}"
     for user in learners[: THREADS // 2]:
         assert created_flags[(user.id, True)] == 1 and created_flags[(user.id, False)] == 1
 
-    db = connect(db_path)
-    per_learner = list(db.query("SELECT user_id, COUNT(*) AS n FROM attempts GROUP BY user_id"))
+    db = open_store(db_path)
+    per_learner = list(raw(db).query("SELECT user_id, COUNT(*) AS n FROM attempts GROUP BY user_id"))
     assert len(per_learner) == THREADS // 2 and all(row["n"] == 1 for row in per_learner)
-    graded = db.execute("SELECT COUNT(*) FROM events WHERE kind = 'attempt_graded'").fetchone()[0]
+    graded = raw(db).execute("SELECT COUNT(*) FROM events WHERE kind = 'attempt_graded'").fetchone()[0]
     assert graded == THREADS // 2
-    assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == THREADS // 2 * len(quiz.questions)
-    assert all(row["attempts"] == 1 for row in db.query("SELECT attempts FROM lesson_progress"))
+    assert raw(db).execute("SELECT COUNT(*) FROM answers").fetchone()[0] == THREADS // 2 * len(quiz.questions)
+    assert all(row["attempts"] == 1 for row in raw(db).query("SELECT attempts FROM lesson_progress"))
 
 
 def test_reading_and_opening_at_once_counts_each_view_once(setting):
@@ -149,7 +150,7 @@ def test_reading_and_opening_at_once_counts_each_view_once(setting):
     db_path, _, learners = setting
 
     def reading_session(user) -> None:
-        db = connect(db_path)
+        db = open_store(db_path)
         try:
             for view in range(3):
                 learning.open_lesson(db, user, "eins", f"view-{user.id}-{view}")
@@ -157,12 +158,12 @@ def test_reading_and_opening_at_once_counts_each_view_once(setting):
                 learning.add_reading_time(db, user, "eins", 20, f"view-{user.id}-{view}:1")  # a repeated beat
             learning.mark_read(db, user, "eins")
         finally:
-            db.conn.close()
+            db.close()
 
     errors = run_at_once(reading_session, learners)
     assert errors == [], f"{len(errors)} sessions failed, first: {errors[0]!r}"
-    db = connect(db_path)
-    kinds = Counter(row["kind"] for row in db.query("SELECT kind FROM events"))
+    db = open_store(db_path)
+    kinds = Counter(row["kind"] for row in raw(db).query("SELECT kind FROM events"))
     assert kinds == {"lesson_opened": THREADS * 3, "reading_time": THREADS * 3, "lesson_read": THREADS}
-    rows = list(db.query("SELECT reading_seconds, read_at FROM lesson_progress"))
+    rows = list(raw(db).query("SELECT reading_seconds, read_at FROM lesson_progress"))
     assert len(rows) == THREADS and all(r["reading_seconds"] == 60 and r["read_at"] for r in rows)

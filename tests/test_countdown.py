@@ -8,7 +8,7 @@ import pytest
 
 from lotse import countdown, learning
 from progress import cohorts as cohort_sql
-from progress import open_database
+from progress import prepared_store
 from progress.users import insert_user
 
 from selfstudy_course import build, right_answers
@@ -106,7 +106,7 @@ def test_local_today_uses_german_time():
 
 def test_learner_countdown_counts_open_lessons(tmp_path):
     catalog = build(tmp_path / "content")
-    db = open_database(tmp_path / "lotse.db")
+    db = prepared_store(tmp_path / "lotse.db")
     learner = insert_user(db, "lena", "Lena", "learner")
     trainer = insert_user(db, "tina", "Tina", "trainer")
     assert countdown.learner_countdowns(db, learner, catalog, TODAY) == []

@@ -19,7 +19,8 @@ from lotse.learning import replay_progress
 from lotse.passwords import password_problem
 from progress import cohorts as cohort_sql
 from progress import learning as store
-from progress import open_database
+from progress import prepared_store
+from raw_sql import raw
 
 NOW = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
 
@@ -27,7 +28,7 @@ NOW = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
 @pytest.fixture()
 def demo(tmp_path, fast_passwords):
     catalog = load_catalog(write_synthetic_course(tmp_path / "content", lessons=6))
-    db = open_database(tmp_path / "lotse.db")
+    db = prepared_store(tmp_path / "lotse.db")
     result = ensure_demo(db, load_settings({"LOTSE_DATA_DIR": str(tmp_path)}), catalog, now=NOW)
     return db, catalog, result
 
@@ -42,11 +43,11 @@ def test_demo_accounts_have_valid_passwords_and_can_sign_in(demo):
 
 def test_ensure_demo_is_idempotent(demo, tmp_path):
     db, catalog, first = demo
-    counts = [next(db.query(f"SELECT COUNT(*) AS n FROM {table}"))["n"]
+    counts = [next(raw(db).query(f"SELECT COUNT(*) AS n FROM {table}"))["n"]
               for table in ("users", "cohorts", "memberships", "attempts", "events")]
     again = ensure_demo(db, load_settings({}), catalog, now=NOW + timedelta(days=1))
     assert not again.created and again.cohort_id == first.cohort_id
-    assert [next(db.query(f"SELECT COUNT(*) AS n FROM {table}"))["n"]
+    assert [next(raw(db).query(f"SELECT COUNT(*) AS n FROM {table}"))["n"]
             for table in ("users", "cohorts", "memberships", "attempts", "events")] == counts
 
 
@@ -82,17 +83,17 @@ def test_history_is_consistent_with_the_event_log(demo):
 
 def test_timestamps_are_in_the_past_and_spread_over_weeks(demo):
     db, _, _ = demo
-    row = next(db.query("SELECT MIN(created_at) AS first, MAX(created_at) AS last FROM events"))
+    row = next(raw(db).query("SELECT MIN(created_at) AS first, MAX(created_at) AS last FROM events"))
     first, last = datetime.fromisoformat(row["first"]), datetime.fromisoformat(row["last"])
     assert last < NOW and last - first > timedelta(days=14)
-    ids = [r["created_at"] for r in db.query("SELECT created_at FROM events ORDER BY id")]
+    ids = [r["created_at"] for r in raw(db).query("SELECT created_at FROM events ORDER BY id")]
     assert ids == sorted(ids)  # event ids follow time, as in the live log
 
 
 def test_wrong_answers_concentrate_on_a_typical_distractor(demo):
     """Across single-choice questions, the most chosen wrong option draws far more than its share."""
     db, catalog, _ = demo
-    rows = db.query("SELECT a.lesson_id, n.question_id, n.response FROM answers n JOIN attempts a ON a.id = n.attempt_id"
+    rows = raw(db).query("SELECT a.lesson_id, n.question_id, n.response FROM answers n JOIN attempts a ON a.id = n.attempt_id"
                     " WHERE n.mark < n.max_mark")
     wrong: dict[tuple, Counter] = {}
     for row in rows:
@@ -106,7 +107,7 @@ def test_wrong_answers_concentrate_on_a_typical_distractor(demo):
 
 def test_hard_questions_are_missed_more_often(demo):
     db, _, _ = demo
-    rows = list(db.query("SELECT a.lesson_id, n.question_id, n.mark / n.max_mark AS f FROM answers n"
+    rows = list(raw(db).query("SELECT a.lesson_id, n.question_id, n.mark / n.max_mark AS f FROM answers n"
                          " JOIN attempts a ON a.id = n.attempt_id WHERE a.attempt_no = 1"))
     hard = [r["f"] for r in rows if difficulty(r["lesson_id"], r["question_id"]) > 1.2]
     easy = [r["f"] for r in rows if difficulty(r["lesson_id"], r["question_id"]) < 0.3]
@@ -122,14 +123,17 @@ def test_cli_demo_command(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("LOTSE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("LOTSE_DB_PATH", str(tmp_path / "cli.db"))
     monkeypatch.setenv("LOTSE_CONTENT_DIR", str(content))
+    assert main(["demo", "--learners", "7"]) == 1  # only `prepare` creates and migrates the database
+    assert "python -m lotse prepare" in capsys.readouterr().out
+    assert main(["prepare"]) == 0
     assert main(["demo", "--learners", "7", "--cohort", "Probe", "--seed", "3"]) == 0
     assert "with 7 learners" in capsys.readouterr().out
-    db = open_database(tmp_path / "cli.db")
+    db = prepared_store(tmp_path / "cli.db")
     cohort = next(c for c in cohort_sql.all_cohorts(db) if c["name"] == "Probe")
     assert cohort["members"] == 7
     assert main(["demo", "--learners", "7", "--cohort", "Probe"]) == 1  # same name: nothing changes
     assert main(["demo", "--learners", "0"]) == 2
-    assert next(db.query("SELECT COUNT(*) AS n FROM cohorts"))["n"] == 1
+    assert next(raw(db).query("SELECT COUNT(*) AS n FROM cohorts"))["n"] == 1
 
 
 def test_cli_prepare_creates_the_database_with_demo_data_once(tmp_path, monkeypatch, capsys, fast_passwords):
@@ -140,11 +144,11 @@ def test_cli_prepare_creates_the_database_with_demo_data_once(tmp_path, monkeypa
     monkeypatch.delenv("LOTSE_DB_PATH", raising=False)
     assert main(["prepare"]) == 0
     assert str(tmp_path / "data" / "lotse.db") in capsys.readouterr().out
-    db = open_database(tmp_path / "data" / "lotse.db")
-    users = next(db.query("SELECT COUNT(*) AS n FROM users"))["n"]
-    assert users >= len(DEMO_ACCOUNTS) and next(db.query("SELECT COUNT(*) AS n FROM lesson_texts"))["n"] == 3
+    db = prepared_store(tmp_path / "data" / "lotse.db")
+    users = next(raw(db).query("SELECT COUNT(*) AS n FROM users"))["n"]
+    assert users >= len(DEMO_ACCOUNTS) and next(raw(db).query("SELECT COUNT(*) AS n FROM lesson_texts"))["n"] == 3
     assert main(["prepare"]) == 0  # a second start changes nothing
-    assert next(db.query("SELECT COUNT(*) AS n FROM users"))["n"] == users
+    assert next(raw(db).query("SELECT COUNT(*) AS n FROM users"))["n"] == users
 
 
 def test_cli_prepare_names_a_data_folder_it_cannot_use(tmp_path, monkeypatch, capsys):
@@ -161,15 +165,15 @@ def test_demo_on_the_real_course(tmp_path):
     catalog = load_catalog(load_settings({}).content_dir)
     if not catalog.lessons:
         pytest.skip("no valid lessons in the project yet")
-    db = open_database(tmp_path / "lotse.db")
+    db = prepared_store(tmp_path / "lotse.db")
     result = ensure_demo(db, load_settings({}), catalog, now=NOW)
-    assert result.created and next(db.query("SELECT COUNT(*) AS n FROM attempts"))["n"] > 0
+    assert result.created and next(raw(db).query("SELECT COUNT(*) AS n FROM attempts"))["n"] > 0
 
 
 def test_bulk_history_keeps_the_objective_sums(demo):
     db, _, _ = demo
-    sums = list(db.query("SELECT attempt_id, objective, ROUND(SUM(mark), 6) AS mark, SUM(max_mark) AS max_mark"
+    sums = list(raw(db).query("SELECT attempt_id, objective, ROUND(SUM(mark), 6) AS mark, SUM(max_mark) AS max_mark"
                          " FROM answers GROUP BY attempt_id, objective ORDER BY 1, 2"))
-    kept = list(db.query("SELECT attempt_id, objective, ROUND(mark, 6) AS mark, max_mark FROM attempt_objectives"
+    kept = list(raw(db).query("SELECT attempt_id, objective, ROUND(mark, 6) AS mark, max_mark FROM attempt_objectives"
                          " ORDER BY 1, 2"))
     assert kept == sums and len(kept) > 10

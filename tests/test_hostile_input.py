@@ -20,6 +20,7 @@ from content_builder import COURSE, write_course
 from payloads import (LONG_PAYLOAD, PAYLOADS, PWN_FLAG, SCRIPT_PAYLOADS, hostile_course, hostile_lesson,
                       short_name)
 from ui.quiz_panel import _TO_QUIZ_SCRIPT
+from raw_sql import raw
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_STORED = 20_000  # no text column may hold anything this long after hostile input
@@ -107,14 +108,14 @@ def assert_safe(at, where: str) -> None:
 def longest_stored_text(db) -> tuple[int, str]:
     """(length, table.column) of the longest text value in any table (test-side schema reading)."""
     longest = (0, "")
-    for table in db.table_names():
+    for table in raw(db).table_names():
         if table.endswith(("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config")) or table == "lesson_texts":
             continue
-        for column in db.table(table).columns:
-            if column.type.upper() != "TEXT":
+        for name, kind in raw(db).columns(table):
+            if kind.upper() != "TEXT":
                 continue
-            size = db.execute(f'SELECT MAX(LENGTH("{column.name}")) FROM "{table}"').fetchone()[0] or 0
-            longest = max(longest, (size, f"{table}.{column.name}"))
+            size = raw(db).execute(f'SELECT MAX(LENGTH("{name}")) FROM "{table}"').fetchone()[0] or 0
+            longest = max(longest, (size, f"{table}.{name}"))
     return longest
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 
 import pytest
@@ -13,8 +12,9 @@ from learner_support import LESSON_ONE, LESSON_TWO, PERFECT, fixture_catalog, ne
 from lotse import learning
 from lotse.identity import PermissionDenied
 from lotse.learning import Status
-from progress import ConnectionPool, connect, migrate, open_database
+from progress import StoreError, open_store, prepared_store
 from progress import learning as store
+from raw_sql import raw
 
 QUIZ_ONE = fixture_catalog().quiz(LESSON_ONE)
 QUIZ_TWO = fixture_catalog().quiz(LESSON_TWO)
@@ -30,21 +30,21 @@ def kinds(db, user_id: int) -> list[str]:
 
 def test_migrations_create_the_schema_from_empty_and_set_the_pragmas(tmp_path):
     db, path = new_database(tmp_path)
-    assert TABLES <= set(db.table_names())
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert TABLES <= set(raw(db).table_names())
+    assert raw(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert raw(db).execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert raw(db).execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
 
 
 def test_migrations_reapplied_change_nothing_and_keep_data(tmp_path):
     db, path = new_database(tmp_path)
     user = new_user(db)
     learning.mark_read(db, user, LESSON_ONE)
-    applied = db.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
-    assert migrate(db) == []
-    again = open_database(path)
-    assert migrate(again) == []
-    assert again.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == applied
+    applied = raw(db).execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
+    assert db.migrate() == []
+    again = prepared_store(path)
+    assert again.migrate() == []
+    assert raw(again).execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == applied
     assert store.lesson_states(again, user.id)[LESSON_ONE]["read_at"]
 
 
@@ -54,9 +54,9 @@ def test_deleting_a_user_deletes_their_learning_record(tmp_path):
     learning.open_lesson(db, user, LESSON_ONE, "v1")
     learning.submit_attempt(db, user, QUIZ_ONE, 1, PERFECT[LESSON_ONE])
     learning.save_draft(db, user, LESSON_ONE, 2, {"ozg-ziel": 1})
-    db.execute("DELETE FROM users WHERE id = ?", [user.id])
+    raw(db).execute("DELETE FROM users WHERE id = ?", [user.id])
     for table in ("events", "lesson_progress", "attempts", "answers", "drafts"):
-        assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
+        assert raw(db).execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
 
 
 # --- exactly once -----------------------------------------------------------------------------------
@@ -153,7 +153,7 @@ def test_draft_survives_and_is_cleared_by_the_submit(tmp_path):
     db, path = new_database(tmp_path)
     user = new_user(db)
     assert learning.save_draft(db, user, LESSON_TWO, 1, {"begriff": "E-Ak"})
-    reloaded = connect(path)  # a reload: new session, new connection
+    reloaded = open_store(path)  # a reload: new session, new connection
     assert learning.quiz_state(reloaded, user, LESSON_TWO).draft == {"begriff": "E-Ak"}
     learning.submit_attempt(reloaded, user, QUIZ_TWO, 1, {"begriff": "E-Akte"})
     assert learning.quiz_state(db, user, LESSON_TWO).draft == {}
@@ -162,7 +162,7 @@ def test_draft_survives_and_is_cleared_by_the_submit(tmp_path):
 def test_stale_tab_cannot_overwrite_the_next_attempts_draft(tmp_path):
     db, path = new_database(tmp_path)
     user = new_user(db)
-    tab_a, tab_b = connect(path), connect(path)
+    tab_a, tab_b = open_store(path), open_store(path)
     learning.submit_attempt(tab_a, user, QUIZ_ONE, 1, {})
     learning.start_new_attempt(tab_a, user, LESSON_ONE)
     assert learning.save_draft(tab_a, user, LESSON_ONE, 2, {"ozg-ziel": 0})
@@ -247,8 +247,8 @@ def test_progress_survives_a_server_restart(tmp_path):
     learning.mark_read(db, user, LESSON_ONE)
     learning.submit_attempt(db, user, QUIZ_ONE, 1, PERFECT[LESSON_ONE])
     learning.save_draft(db, user, LESSON_TWO, 1, {"quote": "72,"})
-    db.conn.close()                                   # the process ends
-    restarted = open_database(path)                   # a new process: migrate and connect again
+    db.close()                                        # the process ends
+    restarted = open_store(path)                      # a new process opens the same file
     states = store.lesson_states(restarted, user.id)
     assert learning.status_of(states[LESSON_ONE]) is Status.PASSED
     assert learning.quiz_state(restarted, user, LESSON_TWO).draft == {"quote": "72,"}
@@ -257,7 +257,7 @@ def test_progress_survives_a_server_restart(tmp_path):
 def test_two_tabs_see_each_others_writes(tmp_path):
     db, path = new_database(tmp_path)
     user = new_user(db)
-    tab_a, tab_b = connect(path), connect(path)
+    tab_a, tab_b = open_store(path), open_store(path)
     learning.mark_read(tab_a, user, LESSON_ONE)
     assert not learning.mark_read(tab_b, user, LESSON_ONE)
     learning.save_draft(tab_a, user, LESSON_ONE, 1, {"ozg-ziel": 0})
@@ -283,7 +283,7 @@ def test_twenty_threads_writing_at_once_lose_nothing(tmp_path):
 
     def work(n: int) -> None:
         try:
-            conn = connect(path)
+            conn = open_store(path)
             user = users[n]
             start.wait()
             for r in range(ROUNDS):
@@ -294,7 +294,7 @@ def test_twenty_threads_writing_at_once_lose_nothing(tmp_path):
             learning.mark_read(conn, user, LESSON_ONE)
             learning.submit_attempt(conn, user, QUIZ_ONE, 1, PERFECT[LESSON_ONE])
             learning.submit_attempt(conn, shared, QUIZ_TWO, 1, PERFECT[LESSON_TWO])   # same attempt, 20 times
-            conn.conn.close()
+            conn.close()
         except BaseException as error:  # collected and asserted below, including OperationalError
             errors.append(error)
 
@@ -328,14 +328,14 @@ def test_no_database_is_locked_under_contention_on_one_row(tmp_path):
     start = threading.Barrier(THREADS)
 
     def work(n: int) -> None:
-        conn = connect(path)
+        conn = open_store(path)
         start.wait()
         for r in range(ROUNDS):
             try:
                 learning.add_reading_time(conn, user, LESSON_ONE, 1.0, f"{n}:{r}")
-            except sqlite3.OperationalError as error:
+            except StoreError as error:
                 failures.append(str(error))
-        conn.conn.close()
+        conn.close()
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(THREADS)]
     for thread in threads:
@@ -356,74 +356,3 @@ def _in_thread(action):
     thread.start()
     thread.join()
     return result["value"]
-
-
-def test_a_later_connection_to_the_file_is_in_wal_mode_too(tmp_path):
-    open_database(tmp_path / "wal.db").conn.close()
-    assert connect(tmp_path / "wal.db").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-
-
-def test_pool_gives_a_thread_the_same_connection_on_every_call(tmp_path):
-    path = tmp_path / "pool.db"
-    open_database(path).conn.close()
-    pool = ConnectionPool()
-    assert _in_thread(lambda: pool.get(path) is pool.get(path))
-
-
-def test_pool_reuses_the_connection_of_an_ended_thread_and_never_shares_a_live_one(tmp_path):
-    path = tmp_path / "pool.db"
-    open_database(path).conn.close()
-    pool = ConnectionPool()
-    first = _in_thread(lambda: id(pool.get(path).conn))
-    assert pool.idle_count(path) == 1
-    assert _in_thread(lambda: id(pool.get(path).conn)) == first
-    holding, release = threading.Event(), threading.Event()
-    held = {}
-
-    def hold() -> None:
-        held["conn"] = id(pool.get(path).conn)
-        holding.set()
-        release.wait()
-
-    keeper = threading.Thread(target=hold)
-    keeper.start()
-    holding.wait()
-    assert _in_thread(lambda: id(pool.get(path).conn)) != held["conn"]
-    release.set()
-    keeper.join()
-    assert pool.idle_count(path) == 2
-
-
-def test_pool_rolls_back_what_an_ended_thread_left_uncommitted(tmp_path):
-    path = tmp_path / "pool.db"
-    open_database(path).execute("CREATE TABLE scratch (x INTEGER)")
-    pool = ConnectionPool()
-
-    def fail_mid_transaction() -> None:
-        db = pool.get(path)
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("INSERT INTO scratch VALUES (1)")
-
-    _in_thread(fail_mid_transaction)
-    assert not _in_thread(lambda: pool.get(path).conn.in_transaction)
-    other = connect(path)
-    other.conn.execute("PRAGMA busy_timeout = 100")
-    other.execute("BEGIN IMMEDIATE")  # the write lock was released, not kept by an idle connection
-    assert other.execute("SELECT COUNT(*) FROM scratch").fetchone()[0] == 0
-    other.execute("ROLLBACK")
-
-
-def test_pool_keeps_a_threads_connection_per_file(tmp_path):
-    """A thread that uses two files holds a connection to each; neither goes back while it runs."""
-    first, second = tmp_path / "eins.db", tmp_path / "zwei.db"
-    open_database(first).conn.close()
-    open_database(second).conn.close()
-    pool = ConnectionPool()
-
-    def both() -> bool:
-        one = pool.get(first)
-        pool.get(second)
-        return pool.idle_count(first) == 0 and pool.get(first) is one
-
-    assert _in_thread(both)
-    assert pool.idle_count(first) == pool.idle_count(second) == 1

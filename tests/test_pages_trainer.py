@@ -15,6 +15,7 @@ from lotse.content import load_catalog
 from lotse.demo import ensure_demo
 from progress.users import get_user_by_login
 from ui import charts
+from raw_sql import raw
 
 ROOT_PAGES = {"cockpit": "app_pages/cockpit.py", "fragenanalyse": "app_pages/fragenanalyse.py",
               "teilnehmende": "app_pages/teilnehmende.py", "briefing": "app_pages/briefing.py"}
@@ -29,7 +30,7 @@ def demo(db, app_env, tmp_path, monkeypatch, fast_passwords):
     result = ensure_demo(db, app_env, catalog)
     return {"catalog": catalog, "cohort": result.cohort_id, "trainer": get_user_by_login(db, "trainerin.demo"),
             "ids": result.learner_ids,
-            "names": [m["display_name"] for m in db.query(
+            "names": [m["display_name"] for m in raw(db).query(
                 "SELECT u.display_name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.cohort_id = ?",
                 [result.cohort_id])]}
 

@@ -10,6 +10,7 @@ import pytest
 from lotse import phases
 from lotse.identity import PermissionDenied
 from progress import cohorts as cohort_sql
+from raw_sql import raw
 
 KICKOFF = date(2025, 3, 3)  # a Monday
 
@@ -132,5 +133,5 @@ def test_an_invalid_timeline_stores_nothing(db, cohort):
 def test_deleting_the_cohort_deletes_its_timeline(db, cohort):
     phases.set_timeline(db, cohort["trainer"], cohort["id"], KICKOFF, GOOD)
     cohort_sql.delete_cohort(db, cohort["id"])
-    assert db.execute("SELECT COUNT(*) FROM cohort_phases").fetchone()[0] == 0
-    assert db.execute("SELECT COUNT(*) FROM cohort_timelines").fetchone()[0] == 0
+    assert raw(db).execute("SELECT COUNT(*) FROM cohort_phases").fetchone()[0] == 0
+    assert raw(db).execute("SELECT COUNT(*) FROM cohort_timelines").fetchone()[0] == 0

@@ -8,11 +8,12 @@ import pytest
 
 from lotse import learning, placement
 from lotse.identity import PermissionDenied, User
-from progress import connect
+from progress import open_store
 from progress.users import insert_user
 
 # fixtures: catalog (fresh_catalog), db_path, learner
 from selfstudy_course import db_path, fresh_catalog, learner, right_answers
+from raw_sql import raw
 
 
 def answer(catalog, items: list[list[str]], right: dict[str, bool | list[bool]]) -> dict:
@@ -147,7 +148,7 @@ def test_answers_survive_a_new_connection_and_finish_is_idempotent(db_path, db, 
     run, items = placement.start_run(db, learner, catalog)
     responses = answer(catalog, items, {"l1": True})
     assert placement.save_answers(db, learner, run.id, responses)
-    again = connect(db_path)
+    again = open_store(db_path)
     resumed, resumed_items = placement.open_run(again, learner)
     assert resumed.id == run.id and resumed_items == items and resumed.responses == responses
     done = placement.finish_run(again, learner, catalog, run.id)
@@ -200,4 +201,4 @@ def test_deleting_the_account_removes_entry_checks(db, learner, catalog):
     run_check(db, learner, catalog, {"l1": True})
     placement.start_run(db, learner, catalog)
     delete_user(db, learner.id)
-    assert db.execute("SELECT COUNT(*) FROM placement_results").fetchone()[0] == 0
+    assert raw(db).execute("SELECT COUNT(*) FROM placement_results").fetchone()[0] == 0

@@ -12,6 +12,7 @@ from lotse.config import load_settings
 from lotse.privacy import DeletionIncomplete, PrivacyError
 from progress import learning as learning_store
 from progress.users import get_user
+from raw_sql import raw
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 NOW = datetime(2025, 7, 1, 12, 0, tzinfo=timezone.utc)
@@ -84,7 +85,7 @@ def test_export_has_the_failed_sign_ins_of_my_login_without_client_addresses(db,
 
 def add_feature_tables(db) -> None:
     """What later features do: new tables with user columns (some careless)."""
-    db.executescript("""
+    raw(db).executescript("""
     CREATE TABLE diaries (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id)
                           ON DELETE CASCADE, text TEXT);
     CREATE TABLE diary_pages (diary_id INTEGER REFERENCES diaries(id) ON DELETE CASCADE, note TEXT);
@@ -99,11 +100,11 @@ def test_new_feature_tables_are_exported_and_deleted_without_code_changes(db, pe
     _, me, other = people
     add_feature_tables(db)
     for person, marker in ((me, "MEINS"), (other, "FREMD")):
-        diary = db.execute("INSERT INTO diaries (user_id, text) VALUES (?, ?)", [person.id, f"R {marker}"])
-        db.execute("INSERT INTO diary_pages VALUES (?, ?)", [diary.lastrowid, f"N {marker}"])
-        db.execute("INSERT INTO peer_reviews (reviewer_id, comment) VALUES (?, ?)", [person.id, f"P {marker}"])
-        db.execute("INSERT INTO careless_notes VALUES (?, ?)", [person.id, f"C {marker}"])
-        db.execute("INSERT INTO strict_notes VALUES (?, ?)", [person.id, f"S {marker}"])
+        diary = raw(db).execute("INSERT INTO diaries (user_id, text) VALUES (?, ?)", [person.id, f"R {marker}"])
+        raw(db).execute("INSERT INTO diary_pages VALUES (?, ?)", [diary.lastrowid, f"N {marker}"])
+        raw(db).execute("INSERT INTO peer_reviews (reviewer_id, comment) VALUES (?, ?)", [person.id, f"P {marker}"])
+        raw(db).execute("INSERT INTO careless_notes VALUES (?, ?)", [person.id, f"C {marker}"])
+        raw(db).execute("INSERT INTO strict_notes VALUES (?, ?)", [person.id, f"S {marker}"])
     data = privacy.export_user_data(db, me, me.id)["tables"]
     assert [r["text"] for r in data["diaries"]] == ["R MEINS"]
     assert [r["note"] for r in data["diary_pages"]] == ["N MEINS"]
@@ -114,7 +115,7 @@ def test_new_feature_tables_are_exported_and_deleted_without_code_changes(db, pe
     privacy.delete_account(db, me, me.id, "ich")
     assert privacy.remaining_personal_data(db, me.id, "ich") == {}
     for table in ("diaries", "diary_pages", "peer_reviews", "careless_notes", "strict_notes"):
-        texts = json.dumps(list(db.query(f"SELECT * FROM {table}")))
+        texts = json.dumps(list(raw(db).query(f"SELECT * FROM {table}")))
         assert "MEINS" not in texts and "FREMD" in texts, table
 
 
@@ -124,7 +125,7 @@ def test_delete_account_removes_everything_personal_and_only_that(db, people):
     privacy.delete_account(db, me, me.id, " ICH ")
     assert get_user(db, me.id) is None
     assert privacy.remaining_personal_data(db, me.id, "ich") == {}
-    dump = json.dumps([list(db.query(f"SELECT * FROM [{t}]")) for t in db.table_names()
+    dump = json.dumps([list(raw(db).query(f"SELECT * FROM [{t}]")) for t in raw(db).table_names()
                        if not t.startswith("lesson_texts")], default=str)
     assert "MEINS" not in dump and "Müller" not in dump
     assert privacy.export_user_data(db, other, other.id)["tables"] == before_other
@@ -134,7 +135,7 @@ def test_delete_account_removes_everything_personal_and_only_that(db, people):
 def test_a_new_account_with_the_same_id_inherits_nothing(db, make_user):
     add_feature_tables(db)
     me = make_user("learner", login="zuletzt")
-    db.execute("INSERT INTO careless_notes VALUES (?, 'geheim')", [me.id])
+    raw(db).execute("INSERT INTO careless_notes VALUES (?, 'geheim')", [me.id])
     privacy.delete_account(db, me, me.id, "zuletzt")
     newcomer = make_user("learner", login="neu")
     assert newcomer.id == me.id  # SQLite reuses the highest rowid
@@ -153,7 +154,7 @@ def test_deleting_a_trainer_keeps_their_cohorts_without_a_leader(db, people, mak
 def test_incomplete_deletion_is_detected_and_rolled_back(db, make_user):
     add_feature_tables(db)
     me = make_user("learner", login="ich")
-    db.execute("CREATE TRIGGER resurrect AFTER DELETE ON users BEGIN "
+    raw(db).execute("CREATE TRIGGER resurrect AFTER DELETE ON users BEGIN "
                "INSERT INTO careless_notes VALUES (old.id, 'kopie'); END")
     with pytest.raises(DeletionIncomplete):
         privacy.delete_account(db, me, me.id, "ich")
@@ -178,7 +179,7 @@ def test_the_last_admin_cannot_delete_themselves(db, make_user):
 
 
 def set_last_active(db, user, moment):
-    db.execute("UPDATE users SET last_active_at = ? WHERE id = ?", [sessions.iso(moment), user.id])
+    raw(db).execute("UPDATE users SET last_active_at = ? WHERE id = ?", [sessions.iso(moment), user.id])
 
 
 def test_purge_inactive_deletes_only_long_inactive_learners(db, make_user):
@@ -226,7 +227,7 @@ def test_no_stored_aggregates_mention_a_deleted_learner(db, people):
     """Documented decision: no aggregate tables; item statistics are computed from existing answers."""
     _, me, _ = people
     privacy.delete_account(db, me, me.id, "ich")
-    answers = list(db.query("SELECT response FROM answers"))
+    answers = list(raw(db).query("SELECT response FROM answers"))
     assert answers and all("MEINS" not in a["response"] for a in answers)
 
 
@@ -247,17 +248,17 @@ def test_every_table_is_either_exported_or_declared_not_personal(db, make_user):
 def test_other_features_tables_follow_the_person(db, people):
     """Projects with a trainer's comment, shared reflections: exported with the owner, gone with them."""
     trainer, me, _ = people
-    if not {"projects", "project_comments", "reflections", "reflection_shares"} <= set(db.table_names()):
+    if not {"projects", "project_comments", "reflections", "reflection_shares"} <= set(raw(db).table_names()):
         pytest.skip("feature tables not in this schema")
     now = sessions.iso(NOW)
-    project = db.execute("INSERT INTO projects (owner_id, title, created_at, updated_at) VALUES (?, 'Projekt MEINS',"
+    project = raw(db).execute("INSERT INTO projects (owner_id, title, created_at, updated_at) VALUES (?, 'Projekt MEINS',"
                          " ?, ?)", [me.id, now, now]).lastrowid
-    db.execute("INSERT INTO project_comments (project_id, step, author_id, body, created_at) VALUES (?, 's', ?,"
+    raw(db).execute("INSERT INTO project_comments (project_id, step, author_id, body, created_at) VALUES (?, 's', ?,"
                " 'Tipp der Trainerin', ?)", [project, trainer.id, now])
-    reflection = db.execute("INSERT INTO reflections (user_id, lesson_id, prompt_id, text, created_at, updated_at)"
+    reflection = raw(db).execute("INSERT INTO reflections (user_id, lesson_id, prompt_id, text, created_at, updated_at)"
                             " VALUES (?, 'l', 'p', 'Gedanke MEINS', ?, ?)", [me.id, now, now]).lastrowid
     cohort_id = cohorts.list_cohorts(db, trainer)[0]["id"]
-    db.execute("INSERT INTO reflection_shares VALUES (?, ?, ?, ?)", [reflection, cohort_id, trainer.id, now])
+    raw(db).execute("INSERT INTO reflection_shares VALUES (?, ?, ?, ?)", [reflection, cohort_id, trainer.id, now])
     tables = privacy.export_user_data(db, me, me.id)["tables"]
     assert [p["title"] for p in tables["projects"]] == ["Projekt MEINS"]
     assert [c["body"] for c in tables["project_comments"]] == ["Tipp der Trainerin"]
@@ -265,4 +266,4 @@ def test_other_features_tables_follow_the_person(db, people):
     assert len(tables["reflection_shares"]) == 1
     privacy.delete_account(db, me, me.id, "ich")
     for table in ("projects", "project_comments", "reflections", "reflection_shares"):
-        assert next(db.query(f"SELECT COUNT(*) AS n FROM {table}"))["n"] == 0, table
+        assert next(raw(db).query(f"SELECT COUNT(*) AS n FROM {table}"))["n"] == 0, table

@@ -12,6 +12,7 @@ from lotse.identity import PermissionDenied
 from progress import cohorts as cohort_sql
 from progress import projects as store
 from progress.users import delete_user
+from raw_sql import raw
 
 IST = {"actors": [{"name": "Hauptamt", "task": "prüft freie Zeiten"}, {"name": "Hausmeister"}],
        "process_steps": [{"step": "Anfrage per Telefon", "who": "Verein", "medium": "Telefon"},
@@ -456,7 +457,7 @@ def test_deleting_the_account_deletes_projects_versions_and_comments(db, people,
     P.add_comment(db, people["trainer"], project.id, "ist", "Hinweis")
     delete_user(db, people["learner"].id)
     for table in ("projects", "project_steps", "project_versions", "project_comments"):
-        assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
+        assert raw(db).execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
 
 
 def test_a_disabled_owner_is_refused(db, people, project):

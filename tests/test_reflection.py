@@ -11,10 +11,11 @@ import pytest
 from lotse import reflection
 from lotse.identity import PermissionDenied
 from progress import cohorts as cohort_sql
-from progress import open_database
+from progress import prepared_store
 from progress.users import delete_user, insert_user
 
 from selfstudy_course import build
+from raw_sql import raw
 
 SECRET = "Mein Chef blockiert alles – streng vertraulich"
 
@@ -28,7 +29,7 @@ def catalog(tmp_path_factory):
 def world(tmp_path):
     """A learner in cohort 'eins' (trainer Tina) and 'zwei' (trainer Theo); cohort 'drei' (trainer Tom)
     without her; another learner in 'eins'; an admin."""
-    db = open_database(tmp_path / "lotse.db")
+    db = prepared_store(tmp_path / "lotse.db")
     people = {
         "lena": insert_user(db, "lena", "Lena Lernend", "learner"),
         "otto": insert_user(db, "otto", "Otto Anders", "learner"),
@@ -224,4 +225,4 @@ def test_account_deletion_removes_entries_and_shares(world, catalog):
     reflection.share_entry(db, people["lena"], entry_id, cohorts["eins"])
     delete_user(db, people["lena"].id)
     for table in ("reflections", "reflection_versions", "reflection_shares"):
-        assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+        assert raw(db).execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0

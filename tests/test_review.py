@@ -8,11 +8,12 @@ import pytest
 from fsrs import Rating, ReviewLog, Scheduler, State
 
 from lotse import learning, review
-from progress import connect
+from progress import open_store
 from progress.users import insert_user
 
 # fixtures: catalog (fresh_catalog), db_path, learner
 from selfstudy_course import db_path, fresh_catalog, learner, right_answers, wrong_answers
+from raw_sql import raw
 
 NO_FUZZ = Scheduler(learning_steps=review.SCHEDULER.learning_steps,
                     relearning_steps=review.SCHEDULER.relearning_steps, enable_fuzzing=False)
@@ -69,9 +70,9 @@ def test_schedule_survives_a_restart(db_path, db, learner, catalog):
         next(o for o in card.question.options if o.correct)), Rating.Good, now=when, scheduler=NO_FUZZ)
     assert outcome.stored and outcome.grade.correct and outcome.due > when + timedelta(days=2)
     before = review.load_card(db, learner, card.id).to_dict()
-    db.conn.close()
+    db.close()
 
-    restarted = connect(db_path)  # a new process would open the same file like this
+    restarted = open_store(db_path)  # a new process would open the same file like this
     assert review.load_card(restarted, learner, card.id).to_dict() == before
     due = datetime.fromisoformat(before["due"])
     assert "c1" not in cards_by_question(restarted, learner, catalog, now=due - timedelta(days=1))
@@ -173,4 +174,4 @@ def test_deleting_the_account_removes_cards_logs_and_watermark(db, learner, cata
     review.sync_cards(db, learner, NO_FUZZ)
     delete_user(db, learner.id)
     for table in ("review_cards", "review_logs", "review_sync"):
-        assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+        assert raw(db).execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0

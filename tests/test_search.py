@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from learner_support import LESSON_ONE, LESSON_TWO, fixture_catalog, new_database
 from lotse.search import (glossary_items, index_lessons, initial, search_catalog, search_lessons, snippet_html,
                           sort_key)
+from raw_sql import raw
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_snippets_mark_the_hits(db):
                                    "'; DROP TABLE lesson_texts; --", "   ", "\x00", "a" * 5000])
 def test_fts_syntax_in_a_query_is_searched_as_words(db, query):
     assert isinstance(search_lessons(db, query), list)
-    assert db.execute("SELECT COUNT(*) FROM lesson_texts").fetchone()[0] == 2
+    assert raw(db).execute("SELECT COUNT(*) FROM lesson_texts").fetchone()[0] == 2
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -10,6 +10,7 @@ from progress.users import delete_user, insert_user
 
 # fixtures: catalog (shared_catalog), learner
 from selfstudy_course import learner, shared_catalog
+from raw_sql import raw
 
 IT, SICHERHEIT, FUEHRUNG = ("l3", "it"), ("l3", "sicherheit"), ("l3", "fuehrung")
 
@@ -76,4 +77,4 @@ def test_labels_number_shared_competences(db, learner, catalog):
 def test_deleting_the_account_removes_the_ratings(db, learner, catalog):
     assessment.save(db, learner, catalog, "vorher", {IT: 5})
     delete_user(db, learner.id)
-    assert db.execute("SELECT COUNT(*) FROM self_assessments").fetchone()[0] == 0
+    assert raw(db).execute("SELECT COUNT(*) FROM self_assessments").fetchone()[0] == 0

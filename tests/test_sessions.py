@@ -10,6 +10,7 @@ import pytest
 from lotse import sessions
 from lotse.config import load_settings
 from progress.users import set_disabled
+from raw_sql import raw
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
 
@@ -23,7 +24,7 @@ def test_token_is_random_opaque_and_only_its_hash_is_stored(db, make_user, setti
     user = make_user("learner")
     tokens = {sessions.issue(db, user, settings, T0) for _ in range(5)}
     assert len(tokens) == 5 and all(len(t) >= 43 for t in tokens)
-    stored = {r["token_hash"] for r in db.query("SELECT token_hash FROM sessions")}
+    stored = {r["token_hash"] for r in raw(db).query("SELECT token_hash FROM sessions")}
     assert stored == {sessions.hash_token(t) for t in tokens}
     assert not stored & tokens
     assert all(user.login not in t for t in tokens)  # nothing about the user in the token
@@ -53,10 +54,10 @@ def test_idle_expiry_with_injected_clock(db, make_user, settings):
 def test_activity_is_recorded_at_most_once_a_minute(db, make_user, settings):
     token = sessions.issue(db, make_user(), settings, T0)
     sessions.validate(db, token, settings, T0 + timedelta(seconds=30))
-    row = next(db.query("SELECT last_seen_at FROM sessions"))
+    row = next(raw(db).query("SELECT last_seen_at FROM sessions"))
     assert row["last_seen_at"] == sessions.iso(T0)
     sessions.validate(db, token, settings, T0 + timedelta(seconds=90))
-    row = next(db.query("SELECT last_seen_at FROM sessions"))
+    row = next(raw(db).query("SELECT last_seen_at FROM sessions"))
     assert row["last_seen_at"] == sessions.iso(T0 + timedelta(seconds=90))
 
 
@@ -99,7 +100,7 @@ def test_old_sessions_are_pruned_when_new_ones_start(db, make_user, settings):
     old = sessions.issue(db, user, settings, T0)
     sessions.revoke(db, old, T0)
     sessions.issue(db, user, settings, T0 + timedelta(days=3))
-    assert db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 1
+    assert raw(db).execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 1
 
 
 def test_cookie_lifetime_matches_the_absolute_expiry(db, make_user, settings):
@@ -112,5 +113,5 @@ def test_cookie_lifetime_matches_the_absolute_expiry(db, make_user, settings):
 def test_deleting_the_user_deletes_the_sessions(db, make_user, settings):
     user = make_user()
     sessions.issue(db, user, settings, T0)
-    db.execute("DELETE FROM users WHERE id = ?", [user.id])
-    assert db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0
+    raw(db).execute("DELETE FROM users WHERE id = ?", [user.id])
+    assert raw(db).execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0

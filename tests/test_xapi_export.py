@@ -27,6 +27,7 @@ from lotse.xapi_export import cohort_statements, learner_statements, lrs_config,
 from progress import xapi_sql
 from progress.cohorts import add_member, insert_cohort
 from progress.users import delete_user
+from raw_sql import raw
 
 BASE_URL = "https://lotse.example.de"
 VERB = "http://adlnet.gov/expapi/verbs/"
@@ -111,7 +112,7 @@ def test_answers_use_the_interaction_formats(db, people, catalog, settings):
 def test_timestamps_come_from_the_store(db, people, catalog, settings):
     anna = people["anna"]
     statements = learner_statements(db, anna, anna.id, catalog, settings)
-    stored = next(db.query("SELECT created_at FROM events WHERE user_id = ? AND kind = 'lesson_read'", [anna.id]))
+    stored = next(raw(db).query("SELECT created_at FROM events WHERE user_id = ? AND kind = 'lesson_read'", [anna.id]))
     completed = next(s for s in statements if s["verb"]["id"] == VERB + "completed")
     assert completed["timestamp"] == stored["created_at"][:23] + "Z"
     assert [s["timestamp"] for s in statements] == sorted(s["timestamp"] for s in statements)

@@ -11,15 +11,14 @@ from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
 import streamlit as st
-from sqlite_utils import Database
+from progress import Store
 
 from lotse.access import DENIED
 from lotse.analytics.cohort import CohortInfo, trainer_cohorts
 from lotse.analytics.course import parse_day
 from lotse.identity import PermissionDenied, User
-from progress import connect
 
-from .context import catalog, db, settings
+from .context import catalog, store
 
 COHORT_KEY = "cockpit-shared-cohort"  # not a widget key: shared by all cockpit pages
 PRESENTATION_KEY = "cockpit-shared-presentation"
@@ -40,7 +39,7 @@ def _remember(source: str, target: str) -> None:
 
 def cockpit_header(user: User, page: str) -> tuple[CohortInfo | None, bool]:
     """Cohort selector and presentation toggle; (None, mode) when the user leads no cohort."""
-    cohorts = trainer_cohorts(db(), user)
+    cohorts = trainer_cohorts(store(), user)
     if not cohorts:
         st.info("Sie leiten noch keine Kohorte. Legen Sie unter „Kohorten verwalten“ eine an.")
         return None, False
@@ -77,7 +76,7 @@ def cohort_view(user: User, page: str, build: Callable[..., View]) -> tuple[Coho
     if cohort is None:
         st.stop()
     try:
-        return cohort, build(db(), user, cohort.id, catalog(), pseudonymous=presenting)
+        return cohort, build(store(), user, cohort.id, catalog(), pseudonymous=presenting)
     except PermissionDenied:
         denied()
 
@@ -94,16 +93,8 @@ def denied() -> NoReturn:
     st.stop()
 
 
-def on_click(build: Callable[[Database], bytes]) -> Callable[[], bytes]:
+def on_click(build: Callable[[Store], bytes]) -> Callable[[], bytes]:
     """Deferred download contents: Streamlit calls this only when the button is clicked, on a
-    thread of its own, so it opens (and closes) its own connection. The core checks access again."""
-    path = str(settings().db_path)
-
-    def run() -> bytes:
-        conn = connect(path)
-        try:
-            return build(conn)
-        finally:
-            conn.conn.close()
-
-    return run
+    thread of its own; the store hands that thread its own connection. The core checks access again."""
+    database = store()
+    return lambda: build(database)

@@ -1,4 +1,8 @@
-"""Per-process resources (settings, content) and the per-thread database connection."""
+"""Per-process resources: settings, content and the store (the database's front door).
+
+The store is safe to keep and share: it hands out a connection per call, never one per thread or
+run, so pages and their button callbacks may ask for it whenever they like.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,13 @@ import hashlib
 import threading
 import time
 
-from sqlite_utils import Database
-
 from lotse.config import Settings, load_settings
 from lotse.content import Catalog, load_catalog
-from progress import ConnectionPool, open_database
-
-_connections = ConnectionPool()
+from progress import Store, open_store
 
 
 class _Process:
-    """What this process loaded: settings, the content, whether the database is created and migrated.
+    """What this process loaded: settings, the content, the store and whether its schema is current.
 
     A plain module-level object rather than st.cache_resource: Streamlit looks up a cached call by
     hashing the function and its arguments, which on every rerun cost more than the lookup is worth
@@ -28,6 +28,7 @@ class _Process:
         self.lock = threading.Lock()
         self.checked: tuple[float, str] | None = None  # (last look at the files, their fingerprint)
         self.catalog: tuple[str, Catalog] | None = None  # (fingerprint, content loaded with it)
+        self.store = open_store(self.settings.database_url)
         self.database_ready = False
 
 
@@ -50,6 +51,8 @@ def reset() -> None:
     """Read settings and content again on next use (tests that change the environment)."""
     global _process
     with _process_lock:
+        if _process is not None:
+            _process.store.close()
         _process = None
 
 
@@ -90,24 +93,22 @@ def catalog() -> Catalog:
     return cached[1]
 
 
-def _prepare_database() -> None:
-    """Create and migrate the database once per process."""
-    state = _state()
-    if state.database_ready:
-        return
+def _prepare_database(state: _Process) -> None:
+    """Once per process: the schema must be current (only ``python -m lotse prepare`` migrates;
+    SchemaBehind tells the page to show the maintenance message), then the start-up data."""
     from lotse.startup import prepare
 
     content = catalog()
     with state.lock:
         if not state.database_ready:
-            db = open_database(state.settings.db_path)
-            prepare(db, state.settings, content)
-            db.conn.close()
+            state.store.check_schema()
+            prepare(state.store, state.settings, content)
             state.database_ready = True
 
 
-def db() -> Database:
-    """The connection of the current thread (each Streamlit rerun runs on its own thread; the
-    connection returns to the pool when the thread ends)."""
-    _prepare_database()
-    return _connections.get(str(_state().settings.db_path))
+def store() -> Store:
+    """The process's store (raises progress.SchemaBehind while the database needs ``prepare``)."""
+    state = _state()
+    if not state.database_ready:
+        _prepare_database(state)
+    return state.store

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
-from sqlite_utils import Database
+from progress import Store
 
 from lotse.countdown import learner_countdowns
 from lotse.identity import User
@@ -16,7 +16,7 @@ _BOX = {"on_track": ("info", "🗓️"), "done": ("success", "✅"), "last_day":
         "deadline_passed": ("info", "🕊️"), "seminar_today": ("success", "🎯"), "after_seminar": ("info", "📚")}
 
 
-def render_countdown(db: Database, user: User) -> None:
+def render_countdown(db: Store, user: User) -> None:
     """Show the learner's seminar countdown(s); nothing when no cohort has a seminar date."""
     for countdown in learner_countdowns(db, user, catalog()):
         kind, icon = _BOX[countdown.tone]

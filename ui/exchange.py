@@ -22,7 +22,7 @@ from lotse.interop.lrs import LrsError
 from lotse.secrets_store import SecretError
 from lotse.xapi_export import XapiExportError, cohort_statements, lrs_config, send_to_lrs, statements_json
 
-from .context import catalog, db, settings
+from .context import catalog, settings, store
 from .escape import md_escape
 
 PLACEHOLDERS = "„Keine Rückmeldung hinterlegt.“ und „Keine Erläuterung hinterlegt.“"
@@ -186,7 +186,7 @@ def xapi_panel(user: User) -> None:
                 "einen Learning Record Store (LRS) Ihres Bildungsinstituts: geöffnete und gelesene Lektionen, "
                 "Antworten und Quizergebnisse. Personen erscheinen unter einem gleichbleibenden Pseudonym, "
                 "ohne Namen oder Anmeldenamen.")
-    cohorts = {c["id"]: c for c in visible_cohorts(db(), user)}
+    cohorts = {c["id"]: c for c in visible_cohorts(store(), user)}
     if not cohorts:
         st.info("Sie leiten noch keine Kohorte. Legen Sie unter „Kohorten verwalten“ eine an.")
         return
@@ -209,7 +209,7 @@ def xapi_panel(user: User) -> None:
 
 def _statements(user: User, cohort_id: int) -> list[dict] | None:
     try:
-        return cohort_statements(db(), user, cohort_id, catalog(), settings())
+        return cohort_statements(store(), user, cohort_id, catalog(), settings())
     except PermissionDenied:
         st.error(DENIED)
     except (XapiExportError, SecretError) as err:
@@ -236,7 +236,7 @@ def _lrs_section(user: User, cohort_id: int) -> None:
         return
     with st.spinner("Die Lerndaten werden gesendet …"):
         try:
-            report = send_to_lrs(db(), user, statements, config)
+            report = send_to_lrs(store(), user, statements, config)
         except LrsError as err:
             sent = len(err.report.sent) if err.report else 0
             st.error(f"Das LRS hat die Lerndaten nicht angenommen: {md_escape(str(err))}. Vorher gesendet: "

@@ -18,7 +18,7 @@ from lotse.content.models import SLUG_PATTERN, GlossaryTerm, Quiz
 from lotse.content.render import Rendered, render_inline, render_markdown
 from lotse.identity import User
 
-from .context import db
+from .context import store
 from .escape import md_escape
 
 LESSON_PAGE = "app_pages/lektion.py"
@@ -138,7 +138,7 @@ def render_sources(lesson: Lesson) -> None:
 
 
 def _mark_read(user: User, lesson_id: str) -> None:
-    learning.mark_read(db(), user, lesson_id)
+    learning.mark_read(store(), user, lesson_id)
 
 
 def render_mark_read(user: User, lesson: Lesson, row: dict | None) -> None:
@@ -172,7 +172,7 @@ def _view(user: User, lesson: Lesson) -> dict:
     view = st.session_state.get(key)
     if view is None:
         view = {"key": uuid.uuid4().hex, "counted": 0.0, "last": time.monotonic(), "beat": 0}
-        learning.open_lesson(db(), user, lesson.id, view["key"])
+        learning.open_lesson(store(), user, lesson.id, view["key"])
         st.session_state[key] = view
     return view
 
@@ -187,7 +187,7 @@ def _beat(user: User, lesson: Lesson, view: dict) -> None:
     if seconds <= 0:
         return
     view["beat"] += 1
-    learning.add_reading_time(db(), user, lesson.id, seconds, f"{view['key']}:{view['beat']}")
+    learning.add_reading_time(store(), user, lesson.id, seconds, f"{view['key']}:{view['beat']}")
     view["counted"] += seconds
 
 

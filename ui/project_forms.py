@@ -17,7 +17,7 @@ import streamlit as st
 from lotse import projects as P
 from lotse.identity import PermissionDenied, User
 
-from .context import db
+from .context import store
 from .project_view import RATING_WORDS, safe_md
 
 RATING_OPTIONS = [0, 1, 2, 3, 4, 5]  # 0: not rated yet
@@ -131,7 +131,7 @@ def report_save(pid: int, step: str, action: Callable[[], P.SaveResult], done: s
 def save(user: User, pid: int, step: str, content_of: Callable[[P.Project], dict]) -> None:
     """Save ``content_of(project)`` (the project as stored now) and report."""
     def saved() -> P.SaveResult:
-        return P.save_step(db(), user, pid, step, content_of(P.load_project(db(), user, pid)))
+        return P.save_step(store(), user, pid, step, content_of(P.load_project(store(), user, pid)))
 
     report_save(pid, step, saved, "Gespeichert")
 

@@ -21,7 +21,7 @@ from lotse.identity import PermissionDenied, User
 from lotse.progress_report import attempt_rows, de_number
 
 from . import quiz_widgets as widgets
-from .context import db
+from .context import store
 from .escape import md_escape
 from .lesson_view import inline_html
 from .notice import show_notice
@@ -65,7 +65,7 @@ def _responses(quiz: Quiz, attempt_no: int) -> dict:
 
 
 def _save_draft(user: User, quiz: Quiz, attempt_no: int) -> None:
-    if not learning.save_draft(db(), user, quiz.lesson, attempt_no, _responses(quiz, attempt_no)):
+    if not learning.save_draft(store(), user, quiz.lesson, attempt_no, _responses(quiz, attempt_no)):
         st.session_state[_notice_key(quiz.lesson)] = (
             "warning", "Dieser Versuch wurde bereits abgegeben, zum Beispiel in einem anderen Fenster. "
                        "Unten sehen Sie das Ergebnis.")
@@ -73,7 +73,7 @@ def _save_draft(user: User, quiz: Quiz, attempt_no: int) -> None:
 
 def _submit(user: User, quiz: Quiz, attempt_no: int) -> None:
     try:
-        _, _, created = learning.submit_attempt(db(), user, quiz, attempt_no, _responses(quiz, attempt_no))
+        _, _, created = learning.submit_attempt(store(), user, quiz, attempt_no, _responses(quiz, attempt_no))
     except PermissionDenied as denied:
         st.session_state[_notice_key(quiz.lesson)] = ("error", str(denied))
         return
@@ -83,7 +83,7 @@ def _submit(user: User, quiz: Quiz, attempt_no: int) -> None:
 
 
 def _start_new(user: User, lesson_id: str) -> None:
-    learning.start_new_attempt(db(), user, lesson_id)
+    learning.start_new_attempt(store(), user, lesson_id)
     _bring_quiz_to_top(lesson_id)
 
 
@@ -95,7 +95,7 @@ def render_quiz(user: User, lesson: Lesson, quiz: Quiz, progress_row: dict | Non
     if number:
         st.html(_TO_QUIZ_SCRIPT % number, unsafe_allow_javascript=True)
     show_notice(_notice_key(lesson.id))
-    state = learning.quiz_state(db(), user, lesson.id)
+    state = learning.quiz_state(store(), user, lesson.id)
     if state.answering:
         _answering(user, lesson, quiz, state)
     elif state.last_attempt is not None:
@@ -141,7 +141,7 @@ def _question(user: User, quiz: Quiz, number: int, question, attempt_no: int, se
 
 
 def _feedback(user: User, lesson: Lesson, quiz: Quiz, attempt: dict, sections: dict[str, str]) -> None:
-    review = learning.attempt_review(db(), user, user.id, quiz, attempt["id"])
+    review = learning.attempt_review(store(), user, user.id, quiz, attempt["id"])
     if review is None:
         st.error("Dieser Versuch konnte nicht geladen werden.")
         return
@@ -187,7 +187,7 @@ def _summary(attempt: dict) -> None:
 def _history(user: User, lesson: Lesson, progress_row: dict | None) -> None:
     if not (progress_row and progress_row["attempts"]):
         return  # no attempt submitted yet (the progress row counts them): nothing to look up
-    attempts = learning.attempt_history(db(), user, user.id, lesson.id)
+    attempts = learning.attempt_history(store(), user, user.id, lesson.id)
     if not attempts:
         return
     st.subheader("Ihre bisherigen Versuche", anchor="versuche")

@@ -25,7 +25,7 @@ from lotse.accounts import client_key
 from lotse.config import DEFAULT_BASE_URL
 from lotse.identity import User
 
-from .context import db, settings
+from .context import settings, store
 from .escape import md_escape
 
 COOKIE_NAME = "lotse_session"
@@ -88,10 +88,10 @@ def client() -> str:
 # --- resolving the user ------------------------------------------------------------------------
 
 def _adopt(token: str) -> User | None:
-    user = sessions.validate(db(), token, settings())
+    user = sessions.validate(store(), token, settings())
     if user is not None and (st.session_state.get(TOKEN_KEY) != token or _EXPIRES_KEY not in st.session_state):
         st.session_state[TOKEN_KEY] = token
-        st.session_state[_EXPIRES_KEY] = sessions.seconds_left(db(), token)
+        st.session_state[_EXPIRES_KEY] = sessions.seconds_left(store(), token)
     return user
 
 
@@ -153,10 +153,10 @@ def sign_in(user: User) -> None:
     """Start a server-side session for ``user``; the next run writes the cookie. Call st.rerun() after."""
     old = st.session_state.get(TOKEN_KEY)
     _forget_page_state()
-    sessions.revoke(db(), old)
-    token = sessions.issue(db(), user, settings())
+    sessions.revoke(store(), old)
+    token = sessions.issue(store(), user, settings())
     st.session_state[TOKEN_KEY] = token
-    st.session_state[_EXPIRES_KEY] = sessions.seconds_left(db(), token)
+    st.session_state[_EXPIRES_KEY] = sessions.seconds_left(store(), token)
 
 
 def sign_out(notice: str | None = None) -> None:
@@ -164,7 +164,7 @@ def sign_out(notice: str | None = None) -> None:
 
     ``notice`` is shown once on the sign-in page (e.g. "Sie wurden abgemeldet."). Call st.rerun() after.
     """
-    sessions.revoke(db(), st.session_state.get(TOKEN_KEY))
+    sessions.revoke(store(), st.session_state.get(TOKEN_KEY))
     for key in list(st.session_state.keys()):
         del st.session_state[key]  # a shared computer: the next person sees nothing of this one
     st.session_state[_SIGNED_OUT_KEY] = st.session_state[_IGNORE_COOKIE_KEY] = True
@@ -238,7 +238,7 @@ def _sso_user() -> User | None:
     from lotse.sso import SsoRefused, identity_from_claims, sign_in_sso
 
     try:
-        return sign_in_sso(db(), identity_from_claims(dict(st.user.to_dict()), sso_config()))
+        return sign_in_sso(store(), identity_from_claims(dict(st.user.to_dict()), sso_config()))
     except SsoRefused as refusal:
         st.session_state[_SSO_NOTICE_KEY] = str(refusal)
         return None
@@ -329,7 +329,7 @@ def offer_invite(user: User) -> None:
         return
     from lotse.cohorts import CohortError, enrol, invite_preview
 
-    preview = invite_preview(db(), code)
+    preview = invite_preview(store(), code)
     if preview is None or user.role != "learner":
         del st.query_params["invite"]
         st.warning("Dieser Einladungslink ist ungültig oder nicht mehr aktiv." if preview is None
@@ -339,7 +339,7 @@ def offer_invite(user: User) -> None:
         st.markdown(f"**Einladung in die Kohorte „{md_escape(preview['name'])}“**")
         if st.button("Kohorte beitreten", key="invite-join", type="primary"):
             try:
-                _, new = enrol(db(), user, code)
+                _, new = enrol(store(), user, code)
             except CohortError as error:
                 st.error(str(error))
                 return

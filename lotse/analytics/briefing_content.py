@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import analytics as sql
 
@@ -78,7 +78,7 @@ class BriefingContent:
         return len(self.ready) + len(self.on_the_way) + len(self.not_started)
 
 
-def briefing_content(db: Database, actor: User, cohort_id: int, catalog: Catalog, *,
+def briefing_content(db: Store, actor: User, cohort_id: int, catalog: Catalog, *,
                      pseudonymous: bool = False, now: datetime | None = None) -> BriefingContent:
     cohort = authorised_cohort(db, actor, cohort_id)
     today = local_today(now or datetime.now(timezone.utc))

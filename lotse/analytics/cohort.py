@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import analytics as sql
 
@@ -40,13 +40,13 @@ class CohortInfo:
         return cls(row["id"], row["name"], row.get("seminar_date"), row.get("place") or "", row.get("pre_deadline"))
 
 
-def trainer_cohorts(db: Database, actor: User) -> list[CohortInfo]:
+def trainer_cohorts(db: Store, actor: User) -> list[CohortInfo]:
     """The cohorts the actor may analyse: a trainer's own, all for an admin."""
     require_role(actor, "trainer", "admin")
     return [CohortInfo.of(row) for row in visible_cohorts(db, actor)]
 
 
-def authorised_cohort(db: Database, actor: User, cohort_id: int) -> CohortInfo:
+def authorised_cohort(db: Store, actor: User, cohort_id: int) -> CohortInfo:
     """The cohort if the actor may see it; PermissionDenied otherwise (the one gate for the cockpit)."""
     require_role(actor, "trainer", "admin")
     return CohortInfo.of(require_cohort(db, actor, cohort_id))
@@ -71,11 +71,11 @@ class Overview:
                 for lesson in self.lessons]
 
 
-def cohort_labels(db: Database, cohort_id: int, pseudonymous: bool) -> dict[int, str]:
+def cohort_labels(db: Store, cohort_id: int, pseudonymous: bool) -> dict[int, str]:
     return participant_labels(sql.members(db, [cohort_id]), pseudonymous)
 
 
-def cohort_overview(db: Database, actor: User, cohort_id: int, catalog: Catalog, *,
+def cohort_overview(db: Store, actor: User, cohort_id: int, catalog: Catalog, *,
                     pseudonymous: bool = False, now: datetime | None = None) -> Overview:
     """Key figures, funnel, matrix, score distribution, activity, time on task, objective mastery."""
     cohort = authorised_cohort(db, actor, cohort_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import analytics as sql
 
@@ -60,7 +60,7 @@ def items_csv(analysis: ItemAnalysis) -> bytes:
     return to_csv(rows)
 
 
-def attempts_csv(db: Database, actor: User, cohort_id: int, catalog: Catalog, *, pseudonymous: bool = False) -> bytes:
+def attempts_csv(db: Store, actor: User, cohort_id: int, catalog: Catalog, *, pseudonymous: bool = False) -> bytes:
     """Every quiz attempt of the cohort's members: who, lesson, number, points, percent, passed, date."""
     cohort = authorised_cohort(db, actor, cohort_id)
     labels = cohort_labels(db, cohort.id, pseudonymous)

@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import analytics as sql
 
@@ -114,7 +114,7 @@ def quiz_lessons(catalog: Catalog) -> list[tuple[str, str]]:
     return [(lesson.id, lesson.label) for lesson in course_lessons(catalog) if lesson.quiz]
 
 
-def item_analysis(db: Database, actor: User, cohort_id: int, catalog: Catalog, lesson_id: str,
+def item_analysis(db: Store, actor: User, cohort_id: int, catalog: Catalog, lesson_id: str,
                   which: str = "first") -> ItemAnalysis | None:
     """Statistics per question of the lesson's quiz; None if the lesson or quiz is unknown."""
     cohort = authorised_cohort(db, actor, cohort_id)

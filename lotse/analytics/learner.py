@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import analytics as sql
 
@@ -40,13 +40,13 @@ class LearnerDetail:
     attempts: list[AttemptDetail]
 
 
-def cohort_learners(db: Database, actor: User, cohort_id: int, *, pseudonymous: bool = False) -> dict[int, str]:
+def cohort_learners(db: Store, actor: User, cohort_id: int, *, pseudonymous: bool = False) -> dict[int, str]:
     """Members of an authorised cohort: user id -> name or pseudonym (for the selector)."""
     cohort = authorised_cohort(db, actor, cohort_id)
     return cohort_labels(db, cohort.id, pseudonymous)
 
 
-def learner_detail(db: Database, actor: User, cohort_id: int, learner_id: int, catalog: Catalog, *,
+def learner_detail(db: Store, actor: User, cohort_id: int, learner_id: int, catalog: Catalog, *,
                    pseudonymous: bool = False) -> LearnerDetail:
     """PermissionDenied unless the actor leads the cohort and the learner is a member of it."""
     cohort = authorised_cohort(db, actor, cohort_id)

@@ -11,6 +11,7 @@ import argparse
 from ..config import load_settings
 from ..content import load_catalog
 from ..demo import DEMO_ACCOUNTS, DEMO_SEED, create_demo_cohort, ensure_demo_accounts
+from .store_access import StoreNotReady, open_ready_store
 
 MAX_LEARNERS = 5000
 
@@ -24,8 +25,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from progress import open_database
-
     if not 1 <= args.learners <= MAX_LEARNERS:
         print(f"--learners must be between 1 and {MAX_LEARNERS}")
         return 2
@@ -35,12 +34,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"{settings.content_dir}: no valid lessons; the demo cohort needs content (see python -m lotse validate)")
         return 2
     name = " ".join((args.cohort or f"Demo-Kohorte mit {args.learners} Teilnehmenden").split())
-    db = open_database(settings.db_path)
+    try:
+        db = open_ready_store(settings)
+    except StoreNotReady as problem:
+        print(problem)
+        return 1
     try:
         trainer = ensure_demo_accounts(db)["trainerin.demo"]
         demo = create_demo_cohort(db, catalog, trainer, args.learners, name=name, seed=args.seed, reuse=True)
     finally:
-        db.conn.close()
+        db.close()
     if not demo.created:
         print(f"The demo trainer already leads a cohort named {name!r}; nothing changed. Choose another --cohort.")
         return 1

@@ -1,13 +1,15 @@
 """`python -m lotse prepare`: create and migrate the database, index the lessons, add demo data.
 
-The app does the same on its first page view; the start script runs it first, so a fresh machine
-has its database (and any problem with the data folder) before the browser opens.
+The only place that migrates: under the store's lock, so several processes started at once (or
+an upgrade while another `prepare` runs) apply each migration exactly once. Web processes only
+check that the schema is current and otherwise show a maintenance message.
 """
 
 from __future__ import annotations
 
 import argparse
-import sqlite3
+
+from progress import StoreError, open_store
 
 from ..config import load_settings
 from ..content import load_catalog
@@ -20,18 +22,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from progress import open_database
-
     settings = load_settings()
     try:
-        db = open_database(settings.db_path)
-    except (OSError, sqlite3.Error) as error:
+        store = open_store(settings.database_url)
+        applied = store.migrate()
+    except (OSError, StoreError) as error:
         print(f"{settings.db_path}: cannot create or open the database: {error}")
         return 1
     try:
-        prepare(db, settings, load_catalog(settings.content_dir))
+        prepare(store, settings, load_catalog(settings.content_dir))
     finally:
-        db.conn.close()
+        store.close()
+    migrated = f", {len(applied)} migration(s) applied" if applied else ", schema current"
     demo = " with demo data (LOTSE_DEMO=1)" if settings.demo else ""
-    print(f"Database ready{demo}: {settings.db_path}")
+    print(f"Database ready{demo}{migrated}: {settings.db_path}")
     return 0

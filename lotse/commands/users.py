@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from progress import open_database
-
 from ..accounts import AccountError, create_user, find_account, issue_reset_code, list_accounts, set_disabled
 from ..config import load_settings
 from ..identity import ROLES, PermissionDenied, User
 from ..privacy import PrivacyError, purge_inactive
+from .store_access import StoreNotReady, open_ready_store
 
 CLI_ACTOR = User(id=0, login="kommandozeile", display_name="Kommandozeile", role="admin")
 
@@ -53,7 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _db():
-    return open_database(load_settings().db_path)
+    """The checked store; exits with the reason when the database is not ready."""
+    try:
+        return open_ready_store(load_settings())
+    except StoreNotReady as problem:
+        raise SystemExit(f"{problem}") from problem
 
 
 def _fail(message: str, code: int = 1) -> int:

@@ -16,7 +16,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from progress import open_database
 from progress.users import get_user_by_login
 
 from ..config import Settings, load_settings
@@ -24,6 +23,7 @@ from ..content import load_catalog
 from ..identity import PermissionDenied, User
 from ..interop.lrs import LrsError
 from ..secrets_store import SecretError
+from .store_access import StoreNotReady, open_ready_store
 from ..xapi_export import (XapiExportError, cohort_statements, learner_statements, lrs_config,
                            send_to_lrs, statements_json)
 
@@ -75,14 +75,18 @@ def run_export(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.exists() and not args.force:
         _say(f"Fehler: {args.out} gibt es schon. Mit --force überschreiben.")
         return 1
-    db = open_database(settings.db_path)
+    try:
+        db = open_ready_store(settings)
+    except StoreNotReady as problem:
+        _say(f"Fehler: {problem}")
+        return 1
     try:
         statements = _statements(args, settings, db)
     except (LookupError, XapiExportError, SecretError) as err:
         _say(f"Fehler: {err}")
         return 1
     finally:
-        db.conn.close()
+        db.close()
     text = statements_json(statements)
     if args.out is None:
         sys.stdout.write(text)
@@ -94,7 +98,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_send(args: argparse.Namespace) -> int:
     settings = load_settings()
-    db = open_database(settings.db_path)
+    try:
+        db = open_ready_store(settings)
+    except StoreNotReady as problem:
+        _say(f"Fehler: {problem}")
+        return 1
     try:
         config = lrs_config(settings)
         if config is None:
@@ -111,6 +119,6 @@ def run_send(args: argparse.Namespace) -> int:
         _say(f"Fehler: {err}\n{sent} Aussagen wurden vorher gesendet; ein erneuter Aufruf setzt fort.")
         return 1
     finally:
-        db.conn.close()
+        db.close()
     print(f"{len(report.sent)} Aussagen gesendet, {len(report.skipped)} übersprungen (schon gesendet).")
     return 0

@@ -3,7 +3,7 @@ owner (or that trainer) answers. Answers stay in one flat thread under the first
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import projects as store
 from progress.db import utc_now
@@ -23,7 +23,7 @@ def _comment_body(body: object) -> str:
     return text
 
 
-def add_comment(db: Database, actor: User, project_id: object, step: str, body: object) -> int:
+def add_comment(db: Store, actor: User, project_id: object, step: str, body: object) -> int:
     """A trainer's comment on one step of a project shared with them."""
     row = project_row(db, project_id)
     if row is None or not trainer_may_read(db, actor, row["id"]):
@@ -32,7 +32,7 @@ def add_comment(db: Database, actor: User, project_id: object, step: str, body: 
     return store.insert_comment(db, row["id"], step, actor.id, _comment_body(body), utc_now())
 
 
-def answer_comment(db: Database, actor: User, project_id: object, comment_id: object, body: object) -> int:
+def answer_comment(db: Store, actor: User, project_id: object, comment_id: object, body: object) -> int:
     """An answer to a comment, by the owner (or by the trainer who may read the project)."""
     row = readable_row(db, actor, project_id)
     number = clean_id(comment_id)
@@ -44,7 +44,7 @@ def answer_comment(db: Database, actor: User, project_id: object, comment_id: ob
                                 parent_id=root)
 
 
-def comments(db: Database, actor: User, project_id: object) -> dict[str, list[dict]]:
+def comments(db: Store, actor: User, project_id: object) -> dict[str, list[dict]]:
     """step -> threads (oldest first), each {id, author_name, body, created_at, answers: [...]}."""
     row = readable_row(db, actor, project_id)
     threads: dict[str, list[dict]] = {s: [] for s in SECTIONS}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import projects as store
 
@@ -32,7 +32,7 @@ def summarize(step: str, content: dict) -> str:
     return "; ".join(parts) or "leer"
 
 
-def versions(db: Database, actor: User, project_id: object, step: str, limit: int = 50) -> list[VersionInfo]:
+def versions(db: Store, actor: User, project_id: object, step: str, limit: int = 50) -> list[VersionInfo]:
     """The newest versions of a step (owner only: the history of drafts stays private)."""
     row = owned_row(db, actor, project_id)
     require_section(step)
@@ -43,7 +43,7 @@ def versions(db: Database, actor: User, project_id: object, step: str, limit: in
     return result
 
 
-def restore_version(db: Database, actor: User, project_id: object, version_no: object) -> SaveResult:
+def restore_version(db: Store, actor: User, project_id: object, version_no: object) -> SaveResult:
     """Make an older version current again, stored as a new version (so it can be undone)."""
     row = owned_row(db, actor, project_id)
     number = clean_id(version_no)

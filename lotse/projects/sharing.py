@@ -3,7 +3,7 @@ of the projects shared with them (see ``authorisation`` for who may read what)."
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import cohorts as cohort_sql
 from progress import projects as store
@@ -20,7 +20,7 @@ from .storage import build_project
 from .validation import clean_id
 
 
-def share_options(db: Database, actor: User) -> list[dict]:
+def share_options(db: Store, actor: User) -> list[dict]:
     """Cohorts the actor is a member of and that have a trainer: id, name, trainer_name."""
     require_role(actor, "learner", "trainer", "admin")
     options = []
@@ -31,7 +31,7 @@ def share_options(db: Database, actor: User) -> list[dict]:
     return options
 
 
-def share_project(db: Database, actor: User, project_id: object, cohort_id: object) -> None:
+def share_project(db: Store, actor: User, project_id: object, cohort_id: object) -> None:
     """Share with the trainer of ``cohort_id`` (a cohort the owner is a member of)."""
     row = owned_row(db, actor, project_id)
     number = clean_id(cohort_id)
@@ -40,19 +40,19 @@ def share_project(db: Database, actor: User, project_id: object, cohort_id: obje
     store.set_share(db, row["id"], number, utc_now())
 
 
-def unshare_project(db: Database, actor: User, project_id: object) -> None:
+def unshare_project(db: Store, actor: User, project_id: object) -> None:
     row = owned_row(db, actor, project_id)
     store.set_share(db, row["id"], None, None)
 
 
-def shared_with(db: Database, actor: User, project: Project) -> dict | None:
+def shared_with(db: Store, actor: User, project: Project) -> dict | None:
     """Whom the owner's project is shared with (cohort and trainer name), for the owner's page."""
     if project.owner_id != actor.id or project.shared_cohort_id is None:
         return None
     return next((c for c in share_options(db, actor) if c["id"] == project.shared_cohort_id), None)
 
 
-def shared_projects(db: Database, actor: User, cohort_id: object) -> list[dict]:
+def shared_projects(db: Store, actor: User, cohort_id: object) -> list[dict]:
     """Projects shared with the actor in a cohort the actor leads, with the step each has reached.
 
     An admin who does not lead the cohort gets PermissionDenied: projects are not admin data.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from sqlite_utils import Database
+from progress import Store
 
 from progress import projects as store
 from progress.db import utc_now
@@ -47,7 +47,7 @@ def load_content(step: str, text: str) -> dict:
         return content
 
 
-def build_project(db: Database, row: dict, readonly: bool) -> Project:
+def build_project(db: Store, row: dict, readonly: bool) -> Project:
     """The project of a stored row with the current version of every step (no permission check)."""
     current = store.current_steps(db, row["id"])
     steps = {s: load_content(s, current[s]["content"]) if s in current else empty_content(s) for s in STEPS}
@@ -58,7 +58,7 @@ def build_project(db: Database, row: dict, readonly: bool) -> Project:
                    steps, saved, readonly)
 
 
-def create_project(db: Database, actor: User, title: str, subject: str = "") -> Project:
+def create_project(db: Store, actor: User, title: str, subject: str = "") -> Project:
     require_role(actor, "learner", "trainer", "admin")
     basics, _ = clean_step("rahmen", {"title": title, "subject": subject})
     now = utc_now()
@@ -68,7 +68,7 @@ def create_project(db: Database, actor: User, title: str, subject: str = "") -> 
     return load_project(db, actor, project_id)
 
 
-def list_projects(db: Database, actor: User) -> list[dict]:
+def list_projects(db: Store, actor: User) -> list[dict]:
     """The actor's own projects, newest change first, each with the step reached."""
     require_role(actor, "learner", "trainer", "admin")
     result = []
@@ -80,7 +80,7 @@ def list_projects(db: Database, actor: User) -> list[dict]:
     return result
 
 
-def load_project(db: Database, actor: User, project_id: object) -> Project:
+def load_project(db: Store, actor: User, project_id: object) -> Project:
     """The project for its owner (editable) or for the trainer it is shared with (read-only)."""
     row = readable_row(db, actor, project_id)
     return build_project(db, row, readonly=row["owner_id"] != actor.id)
@@ -95,7 +95,7 @@ def _previous_content(row: dict, step: str, current: dict | None) -> dict | None
     return None
 
 
-def save_step(db: Database, actor: User, project_id: object, step: str, content: dict,
+def save_step(db: Store, actor: User, project_id: object, step: str, content: dict,
               note: str = "") -> SaveResult:
     """Validate and store one step (a new version when something changed)."""
     row = owned_row(db, actor, project_id)
@@ -113,7 +113,7 @@ def save_step(db: Database, actor: User, project_id: object, step: str, content:
     return SaveResult(version_no, now, True, hints)
 
 
-def save_basics(db: Database, actor: User, project_id: object, title: str, subject: str) -> SaveResult:
+def save_basics(db: Store, actor: User, project_id: object, title: str, subject: str) -> SaveResult:
     return save_step(db, actor, project_id, "rahmen", {"title": title, "subject": subject})
 
 
@@ -122,7 +122,7 @@ def step_hints(project: Project, step: str) -> list[str]:
     return clean_step(step, project.steps[step])[1] if step in STEPS else []
 
 
-def delete_project(db: Database, actor: User, project_id: object) -> None:
+def delete_project(db: Store, actor: User, project_id: object) -> None:
     """Delete a project with all versions and comments (owner only)."""
     row = owned_row(db, actor, project_id)
     store.delete_project(db, row["id"])

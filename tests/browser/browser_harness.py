@@ -135,9 +135,9 @@ class LotseServer:
 
     def database(self):
         """A connection of the test itself to the server's database (migrated), for the core API."""
-        from progress import open_database
+        from progress import prepared_store
 
-        return open_database(self.db_path)
+        return prepared_store(self.db_path)
 
     def start(self) -> None:
         command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -201,7 +201,7 @@ class LotseServer:
 def running_server(**options) -> Iterator[LotseServer]:
     with tempfile.TemporaryDirectory(prefix="lotse-browser-") as root:
         server = LotseServer(Path(root), **options)
-        server.database().conn.close()  # migrate before the server and the test both use it
+        server.database().close()  # migrate before the server and the test both use it
         server.start()
         try:
             yield server

@@ -288,7 +288,7 @@ def keyboard_server(tmp_path_factory):
 
         db = running.database()
         create_account(db, "tastatur", "Tanja Tastatur", "Tasten-statt-Maus-2026!", "learner")
-        db.conn.close()
+        db.close()
         yield running
 
 

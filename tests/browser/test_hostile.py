@@ -34,7 +34,7 @@ def server(tmp_path_factory):
         learner = create_account(db, LEARNER[0], LEARNER[1], LEARNER[2], "learner")
         cohort = create_cohort(db, trainer, f"Kohorte <script>window.{PWN_FLAG}=1</script>")
         enrol(db, learner, cohort["invite_code"])
-        db.conn.close()
+        db.close()
         yield running
 
 

@@ -29,6 +29,7 @@ from browser_harness import (LotseServer, exception_boxes, main_text, open_page,
                              running_server, screenshot, sign_in, wait_runs)
 from browser_quiz import ABBREVIATION_QUESTION, areas_question, who_question
 from content_builder import write_course
+from raw_sql import raw
 
 TRAINER = ("trainerin.test", "Tina Trainerin", "Kurs-Leitung-2026!")
 LEARNER = ("lena.lernt", "Lena Lernt", "Ein-sicheres-Passwort-2026")
@@ -113,7 +114,7 @@ def cohort(server):
     db = server.database()
     trainer = create_account(db, TRAINER[0], TRAINER[1], TRAINER[2], "trainer")
     row = create_cohort(db, trainer, COHORT, seminar_date="2030-05-04", place="Rathaus, Raum 2")
-    db.conn.close()
+    db.close()
     return {"trainer": trainer, "id": row["id"], "link": invite_link(server.url, row["invite_code"])}
 
 
@@ -158,19 +159,19 @@ def status_caption(page) -> str:
 
 
 def learner_record(server) -> dict:
-    from progress import connect
+    from progress import open_store
 
-    db = connect(server.db_path)
+    db = open_store(server.db_path)
     try:
-        user = next(db.query("SELECT id FROM users WHERE login = ?", [LEARNER[0]]))
-        return {"attempts": [dict(r) for r in db.query(
+        user = next(raw(db).query("SELECT id FROM users WHERE login = ?", [LEARNER[0]]))
+        return {"attempts": [dict(r) for r in raw(db).query(
                     "SELECT attempt_no, passed FROM attempts WHERE user_id = ? ORDER BY attempt_no", [user["id"]])],
-                "progress": next(db.query("SELECT read_at, attempts, best_percent, passed FROM lesson_progress"
+                "progress": next(raw(db).query("SELECT read_at, attempts, best_percent, passed FROM lesson_progress"
                                           " WHERE user_id = ? AND lesson_id = 'eins'", [user["id"]]), None),
-                "cohorts": [r["cohort_id"] for r in db.query("SELECT cohort_id FROM memberships WHERE user_id = ?",
+                "cohorts": [r["cohort_id"] for r in raw(db).query("SELECT cohort_id FROM memberships WHERE user_id = ?",
                                                              [user["id"]])]}
     finally:
-        db.conn.close()
+        db.close()
 
 
 def assert_lesson_state_after_passing(page) -> None:
@@ -310,7 +311,7 @@ def test_learner_typing_a_trainer_url_gets_nothing_of_it(server, cohort, browser
 
     db = server.database()
     create_account(db, "neugierig", "Nils Neugierig", "Neugier-ist-gut-2026", "learner")
-    db.conn.close()
+    db.close()
     page = browser.new_page()
     sign_in(page, server, "neugierig", "Neugier-ist-gut-2026")
     expect(page.get_by_role("heading", name="Mein Lernweg", level=1)).to_be_visible()
@@ -386,13 +387,13 @@ def browser_problems(page) -> list[str]:
 
 
 def learner_record_missing(server) -> bool:
-    from progress import connect
+    from progress import open_store
 
-    db = connect(server.db_path)
+    db = open_store(server.db_path)
     try:
-        return next(db.query("SELECT 1 FROM users WHERE login = ?", [LEARNER[0]]), None) is None
+        return next(raw(db).query("SELECT 1 FROM users WHERE login = ?", [LEARNER[0]]), None) is None
     finally:
-        db.conn.close()
+        db.close()
 
 
 def grid_text(dataframe) -> str:
