@@ -16,6 +16,7 @@ from lotse import learning
 from lotse.content import Catalog, Lesson
 from lotse.content.models import SLUG_PATTERN, GlossaryTerm, Quiz
 from lotse.content.render import Rendered, render_inline, render_markdown
+from lotse.content.review import stand_line
 from lotse.identity import User
 
 from .context import db
@@ -84,6 +85,13 @@ def _rendered(lesson_id: str, body: str, glossary: tuple[tuple[str, str], ...], 
 
 def rendered_lesson(catalog: Catalog, lesson: Lesson) -> Rendered:
     return _rendered(lesson.id, lesson.body, glossary_spellings(catalog.glossary_for(lesson)), str(lesson.path.parent))
+
+
+def render_stand(lesson: Lesson) -> None:
+    """'Stand: 7. Dezember 2026' under the title: the day the lesson's facts were last checked."""
+    line = stand_line(lesson.meta.stand)
+    if line:
+        st.caption(line)
 
 
 def render_intro(catalog: Catalog, lesson: Lesson, status: learning.Status) -> None:
