@@ -19,7 +19,6 @@ rendered = view.rendered_lesson(content, lesson)
 terms = content.glossary_for(lesson)
 
 st.title(lesson.meta.title)
-view.render_stand(lesson)
 view.render_intro(content, lesson, learning.status_of(row))
 view.render_objectives(lesson)
 view.render_toc(rendered, view.extra_sections(terms, quiz))

@@ -351,7 +351,7 @@ def test_an_edited_lesson_shows_without_a_restart(signed_in_app, learner, tmp_pa
 
 def test_lesson_shows_stand_under_the_title(signed_in_app, learner):
     at = open_lesson(signed_in_app, learner, LESSON_TWO)
-    assert "Stand: 7. Dezember 2026" in texts(at.caption)
+    assert "· Stand: 7. Dezember 2026 ·" in at.caption[0].value.replace("\\", "")  # the line under the title (Markdown-escaped)
 
 
 def test_content_page_lists_lessons_due_for_review(signed_in_app, make_user, tmp_path, monkeypatch):

@@ -87,17 +87,11 @@ def rendered_lesson(catalog: Catalog, lesson: Lesson) -> Rendered:
     return _rendered(lesson.id, lesson.body, glossary_spellings(catalog.glossary_for(lesson)), str(lesson.path.parent))
 
 
-def render_stand(lesson: Lesson) -> None:
-    """'Stand: 7. Dezember 2026' under the title: the day the lesson's facts were last checked."""
-    line = stand_line(lesson.meta.stand)
-    if line:
-        st.caption(line)
-
-
 def render_intro(catalog: Catalog, lesson: Lesson, status: learning.Status) -> None:
     module = next((m for m in catalog.modules if m.id == lesson.meta.module), None)
     parts = [f"Modul {module.order}: {module.title}" if module else "",
              f"ca. {lesson.meta.duration_minutes} Minuten",
+             stand_line(lesson.meta.stand) or "",  # "Stand: 7. Dezember 2026": when the facts were checked
              f"Status: {learning.STATUS_ICONS[status]} {status.value}"]
     st.caption(md_escape(" · ".join(p for p in parts if p)))
 
