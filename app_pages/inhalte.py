@@ -1,6 +1,10 @@
 """Inhaltsprüfung: the validator's findings for trainers and admins."""
 
+from datetime import date
+
 import streamlit as st
+
+from lotse.content.review import due_for_review, german_date
 
 from ui.context import catalog
 from ui.session import require
@@ -25,5 +29,20 @@ else:
     st.dataframe(
         [{"Art": "Fehler" if p.severity == "error" else "Hinweis", "Datei": p.path, "Zeile": p.line,
           "Feld": p.field, "Meldung": p.message} for p in content.problems],
+        hide_index=True, width="stretch",
+    )
+
+st.header("Fällige Überprüfungen", anchor="ueberpruefung")
+today = date.today()
+due = due_for_review(content.lessons, today)
+if not due:
+    st.success(f"✓ Keine Lektion ist zur Überprüfung fällig (Stand der Prüfung: {german_date(today)}).")
+else:
+    st.warning(f"⚠ {len(due)} Lektionen sind zur Überprüfung fällig: Prüfen Sie die Fakten an den Quellen und "
+               "setzen Sie danach `stand` und `review_by` neu.")
+    st.dataframe(
+        [{"Lektion": s.title, "Datei": f"lessons/{s.lesson_id}.md",
+          "Stand": german_date(s.stand) if s.stand else "fehlt",
+          "Überprüfen bis": german_date(s.review_by) if s.review_by else "fehlt"} for s in due],
         hide_index=True, width="stretch",
     )

@@ -119,7 +119,7 @@ def write_synthetic_course(root: Path, lessons: int = 24, questions: int = 8) ->
         lid = lesson_id(index)
         (root / "lessons" / f"{lid}.md").write_text(
             f"---\nid: {lid}\ntitle: Thema {index + 1:02d}\nmodule: m{min(MODULES, index // 4 + 1)}\n"
-            f"order: {index % 4 + 1 + 4 * max(0, index // 4 - MODULES + 1)}\nduration_minutes: 12\nobjectives:\n"
+            f"order: {index % 4 + 1 + 4 * max(0, index // 4 - MODULES + 1)}\nduration_minutes: 12\nstand: 2026-12-07\nreview_by: 2099-12-31\nobjectives:\n"
             f"  - id: ziel-a\n    text: Sie können Thema {index + 1} erklären.\n"
             f"  - id: ziel-b\n    text: Sie können Thema {index + 1} anwenden.\n"
             f"sources:\n  - Quelle\n---\n\n## Einstieg\n\n{words}\n\n!!! merke \"Merke\"\n    Kasten.\n\n"

@@ -31,6 +31,8 @@ title: Lektion eins
 module: m1
 order: 1
 duration_minutes: 10
+stand: 2026-12-07
+review_by: 2099-12-31
 objectives:
   - id: ziel
     text: Sie können etwas.

@@ -93,6 +93,8 @@ title: "{HOSTILE_TITLE}"
 module: m1
 order: 1
 duration_minutes: 10
+stand: 2026-12-07
+review_by: 2099-12-31
 objectives:
   - id: ziel
     text: "Sie erkennen <img src=x onerror=\\"window.{PWN_FLAG}=1\\"> Angriffe."

@@ -55,7 +55,7 @@ self_assessment:
 def lesson(lesson_id: str, module: str, order: int, objectives: list[str], extra: str = "", minutes: int = 30) -> str:
     goals = "".join(f"  - id: {o}\n    text: Sie können {o}.\n" for o in objectives)
     return (f"---\nid: {lesson_id}\ntitle: Lektion {lesson_id.upper()} – Übersicht\nmodule: {module}\norder: {order}\n"
-            f"duration_minutes: {minutes}\nobjectives:\n{goals}glossary: [ozg]\nsources:\n  - Quelle A\n{extra}---\n\n"
+            f"duration_minutes: {minutes}\nstand: 2026-12-07\nreview_by: 2099-12-31\nobjectives:\n{goals}glossary: [ozg]\nsources:\n  - Quelle A\n{extra}---\n\n"
             f"## Einstieg\n\nDas OZG ist wichtig. {WORDS}\n\n## Das Wichtigste in Kürze\n\n- Punkt\n")
 
 

@@ -347,3 +347,23 @@ def test_an_edited_lesson_shows_without_a_restart(signed_in_app, learner, tmp_pa
     (root / "lessons" / "eins.md").write_text(LESSON.replace("title: Lektion eins", "title: Lektion eins, neu"),
                                               encoding="utf-8")
     assert ok(at.run()).title[0].value == "Lektion eins, neu"
+
+
+def test_lesson_shows_stand_under_the_title(signed_in_app, learner):
+    at = open_lesson(signed_in_app, learner, LESSON_TWO)
+    assert "· Stand: 7. Dezember 2026 ·" in at.caption[0].value.replace("\\", "")  # the line under the title (Markdown-escaped)
+
+
+def test_content_page_lists_lessons_due_for_review(signed_in_app, make_user, tmp_path, monkeypatch):
+    from content_builder import LESSON, write_course
+    from ui import context
+
+    root = write_course(tmp_path / "inhalt", lessons={"eins": LESSON.replace("review_by: 2099-12-31", "review_by: 2026-01-31")
+                                                       .replace("stand: 2026-12-07", "stand: 2025-12-01")})
+    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(root))
+    context.reset()
+    at = ok(signed_in_app(make_user("trainer"), page="app_pages/inhalte.py"))
+    assert "Fällige Überprüfungen" in texts(at.header)
+    rows = at.dataframe[-1].value.to_dict("records")
+    assert rows == [{"Lektion": "Lektion eins", "Datei": "lessons/eins.md", "Stand": "1. Dezember 2025",
+                     "Überprüfen bis": "31. Januar 2026"}]

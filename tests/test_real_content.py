@@ -14,10 +14,11 @@ from lotse.content.validator import word_count
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog(ROOT)
 
-# One lesson per entry of the syllabus (shared/syllabus.md lists 23 entries, 1.1-6.4).
+# One lesson per entry of the syllabus (shared/syllabus.md lists 23 entries, 1.1-6.4), plus 1.5 on AI in the
+# administration, added by issue 19: 24 lessons.
 SYLLABUS = [
     "1-1-digitalisierung-fuehrungsaufgabe", "1-2-rechtsrahmen-ozg", "1-3-digitale-transformation",
-    "1-4-megatrends-technologien", "2-1-it-bausteine", "2-2-fachverfahren-standards", "2-3-it-steuern",
+    "1-4-megatrends-technologien", "1-5-ki-in-der-verwaltung", "2-1-it-bausteine", "2-2-fachverfahren-standards", "2-3-it-steuern",
     "3-1-egovernment-onlinezugang", "3-2-e-mail-kommunikation", "3-3-datenbanken-datenmanagement",
     "3-4-dms-e-akte-workflow", "4-1-datenschutz-grundlagen", "4-2-informationssicherheit",
     "4-3-sicherheit-im-alltag", "4-4-sicherheit-fuehrungsaufgabe", "5-1-kgst-rollenmodell",
@@ -67,3 +68,13 @@ def test_reflection_content_in_lesson_5_4():
     meta = LESSONS["5-4-rollenreflexion"].meta
     assert {"Rolle", "Verantwortung", "Nächste Schritte"} <= {p.topic for p in meta.reflection_prompts}
     assert 8 <= len(meta.self_assessment) <= 12
+
+
+def test_every_lesson_is_dated_and_none_is_due():
+    """Issue 19: every lesson says when its facts were checked (a passed review_by is a validator warning,
+    which test_content_has_no_errors_and_no_warnings reports)."""
+    from datetime import date
+
+    for lesson in CATALOG.lessons:
+        assert lesson.meta.stand and lesson.meta.review_by, lesson.id
+        assert lesson.meta.stand <= date.today() < lesson.meta.review_by, lesson.id

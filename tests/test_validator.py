@@ -218,3 +218,73 @@ def test_links_to_other_lessons_stay_in_the_tab_and_authors_cannot_set_targets()
     assert '<a href="lektion?id=1-2-rechtsrahmen#ozg" target="_self" rel="noopener noreferrer">Rechtsrahmen</a>' in html
     assert '<a href="https://www.bsi.bund.de" rel="noopener noreferrer">BSI</a>' in html
     assert "evil" not in html and "_blank" not in html
+
+
+# --- stand and review_by ------------------------------------------------------------------
+
+def test_missing_stand_and_review_by_are_warnings_on_every_lesson(tmp_path):
+    lesson = LESSON.replace("stand: 2026-12-07\nreview_by: 2099-12-31\n", "")
+    catalog = load_catalog(write_course(tmp_path, lessons={"eins": lesson}))
+    assert catalog.errors == [] and [l.id for l in catalog.lessons] == ["eins"]  # still shown to learners
+    line = line_of(lesson, "id: eins")
+    assert [str(p) for p in catalog.warnings] == [
+        f"lessons/eins.md:{line}: review_by: warning: no review_by: add the date by which the facts must be checked "
+        "again, e.g. review_by: 2027-06-30",
+        f"lessons/eins.md:{line}: stand: warning: no stand: add the date its facts were last checked, e.g. stand: 2026-12-07"]
+
+
+def test_review_by_that_has_come_is_a_warning(tmp_path):
+    from datetime import date
+
+    root = write_course(tmp_path)
+    assert load_catalog(root, today=date(2099, 12, 30)).problems == []
+    catalog = load_catalog(root, today=date(2099, 12, 31))
+    assert catalog.errors == []
+    assert [str(p) for p in catalog.warnings] == [
+        f"lessons/eins.md:{line_of(LESSON, 'review_by:')}: review_by: warning: review due: review_by 2099-12-31 has "
+        "come; check the facts, then set new stand and review_by dates"]
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("stand: 2026-12-07", "stand: 2999-01-01", "stand 2999-01-01 lies in the future"),
+    ("review_by: 2099-12-31", "review_by: 2026-12-31\nstand_typo: 1", None),
+    ("stand: 2026-12-07", "stand: 7.12.2026", None),
+])
+def test_bad_review_dates(tmp_path, old, new, message):
+    lesson = LESSON.replace(old, new)
+    catalog = load_catalog(write_course(tmp_path, lessons={"eins": lesson}))
+    if message:
+        assert any(message in p.message and p.severity == "warning" for p in catalog.problems)
+    else:
+        assert catalog.errors  # an unknown field or a date that is not ISO is an error, like any schema fault
+
+
+def test_review_by_before_stand_is_a_warning(tmp_path):
+    lesson = LESSON.replace("review_by: 2099-12-31", "review_by: 2026-06-01")
+    catalog = load_catalog(write_course(tmp_path, lessons={"eins": lesson}))
+    assert [p.message for p in catalog.warnings] == ["review_by 2026-06-01 is before stand 2026-12-07"]
+
+
+def test_cli_reports_stand_and_review_by(tmp_path, capsys):
+    root = write_course(tmp_path)
+    assert main(["validate", str(root)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2].startswith("stand/review_by: 1 of 1 lessons dated, 0 due for review (as of ")
+    assert main(["validate", "--review", str(root)]) == 0
+    assert "eins: stand 2026-12-07, review_by 2099-12-31: ok" in capsys.readouterr().out.splitlines()
+    lesson = LESSON.replace("stand: 2026-12-07\n", "")
+    write_course(root, lessons={"eins": lesson})
+    assert main(["validate", str(root)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "eins: stand missing, review_by 2099-12-31: DUE" in out
+    assert out[-2].startswith("stand/review_by: 0 of 1 lessons dated, 1 due for review")
+
+
+def test_stand_line_in_german():
+    from datetime import date
+
+    from lotse.content.review import stand_line
+
+    assert stand_line(date(2026, 12, 7)) == "Stand: 7. Dezember 2026"
+    assert stand_line(date(2027, 3, 1)) == "Stand: 1. März 2027"
+    assert stand_line(None) is None

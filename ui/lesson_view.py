@@ -16,6 +16,7 @@ from lotse import learning
 from lotse.content import Catalog, Lesson
 from lotse.content.models import SLUG_PATTERN, GlossaryTerm, Quiz
 from lotse.content.render import Rendered, render_inline, render_markdown
+from lotse.content.review import stand_line
 from lotse.identity import User
 
 from .context import store
@@ -90,6 +91,7 @@ def render_intro(catalog: Catalog, lesson: Lesson, status: learning.Status) -> N
     module = next((m for m in catalog.modules if m.id == lesson.meta.module), None)
     parts = [f"Modul {module.order}: {module.title}" if module else "",
              f"ca. {lesson.meta.duration_minutes} Minuten",
+             stand_line(lesson.meta.stand) or "",  # "Stand: 7. Dezember 2026": when the facts were checked
              f"Status: {learning.STATUS_ICONS[status]} {status.value}"]
     st.caption(md_escape(" · ".join(p for p in parts if p)))
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from ..config import load_settings
 from ..content import load_catalog
+from ..content import review
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("validate", help="check lessons, quizzes and glossary")
     parser.add_argument("path", nargs="?", type=Path, help="content folder (default: LOTSE_CONTENT_DIR)")
+    parser.add_argument("--review", action="store_true",
+                        help="list stand and review_by of every lesson, not only the ones due for review")
     parser.set_defaults(func=run)
 
 
@@ -23,6 +27,12 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(root)
     for problem in catalog.problems:
         print(problem)
+    today = date.today()
+    statuses = review.review_statuses(catalog.lessons)
+    for status in statuses:
+        if args.review or status.due(today):
+            print(status.describe(today))
+    print(review.summary(catalog.lessons, today))
     if catalog.errors:
         print(f"{len(catalog.errors)} error(s), {len(catalog.warnings)} warning(s)")
         return 1

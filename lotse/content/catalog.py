@@ -7,6 +7,7 @@ so one broken lesson cannot take the app down.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -140,8 +141,9 @@ def parse_quiz(text: str, path: Path, shown: str) -> tuple[QuizFile | None, list
     return QuizFile(quiz, path, lines), []
 
 
-def load_catalog(root: Path) -> Catalog:
-    """Read course, lessons, quizzes and glossary below ``root`` and validate them all."""
+def load_catalog(root: Path, today: date | None = None) -> Catalog:
+    """Read course, lessons, quizzes and glossary below ``root`` and validate them all (review dates
+    are judged against ``today``, default: the real date)."""
     from .validator import check_catalog  # cross-file rules; local import keeps modules small
 
     root = root.resolve()
@@ -150,7 +152,7 @@ def load_catalog(root: Path) -> Catalog:
     _load_glossary(catalog)
     _load_lessons(catalog)
     _load_quizzes(catalog)
-    check_catalog(catalog)
+    check_catalog(catalog, today)
     return catalog
 
 

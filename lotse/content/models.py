@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from datetime import date
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -107,6 +108,10 @@ class LessonMeta(Strict):
     glossary: list[Slug] = []
     prerequisites: list[Slug] = []
     sources: list[Text] = Field(min_length=1)
+    # When the facts were last checked against the sources, and when they must be checked again. Optional in
+    # the schema so older content still loads; the validator warns about every lesson without them.
+    stand: date | None = None
+    review_by: date | None = None
     reflection_prompts: list[ReflectionPrompt] = []
     self_assessment: list[SelfAssessmentItem] = []
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,10 +27,10 @@ def render_lesson_body(lesson: Lesson) -> Rendered:
     return render_markdown(lesson.body, image_dir=lesson.path.parent)
 
 
-def check_catalog(catalog: Catalog) -> None:
+def check_catalog(catalog: Catalog, today: date | None = None) -> None:
     _check_course(catalog)
     rendered = {lesson.id: render_lesson_body(lesson) for lesson in catalog.lessons}
-    bad_lessons = _check_lessons(catalog, rendered)
+    bad_lessons = _check_lessons(catalog, rendered, today or date.today())
     bad_quizzes = _check_quizzes(catalog, rendered)
     quiz_files = {p.stem for p in (catalog.root / "quizzes").glob("*.y*ml")}
     for lesson in catalog.lessons:
@@ -71,13 +72,13 @@ def _check_course(catalog: Catalog) -> None:
                 catalog.problems.append(Problem(shown, 1, f"modules.{what}", f"module {what} {value!r} is used {count} times"))
 
 
-def _check_lessons(catalog: Catalog, rendered: dict[str, Rendered]) -> set[str]:
+def _check_lessons(catalog: Catalog, rendered: dict[str, Rendered], today: date) -> set[str]:
     bad: set[str] = set()
     seen: dict[str, Lesson] = {}
     slots: dict[tuple[str, int], Lesson] = {}
     module_ids = {m.id for m in catalog.modules}
     for lesson in catalog.lessons:
-        problems = _lesson_problems(catalog, lesson, rendered, module_ids)
+        problems = _lesson_problems(catalog, lesson, rendered, module_ids) + _review_problems(catalog, lesson, today)
         meta = lesson.meta
         if meta.id in seen:
             problems.append(_at(catalog, lesson, ("id",), "id",
@@ -117,6 +118,30 @@ def _lesson_problems(catalog: Catalog, lesson: Lesson, rendered: dict[str, Rende
             problems.append(_at(catalog, lesson, ("glossary", index), f"glossary[{index}]",
                                 f"the term {catalog.glossary[term_id].term.term!r} does not appear in the text", "warning"))
     problems += _body_problems(catalog, lesson, rendered)
+    return problems
+
+
+def _review_problems(catalog: Catalog, lesson: Lesson, today: date) -> list[Problem]:
+    """Warnings only: an outdated lesson is still better shown than hidden; the content page lists it."""
+    meta = lesson.meta
+    problems = []
+    if meta.stand is None:
+        problems.append(_at(catalog, lesson, ("id",), "stand",
+                            "no stand: add the date its facts were last checked, e.g. stand: 2026-12-07", "warning"))
+    elif meta.stand > today:
+        problems.append(_at(catalog, lesson, ("stand",), "stand",
+                            f"stand {meta.stand.isoformat()} lies in the future", "warning"))
+    if meta.review_by is None:
+        problems.append(_at(catalog, lesson, ("id",), "review_by",
+                            "no review_by: add the date by which the facts must be checked again, e.g. review_by: 2027-06-30",
+                            "warning"))
+    elif meta.stand is not None and meta.review_by < meta.stand:
+        problems.append(_at(catalog, lesson, ("review_by",), "review_by",
+                            f"review_by {meta.review_by.isoformat()} is before stand {meta.stand.isoformat()}", "warning"))
+    elif meta.review_by <= today:
+        problems.append(_at(catalog, lesson, ("review_by",), "review_by",
+                            f"review due: review_by {meta.review_by.isoformat()} has come; check the facts, then set "
+                            "new stand and review_by dates", "warning"))
     return problems
 
 
