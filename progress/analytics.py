@@ -55,7 +55,7 @@ def _lesson_filter(lesson_ids: Sequence[str], column: str) -> tuple[str, list]:
     """``AND column IN (...)`` for the catalog's lessons (``column`` is one of ours)."""
     lessons = list(dict.fromkeys(lesson_ids))
     if not lessons:
-        return " AND 0", []
+        return " AND 1 = 0", []
     return f" AND {column} IN ({_marks(lessons)})", lessons
 
 
@@ -77,7 +77,7 @@ def key_figures(db: Database, cohort_ids: Iterable[int], lesson_ids: Sequence[st
     sql = (
         f"WITH {cte}, p AS (SELECT COUNT(DISTINCT lp.user_id) AS started, SUM(lp.read_at IS NOT NULL) AS lessons_read,"
         " SUM(lp.passed) AS lessons_passed, AVG(lp.best_percent) AS average_best"
-        f" FROM lesson_progress lp JOIN m ON m.user_id = lp.user_id WHERE 1 {lessons})"
+        f" FROM lesson_progress lp JOIN m ON m.user_id = lp.user_id WHERE 1 = 1 {lessons})"
         " SELECT (SELECT COUNT(*) FROM m) AS members,"
         " (SELECT COUNT(*) FROM m WHERE EXISTS (SELECT 1 FROM events e WHERE e.user_id = m.user_id"
         "   AND e.created_at >= ?)) AS active, p.* FROM p")
@@ -122,7 +122,7 @@ def score_distribution(db: Database, cohort_ids: Iterable[int]) -> list[dict]:
     """Per lesson, members' best quiz scores in ten bands (0 = 0-9 %, ..., 9 = 90-100 %)."""
     cte, params = _members(cohort_ids)
     return list(db.query(
-        f"WITH {cte} SELECT lp.lesson_id, MIN(CAST(lp.best_percent / 10 AS INTEGER), 9) AS band, COUNT(*) AS learners"
+        f"WITH {cte} SELECT lp.lesson_id, LEAST(CAST(FLOOR(lp.best_percent / 10) AS INTEGER), 9) AS band, COUNT(*) AS learners"
         " FROM lesson_progress lp JOIN m ON m.user_id = lp.user_id WHERE lp.best_percent IS NOT NULL"
         " GROUP BY lp.lesson_id, band ORDER BY lp.lesson_id, band", params))
 
@@ -163,7 +163,7 @@ def _chosen_attempts(which: str, lesson_condition: str) -> str:
         " ROW_NUMBER() OVER (PARTITION BY a.user_id, a.lesson_id ORDER BY a.attempt_no) AS first_rank,"
         " ROW_NUMBER() OVER (PARTITION BY a.user_id, a.lesson_id ORDER BY a.attempt_no DESC) AS last_rank,"
         " ROW_NUMBER() OVER (PARTITION BY a.user_id, a.lesson_id ORDER BY a.percent DESC, a.attempt_no) AS best_rank"
-        f" FROM attempts a JOIN m ON m.user_id = a.user_id WHERE 1 {lesson_condition})")
+        f" FROM attempts a JOIN m ON m.user_id = a.user_id WHERE 1 = 1 {lesson_condition})")
 
 
 @uses_connection

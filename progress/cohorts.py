@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .db import utc_now
+from .db import inserted_id, utc_now
 from .store import uses_connection
 
 
@@ -13,10 +13,10 @@ def insert_cohort(db: Database, name: str, trainer_id: int | None, invite_code: 
                   seminar_date: str | None = None, place: str = "", pre_deadline: str | None = None) -> int:
     cursor = db.execute(
         "INSERT INTO cohorts (name, trainer_id, seminar_date, place, pre_deadline, invite_code, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [name, trainer_id, seminar_date, place, pre_deadline, invite_code, utc_now()],
     )
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 @uses_connection
@@ -67,7 +67,8 @@ def cohorts_of_member(db: Database, user_id: int) -> list[dict]:
 @uses_connection
 def add_member(db: Database, cohort_id: int, user_id: int) -> bool:
     """Enrol; True if newly enrolled, False if already a member."""
-    cursor = db.execute("INSERT OR IGNORE INTO memberships (cohort_id, user_id, joined_at) VALUES (?, ?, ?)",
+    cursor = db.execute("INSERT INTO memberships (cohort_id, user_id, joined_at) VALUES (?, ?, ?)"
+                        " ON CONFLICT DO NOTHING",
                         [cohort_id, user_id, utc_now()])
     return cursor.rowcount == 1
 

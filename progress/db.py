@@ -38,6 +38,22 @@ def read_all(db: Database, sql: str, params: Sequence = ()) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor]
 
 
+def inserted_id(cursor) -> int:
+    """The id an ``INSERT ... RETURNING id`` gave its row (read to the end, so SQLite finishes the
+    statement; both engines write ids this way, PostgreSQL has no lastrowid)."""
+    return cursor.fetchall()[0][0]
+
+
+def _greatest(*values):
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def _least(*values):
+    present = [v for v in values if v is not None]
+    return min(present) if present else None
+
+
 def connect(path: Path | str) -> Database:
     """A sqlite-utils Database on its own connection with WAL, busy timeout and foreign keys."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -45,4 +61,7 @@ def connect(path: Path | str) -> Database:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
+    # PostgreSQL's GREATEST/LEAST (NULLs ignored), so the SQL of progress reads the same on both.
+    conn.create_function("greatest", -1, _greatest, deterministic=True)
+    conn.create_function("least", -1, _least, deterministic=True)
     return Database(conn)

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database
 
-from .db import read_all, read_one, utc_now
+from .db import inserted_id, read_all, read_one, utc_now
 from .store import uses_connection
 
 
@@ -36,16 +36,16 @@ def _event(db: Database, user_id: int, kind: str, lesson_id: str, *, question_id
            attempt_id: int | None = None, payload: dict | None = None, dedupe_key: str | None = None,
            at: str | None = None) -> bool:
     cursor = db.execute(
-        "INSERT OR IGNORE INTO events (user_id, kind, lesson_id, question_id, attempt_id, payload, dedupe_key, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events (user_id, kind, lesson_id, question_id, attempt_id, payload, dedupe_key, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [user_id, kind, lesson_id, question_id, attempt_id, json.dumps(payload or {}, ensure_ascii=False),
          dedupe_key, at or utc_now()])
     return cursor.rowcount == 1
 
 
 def _ensure_progress(db: Database, user_id: int, lesson_id: str, now: str) -> None:
-    db.execute("INSERT OR IGNORE INTO lesson_progress (user_id, lesson_id, opened_at, last_activity_at)"
-               " VALUES (?, ?, ?, ?)", [user_id, lesson_id, now, now])
+    db.execute("INSERT INTO lesson_progress (user_id, lesson_id, opened_at, last_activity_at)"
+               " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [user_id, lesson_id, now, now])
 
 
 @uses_connection
@@ -128,10 +128,10 @@ def insert_attempt(db: Database, user_id: int, lesson_id: str, attempt_no: int, 
             return existing["id"], False
         cursor = db.execute(
             "INSERT INTO attempts (user_id, lesson_id, attempt_no, seed, submit_key, score, max_score, percent,"
-            " passed, pass_mark, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " passed, pass_mark, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             [user_id, lesson_id, attempt_no, seed, submit_key, result["score"], result["max_score"],
              result["percent"], int(result["passed"]), result["pass_mark"], now])
-        attempt_id = cursor.lastrowid
+        attempt_id = inserted_id(cursor)
         for answer in answers:
             db.execute("INSERT INTO answers (attempt_id, question_id, objective, response, mark, max_mark)"
                        " VALUES (?, ?, ?, ?, ?, ?)",
@@ -153,7 +153,7 @@ def _apply_attempt(db: Database, user_id: int, lesson_id: str, attempt_id: int, 
     db.execute(
         "UPDATE lesson_progress SET attempts = attempts + 1,"
         " best_attempt_id = CASE WHEN best_percent IS NULL OR ? > best_percent THEN ? ELSE best_attempt_id END,"
-        " best_percent = MAX(COALESCE(best_percent, ?), ?), passed = MAX(passed, ?), last_activity_at = ?"
+        " best_percent = GREATEST(COALESCE(best_percent, ?), ?), passed = GREATEST(passed, ?), last_activity_at = ?"
         " WHERE user_id = ? AND lesson_id = ?",
         [percent, attempt_id, percent, percent, int(passed), now, user_id, lesson_id])
 

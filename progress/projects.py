@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from .db import inserted_id
 from .learning import write_transaction
 from .store import uses_connection
 
@@ -17,9 +18,9 @@ from .store import uses_connection
 @uses_connection
 def insert_project(db: Database, owner_id: int, title: str, subject: str, now: str) -> int:
     cursor = db.execute(
-        "INSERT INTO projects (owner_id, title, subject, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO projects (owner_id, title, subject, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
         [owner_id, title, subject, now, now])
-    return cursor.lastrowid
+    return inserted_id(cursor)
 
 
 @uses_connection
@@ -128,8 +129,8 @@ def insert_comment(db: Database, project_id: int, step: str, author_id: int, bod
                    parent_id: int | None = None) -> int:
     cursor = db.execute(
         "INSERT INTO project_comments (project_id, step, parent_id, author_id, body, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)", [project_id, step, parent_id, author_id, body, now])
-    return cursor.lastrowid
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id", [project_id, step, parent_id, author_id, body, now])
+    return inserted_id(cursor)
 
 
 @uses_connection

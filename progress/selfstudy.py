@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from sqlite_utils import Database
 
-from .db import utc_now
+from .db import inserted_id, utc_now
 from .store import uses_connection
 from .learning import write_transaction
 
@@ -61,8 +61,8 @@ def start_placement(db: Database, user_id: int, seed_of: Any, items_of: Any) -> 
         now = utc_now()
         cursor = db.execute(
             "INSERT INTO placement_results (user_id, run_no, seed, items, started_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)", [user_id, run_no, seed, _json(items_of(seed)), now, now])
-        run_id = cursor.lastrowid
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id", [user_id, run_no, seed, _json(items_of(seed)), now, now])
+        run_id = inserted_id(cursor)
     return get_placement(db, user_id, run_id)
 
 
@@ -142,8 +142,8 @@ def new_card_id(db: Database, user_id: int, lesson_id: str, question_id: str, no
     """Insert an empty card row and return its id (the fsrs card then carries the same id)."""
     cursor = db.execute(
         "INSERT INTO review_cards (user_id, lesson_id, question_id, card, due, last_fraction, created_at, updated_at)"
-        " VALUES (?, ?, ?, '{}', ?, 0, ?, ?)", [user_id, lesson_id, question_id, now, now, now])
-    return cursor.lastrowid
+        " VALUES (?, ?, ?, '{}', ?, 0, ?, ?) RETURNING id", [user_id, lesson_id, question_id, now, now, now])
+    return inserted_id(cursor)
 
 
 def _insert_log(db: Database, card_id: int, user_id: int, log: dict) -> None:
@@ -218,9 +218,9 @@ def review_logs_of(db: Database, user_id: int) -> list[dict]:
 def insert_reflection(db: Database, user_id: int, lesson_id: str, prompt_id: str, text: str) -> int:
     now = utc_now()
     cursor = db.execute(
-        "INSERT INTO reflections (user_id, lesson_id, prompt_id, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [user_id, lesson_id, prompt_id, text, now, now])
-    return cursor.lastrowid
+        "INSERT INTO reflections (user_id, lesson_id, prompt_id, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+        " RETURNING id", [user_id, lesson_id, prompt_id, text, now, now])
+    return inserted_id(cursor)
 
 
 @uses_connection
@@ -278,8 +278,8 @@ def share_reflection(db: Database, user_id: int, entry_id: int, cohort_id: int, 
     """Record the share; the caller has checked membership and the trainer. False if already shared."""
     if get_reflection(db, user_id, entry_id) is None:
         return False
-    cursor = db.execute("INSERT OR IGNORE INTO reflection_shares (reflection_id, cohort_id, trainer_id, shared_at)"
-                        " VALUES (?, ?, ?, ?)", [entry_id, cohort_id, trainer_id, utc_now()])
+    cursor = db.execute("INSERT INTO reflection_shares (reflection_id, cohort_id, trainer_id, shared_at)"
+                        " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [entry_id, cohort_id, trainer_id, utc_now()])
     return cursor.rowcount == 1
 
 

@@ -6,7 +6,7 @@ from sqlite_utils import Database
 
 from lotse.identity import User
 
-from .db import utc_now
+from .db import inserted_id, utc_now
 from .store import uses_connection
 
 
@@ -22,10 +22,10 @@ def insert_user(db: Database, login: str, display_name: str, role: str,
     now = utc_now()
     cursor = db.execute(
         "INSERT INTO users (login, display_name, password_hash, role, sso_subject, created_at, last_active_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [login, display_name, password_hash, role, sso_subject, now, now],
     )
-    return get_user(db, cursor.lastrowid)
+    return get_user(db, inserted_id(cursor))
 
 
 @uses_connection

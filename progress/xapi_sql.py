@@ -81,7 +81,7 @@ def mark_sent(db: Database, ids: Iterable[str]) -> None:
     now = utc_now()
     rows = [(statement_id, now) for statement_id in dict.fromkeys(ids)]
     with write_transaction(db):
-        db.conn.executemany("INSERT OR IGNORE INTO xapi_sent (statement_id, sent_at) VALUES (?, ?)", rows)
+        db.conn.executemany("INSERT INTO xapi_sent (statement_id, sent_at) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
 
 
 @uses_connection
