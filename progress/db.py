@@ -38,6 +38,11 @@ def read_all(db: Database, sql: str, params: Sequence = ()) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor]
 
 
+def is_postgres(db: object) -> bool:
+    """True for a connection of the PostgreSQL backend (progress.postgres.Database)."""
+    return getattr(db, "dialect", "sqlite") == "postgresql"
+
+
 def inserted_id(cursor) -> int:
     """The id an ``INSERT ... RETURNING id`` gave its row (read to the end, so SQLite finishes the
     statement; both engines write ids this way, PostgreSQL has no lastrowid)."""

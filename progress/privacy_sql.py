@@ -5,7 +5,8 @@ remember to extend, the schema is read: a table holds personal data when one of 
 references users(id) or is named ``user_id``; a table without such a column whose rows are owned
 (ON DELETE CASCADE) by such a table belongs to the same person too (answers -> attempts,
 project_versions -> projects).
-Table and column names come from sqlite_master / PRAGMA, never from user input.
+Table and column names come from sqlite_master / PRAGMA (on PostgreSQL from its catalog, see
+progress.postgres.Database), never from user input.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from .db import is_postgres
 from .store import uses_connection
 
 
@@ -40,6 +42,8 @@ def _q(name: str) -> str:
 @uses_connection
 def plain_tables(db: Database) -> list[str]:
     """Ordinary tables: no virtual (FTS) tables, no FTS shadow tables, no bookkeeping."""
+    if is_postgres(db):
+        return db.table_names()
     rows = list(db.query("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
     virtual = [r["name"] for r in rows if (r["sql"] or "").upper().startswith("CREATE VIRTUAL TABLE")]
     return sorted(r["name"] for r in rows
@@ -49,10 +53,14 @@ def plain_tables(db: Database) -> list[str]:
 
 
 def _foreign_keys(db: Database, table: str) -> list[dict]:
+    if is_postgres(db):
+        return db.foreign_keys(table)
     return list(db.query(f"PRAGMA foreign_key_list({_q(table)})"))
 
 
 def _columns(db: Database, table: str) -> list[str]:
+    if is_postgres(db):
+        return db.columns(table)
     return [r["name"] for r in db.query(f"PRAGMA table_info({_q(table)})")]
 
 

@@ -22,7 +22,7 @@ import functools
 import queue
 import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, ParamSpec, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -58,7 +58,39 @@ class _Local(threading.local):
 
 
 class Store:
+    """The front door (see the module docstring): ``SqliteStore`` here, ``PostgresStore`` in
+    ``progress.postgres``. Both offer connection(), transaction(), idle_count(), close(),
+    pending_migrations(), check_schema() and migrate()."""
+
+    url: str
+    dialect: str
+
+    def connection(self) -> AbstractContextManager:
+        raise NotImplementedError
+
+    def transaction(self) -> AbstractContextManager:
+        raise NotImplementedError
+
+    def idle_count(self) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def pending_migrations(self) -> list[str]:
+        raise NotImplementedError
+
+    def check_schema(self) -> None:
+        raise NotImplementedError
+
+    def migrate(self) -> list[str]:
+        raise NotImplementedError
+
+
+class SqliteStore(Store):
     """A SQLite database file behind a pool of connections (see the module docstring)."""
+
+    dialect = "sqlite"
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -68,7 +100,7 @@ class Store:
         self._closed = False
 
     def __repr__(self) -> str:
-        return f"Store({self.url!r})"
+        return f"SqliteStore({self.url!r})"
 
     # --- connections ---------------------------------------------------------------------------
 
@@ -185,15 +217,20 @@ class Store:
 
 
 def open_store(url: str | Path) -> Store:
-    """The store for ``LOTSE_DATABASE_URL`` (``sqlite:///…``, or a plain file path)."""
+    """The store for ``LOTSE_DATABASE_URL``: ``sqlite:///…`` (or a plain file path) or
+    ``postgresql://user@host:port/database``."""
     url = str(url)
     if "://" not in url:
-        return Store(url)
+        return SqliteStore(url)
+    scheme = urlsplit(url).scheme
+    if scheme in ("postgresql", "postgres"):
+        from .postgres import PostgresStore
+
+        return PostgresStore(url)
     path = sqlite_path(url)
     if path is None:
-        scheme = urlsplit(url).scheme
-        raise Unavailable(f"{scheme}: this version of Lotse stores data only in SQLite (sqlite:///…)")
-    return Store(path)
+        raise Unavailable(f"{scheme}: Lotse stores data in SQLite (sqlite:///…) or PostgreSQL (postgresql://…)")
+    return SqliteStore(path)
 
 
 def uses_connection(function: Callable[P, R]) -> Callable[P, R]:

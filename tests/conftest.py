@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from progress import prepared_store
 from progress.users import insert_user
 
 from app_state import forget_loaded
+import engines
+from pg_cluster import INSTALL_HINT, Cluster, NoServer
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))  # test helper modules (content_builder, ...) import by name
@@ -52,10 +55,62 @@ def fast_passwords(monkeypatch):
     monkeypatch.setattr("lotse.passwords._hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
+ENGINES = ["sqlite", "postgresql"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_engines: run the module's tests on SQLite and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked ``both_engines`` run once per engine (the ``engine`` fixture says which)."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for the whole run (skipped without one, except in CI)."""
+    try:
+        cluster = Cluster.start()
+        cluster.prepare_template()
+    except NoServer as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run the PostgreSQL tests: {error}", pytrace=False)
+        pytest.skip(str(error) if INSTALL_HINT in str(error) else f"{error} ({INSTALL_HINT})")
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
-def db(tmp_path):
-    """The store of a migrated SQLite database in a temp file (AppTest opens the same file)."""
-    database = prepared_store(tmp_path / "lotse.db")
+def engine(request) -> str:
+    """Which database engine the test's store uses: "sqlite" unless the module runs on both."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(autouse=True)
+def current_engine(engine, request):
+    """Tells helpers that make their own databases (learner_support.new_database) the engine."""
+    engines._current.update(engine=engine, request=request)
+    yield engine
+    engines._current.update(engine="sqlite", request=None)
+    if engine == "postgresql":
+        from progress.postgres import close_all
+
+        close_all()
+
+
+@pytest.fixture
+def database_url(current_engine, tmp_path) -> str:
+    """The URL of a fresh, migrated database of the test's engine."""
+    return engines.fresh_url(tmp_path)
+
+
+@pytest.fixture
+def db(database_url):
+    """The store of a migrated database: a SQLite temp file, or a fresh PostgreSQL database
+    (AppTest opens the same one through LOTSE_DATABASE_URL)."""
+    database = prepared_store(database_url)
     yield database
     database.close()
 
@@ -75,8 +130,9 @@ def make_user(db, password_hash):
 
 @pytest.fixture
 def app_env(db, tmp_path, monkeypatch):
-    """Environment for AppTest: the app uses the `db` fixture's file; Streamlit caches are cleared."""
+    """Environment for AppTest: the app uses the `db` fixture's database; Streamlit caches are cleared."""
     monkeypatch.setenv("LOTSE_DB_PATH", str(tmp_path / "lotse.db"))
+    monkeypatch.setenv("LOTSE_DATABASE_URL", db.url)
     monkeypatch.setenv("LOTSE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LOTSE_DEMO", "0")
     forget_loaded()

@@ -9,11 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from lotse.content import Catalog, load_catalog
 from lotse.identity import User
-from progress import prepared_store
+from engines import fresh_url
+from progress import Store, prepared_store
 from progress.users import insert_user
 
 COURSE_DIR = Path(__file__).parent / "fixtures" / "course"
@@ -28,12 +27,13 @@ def fixture_catalog() -> Catalog:
     return catalog
 
 
-def new_database(tmp_path: Path, name: str = "lotse.db") -> tuple[Database, Path]:
-    path = tmp_path / name
-    return prepared_store(path), path
+def new_database(tmp_path: Path, name: str = "lotse.db") -> tuple[Store, str]:
+    """A migrated store of the running test's engine and its URL (to open it again)."""
+    url = fresh_url(tmp_path, name)
+    return prepared_store(url), url
 
 
-def new_user(db: Database, login: str = "anna", role: str = "learner") -> User:
+def new_user(db: Store, login: str = "anna", role: str = "learner") -> User:
     return insert_user(db, login, login.capitalize(), role)
 
 

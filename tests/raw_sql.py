@@ -52,9 +52,18 @@ class RawSQL:
             db.executescript(sql)
 
     def columns(self, table: str) -> list[tuple[str, str]]:
-        """(name, declared type) of each column."""
+        """(name, declared type) of each column (SQLite's declared types; on PostgreSQL its own)."""
         with self.store.connection() as db:
+            if self.store.dialect == "postgresql":
+                return [(r["column_name"], r["data_type"].upper()) for r in db.query(
+                    "SELECT column_name, data_type FROM information_schema.columns"
+                    " WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position", [table])]
             return [(c.name, c.type) for c in db.table(table).columns]
+
+    def applied_migrations(self) -> int:
+        """How many migration steps the database has recorded (each engine keeps its own table)."""
+        table = "_lotse_migrations" if self.store.dialect == "postgresql" else "_sqlite_migrations"
+        return self.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
     def table_names(self) -> list[str]:
         with self.store.connection() as db:

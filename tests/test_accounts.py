@@ -21,6 +21,8 @@ from progress.cohorts import is_member
 from progress.users import get_user, password_hash_of, set_password_hash
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 
 # Cheap Argon2 parameters: these tests are about the rules around hashing, not its cost.
 pytestmark = pytest.mark.usefixtures("fast_passwords")

@@ -34,6 +34,8 @@ from progress import users as user_sql
 from progress.history import LessonHistory, insert_history
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 NOW = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)  # a Monday; the seminar is 14 days later
 
 

@@ -13,6 +13,8 @@ from lotse.cohorts import CohortError
 from lotse.identity import PermissionDenied
 from progress import learning as learning_store
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 
 @pytest.fixture
 def trainer(make_user):

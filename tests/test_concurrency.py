@@ -21,6 +21,8 @@ from progress import open_store, prepared_store
 from progress import learning as store
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 THREADS = 50
 JOIN_TIMEOUT = 120  # seconds; a hang is a failure, not a stuck CI job
 

@@ -14,7 +14,10 @@ from lotse.identity import PermissionDenied
 from lotse.learning import Status
 from progress import StoreError, open_store, prepared_store
 from progress import learning as store
+from engines import sqlite_only
 from raw_sql import raw
+
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
 
 QUIZ_ONE = fixture_catalog().quiz(LESSON_ONE)
 QUIZ_TWO = fixture_catalog().quiz(LESSON_TWO)
@@ -31,6 +34,7 @@ def kinds(db, user_id: int) -> list[str]:
 def test_migrations_create_the_schema_from_empty_and_set_the_pragmas(tmp_path):
     db, path = new_database(tmp_path)
     assert TABLES <= set(raw(db).table_names())
+    sqlite_only("PRAGMAs")
     assert raw(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert raw(db).execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert raw(db).execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
@@ -40,11 +44,11 @@ def test_migrations_reapplied_change_nothing_and_keep_data(tmp_path):
     db, path = new_database(tmp_path)
     user = new_user(db)
     learning.mark_read(db, user, LESSON_ONE)
-    applied = raw(db).execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
+    applied = raw(db).applied_migrations()
     assert db.migrate() == []
     again = prepared_store(path)
     assert again.migrate() == []
-    assert raw(again).execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == applied
+    assert raw(again).applied_migrations() == applied
     assert store.lesson_states(again, user.id)[LESSON_ONE]["read_at"]
 
 

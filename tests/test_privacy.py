@@ -14,6 +14,8 @@ from progress import learning as learning_store
 from progress.users import get_user
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 NOW = datetime(2025, 7, 1, 12, 0, tzinfo=timezone.utc)
 

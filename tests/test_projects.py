@@ -14,6 +14,8 @@ from progress import projects as store
 from progress.users import delete_user
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 IST = {"actors": [{"name": "Hauptamt", "task": "prüft freie Zeiten"}, {"name": "Hausmeister"}],
        "process_steps": [{"step": "Anfrage per Telefon", "who": "Verein", "medium": "Telefon"},
                          {"step": "Eintrag in Tabelle", "who": "Hauptamt", "medium": "Excel"}],

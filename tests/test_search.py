@@ -13,6 +13,8 @@ from lotse.search import (glossary_items, index_lessons, initial, search_catalog
                           sort_key)
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 
 @pytest.fixture
 def db(tmp_path):

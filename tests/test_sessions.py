@@ -12,6 +12,8 @@ from lotse.config import load_settings
 from progress.users import set_disabled
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
 
 

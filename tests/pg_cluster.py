@@ -1,0 +1,123 @@
+"""A throwaway PostgreSQL cluster for the tests: Debian's server binaries, a temporary folder, a free port.
+
+    cluster = Cluster.start()          # initdb + pg_ctl start (as user postgres when run as root)
+    url = cluster.new_database()       # a fresh, migrated database (copied from a template)
+    cluster.stop()                     # pg_ctl stop, folder removed
+
+Nothing is downloaded: without Debian's postgresql package the tests say how to install it
+(scripts/test.sh installs it in CI).
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+INSTALL_HINT = "PostgreSQL tests need Debian's postgresql: sudo apt-get install -y postgresql"
+TEMPLATE = "lotse_template"
+
+
+class NoServer(Exception):
+    """initdb/pg_ctl are not installed, or the server did not start."""
+
+
+def server_bin() -> Path | None:
+    """The folder of Debian's newest installed initdb and pg_ctl."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    return Path(found[-1]).parent if found else None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Cluster:
+    folder: Path
+    port: int
+    bin: Path
+    owner: str | None  # the system user the server runs as (None: the current user)
+    _numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def socket_dir(self) -> str:
+        return str(self.folder)
+
+    def url(self, database: str) -> str:
+        """A URL every process on this machine can use (TCP on localhost, trust authentication)."""
+        return f"postgresql://lotse@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, *command: str) -> subprocess.CompletedProcess:
+        if self.owner:
+            command = ("runuser", "-u", self.owner, "--", *command)
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    @classmethod
+    def start(cls) -> "Cluster":
+        bindir = server_bin()
+        if bindir is None:
+            raise NoServer(INSTALL_HINT)
+        owner = None
+        if os.geteuid() == 0:  # the server refuses to run as root
+            try:
+                owner = pwd.getpwnam("postgres").pw_name
+            except KeyError as error:
+                raise NoServer("running as root needs the system user 'postgres' (Debian's package creates it)") from error
+        folder = Path(tempfile.mkdtemp(prefix="lotse-pg-"))
+        if owner:
+            shutil.chown(folder, owner)
+        cluster = cls(folder, free_port(), bindir, owner)
+        cluster._init_and_start()
+        return cluster
+
+    def _init_and_start(self) -> None:
+        data = str(self.folder / "data")
+        done = self._run(str(self.bin / "initdb"), "-D", data, "-U", "lotse", "-A", "trust", "-E", "UTF8",
+                         "--locale=C.UTF-8", "--no-sync")
+        if done.returncode != 0:
+            raise NoServer(f"initdb failed: {done.stderr.strip()}")
+        options = (f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+                   " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        done = self._run(str(self.bin / "pg_ctl"), "-D", data, "-o", options, "-l", str(self.folder / "server.log"),
+                         "-w", "-t", "60", "start")
+        if done.returncode != 0:
+            log = (self.folder / "server.log").read_text(errors="replace") if (self.folder / "server.log").exists() else ""
+            self.remove()
+            raise NoServer(f"the PostgreSQL server did not start: {done.stderr.strip()} {log[-2000:]}")
+
+    def admin(self, sql: str) -> None:
+        """Run SQL as the cluster's superuser in its maintenance database (CREATE/DROP DATABASE)."""
+        import psycopg
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(sql.encode())
+
+    def prepare_template(self) -> None:
+        """A migrated database that new_database() copies (much faster than migrating each time)."""
+        from progress import prepared_store
+
+        self.admin(f"CREATE DATABASE {TEMPLATE}")
+        prepared_store(self.url(TEMPLATE)).close()
+
+    def new_database(self, empty: bool = False) -> str:
+        """The URL of a fresh database: migrated (a copy of the template), or empty."""
+        name = f"lotse_{next(self._numbers)}"
+        self.admin(f"CREATE DATABASE {name}" + ("" if empty else f" TEMPLATE {TEMPLATE}"))
+        return self.url(name)
+
+    def stop(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+        self.remove()
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
