@@ -1,4 +1,4 @@
-"""Full-text search over lessons (SQLite FTS5; the SQL lives in progress.search)."""
+"""Full-text search over lessons (SQLite FTS5 or German PostgreSQL text search; the SQL lives in progress.search)."""
 
 from __future__ import annotations
 

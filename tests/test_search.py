@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from learner_support import LESSON_ONE, LESSON_TWO, fixture_catalog, new_database
 from lotse.search import (glossary_items, index_lessons, initial, search_catalog, search_lessons, snippet_html,
                           sort_key)
+import engines
 from raw_sql import raw
 
 pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
@@ -150,3 +151,25 @@ def test_glossary_shows_other_names_but_not_the_inflected_forms_kept_for_matchin
                          aliases=["Digitallotsen", "Digitallotsin", "Digitale Lotsen", "digitale Lotsen"])
     assert lotse.other_names == ["Digitallotsin", "Digitale Lotsen"]  # a feminine form is a name of its own
     assert lotse.spellings == ["Digitallotse", *lotse.aliases]  # matching in lesson text still uses every form
+
+
+def test_german_stemming_on_postgresql_finds_other_forms_of_a_word(tmp_path):
+    """PostgreSQL's german configuration stems: the genitive finds the nominative and back."""
+    if engines.engine() != "postgresql":
+        pytest.skip("stemming is PostgreSQL's german text search (FTS5 matches prefixes only)")
+    database, _ = new_database(tmp_path)
+    catalog = fixture_catalog()
+    changed = dataclasses.replace(catalog.lesson(LESSON_TWO), body="Der Datenschutz gilt auch für Behörden.")
+    index_lessons(database, dataclasses.replace(catalog, lessons=[catalog.lesson(LESSON_ONE), changed]))
+    assert ids(search_lessons(database, "Datenschutzes")) == [LESSON_TWO]
+    assert "[[Datenschutz]]" in search_lessons(database, "Datenschutzes")[0].snippet
+    assert ids(search_lessons(database, "Behörde")) == [LESSON_TWO]
+
+
+def test_a_title_hit_ranks_before_a_hit_in_the_text(tmp_path):
+    database, _ = new_database(tmp_path)
+    catalog = fixture_catalog()
+    one = catalog.lesson(LESSON_ONE)
+    two = dataclasses.replace(catalog.lesson(LESSON_TWO), body="Ein Satz über Grundlagen im Text.")
+    index_lessons(database, dataclasses.replace(catalog, lessons=[one, two]))
+    assert ids(search_lessons(database, "Grundlagen")) == [LESSON_ONE, LESSON_TWO]  # "Grundlagen der ..." is one's title
