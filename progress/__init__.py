@@ -6,7 +6,7 @@ Nothing outside this package imports sqlite3 or sqlite_utils (a test checks it);
 
 from .db import utc_now
 from .errors import Busy, Conflict, NotFound, SchemaBehind, StoreError, Unavailable
-from .store import Store, open_store, sqlite_url
+from .store import Store, open_store, redact, sqlite_url
 
 
 def prepared_store(location: str) -> Store:
@@ -18,4 +18,4 @@ def prepared_store(location: str) -> Store:
 
 
 __all__ = ["Busy", "Conflict", "NotFound", "SchemaBehind", "Store", "StoreError", "Unavailable", "open_store",
-           "prepared_store", "sqlite_url", "utc_now"]
+           "prepared_store", "redact", "sqlite_url", "utc_now"]

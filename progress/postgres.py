@@ -19,7 +19,6 @@ import functools
 import re
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -30,6 +29,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from .errors import Busy, Conflict, SchemaBehind, StoreError, Unavailable
 from .store import Store
+from .store import redact as redacted
 
 LOCK_TIMEOUT = "10s"  # the busy timeout of the SQLite connections
 WRITE_LOCK_KEY = 0x4C6F747365  # "Lotse": the advisory lock BEGIN IMMEDIATE takes
@@ -195,15 +195,6 @@ def _configure(raw: psycopg.Connection) -> None:
     raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
 
 
-def redacted(url: str) -> str:
-    """The URL without its password (for messages and logs)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
-
-
 class _Local:
     def __init__(self) -> None:
         import threading
@@ -241,17 +232,25 @@ class PostgresStore(Store):
     def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
         self.url = url
         self._local = _Local()
-        self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False, timeout=15,
-                                    kwargs={"autocommit": True}, configure=_configure,
-                                    name="lotse")
+        self._pool_size = pool_size
+        self._pool = self._new_pool()
         self._opened = False
+
+    def _new_pool(self) -> ConnectionPool:
+        return ConnectionPool(self.url, min_size=1, max_size=self._pool_size, open=False, timeout=15,
+                              kwargs={"autocommit": True}, configure=_configure, name="lotse")
 
     def __repr__(self) -> str:
         return f"PostgresStore({redacted(self.url)!r})"
 
     def _open(self) -> None:
         if not self._opened:
-            self._pool.open(wait=False)
+            try:
+                self._pool.open(wait=True, timeout=15)  # the first connection, or a clear error
+            except (PoolTimeout, psycopg.OperationalError) as error:
+                self._pool.close()
+                self._pool = self._new_pool()
+                raise Unavailable(f"{redacted(self.url)}: {error}") from error
             self._opened = True
             _stores.add(self)
 
@@ -264,8 +263,9 @@ class PostgresStore(Store):
                 yield outer
             return
         self._open()
+        pool = self._pool  # close() may replace it while this connection is out
         try:
-            raw = self._pool.getconn()
+            raw = pool.getconn()
         except (PoolTimeout, psycopg.OperationalError) as error:
             raise Unavailable(f"{redacted(self.url)}: {error}") from error
         db = Database(raw)
@@ -277,7 +277,7 @@ class PostgresStore(Store):
             self._local.db = None
             if db.conn.in_transaction and not raw.closed:
                 raw.rollback()
-            self._pool.putconn(raw)
+            pool.putconn(raw)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -295,12 +295,12 @@ class PostgresStore(Store):
             db.execute("COMMIT")
 
     def idle_count(self) -> int:
-        self._open()
-        return self._pool.get_stats()["pool_available"]
+        return self._pool.get_stats()["pool_available"] if self._opened else 0
 
     def close(self) -> None:
         if self._opened:
             self._pool.close()
+            self._pool = self._new_pool()  # a closed pool cannot open again; a later call gets a new one
             self._opened = False
             _stores.discard(self)
 

@@ -53,6 +53,18 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path[1:])  # sqlite:///data/x.db is relative, sqlite:////srv/x.db absolute
 
 
+def redact(url: str) -> str:
+    """A database URL for messages: a SQLite file as its path, a server URL without its password."""
+    path = sqlite_path(url) if url.startswith("sqlite:") else None
+    if path is not None:
+        return str(path)
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()
+
+
 class _Local(threading.local):
     db: Database | None = None
 
@@ -64,6 +76,11 @@ class Store:
 
     url: str
     dialect: str
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for messages: the SQLite file, or the URL without its password."""
+        return redact(self.url)
 
     def connection(self) -> AbstractContextManager:
         raise NotImplementedError

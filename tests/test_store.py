@@ -15,7 +15,10 @@ from streamlit.testing.v1 import AppTest
 from progress import Conflict, SchemaBehind, Store, open_store, prepared_store, sqlite_url
 from progress.migrations import MIGRATION_SETS
 from progress.store import NO_DATABASE, sqlite_path
+from engines import engine, fresh_url, sqlite_only
 from raw_sql import raw
+
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 30
@@ -23,7 +26,7 @@ TIMEOUT = 30
 
 @pytest.fixture
 def scratch(tmp_path) -> Store:
-    store = prepared_store(tmp_path / "lotse.db")
+    store = prepared_store(fresh_url(tmp_path))
     raw(store).execute("CREATE TABLE scratch (x INTEGER PRIMARY KEY)")
     yield store
     store.close()
@@ -101,7 +104,7 @@ def test_what_a_call_left_uncommitted_is_rolled_back_and_the_lock_released(scrat
         db.execute("INSERT INTO scratch VALUES (1)")
     with scratch.connection() as db:
         assert not db.conn.in_transaction
-    other = open_store(scratch.path)
+    other = open_store(scratch.url)
     with other.transaction():  # the write lock is free again
         assert raw(other).execute("SELECT COUNT(*) FROM scratch").fetchone()[0] == 0
     other.close()
@@ -129,10 +132,12 @@ def test_a_closed_store_closes_connections_as_they_come_back(scratch):
     ("postgresql://lotse@db/lotse", None),
 ])
 def test_sqlite_urls(url, expected):
+    sqlite_only("SQLite URLs")
     assert sqlite_path(url) == expected
 
 
 def test_a_store_from_a_url_and_from_a_path_open_the_same_file(tmp_path):
+    sqlite_only("files")
     path = tmp_path / "eins.db"
     assert open_store(sqlite_url(path)).path == open_store(path).path == path
 
@@ -153,6 +158,7 @@ def one_migration_behind(path: Path) -> None:
 
 
 def test_check_schema_tells_a_missing_and_an_old_database_apart(tmp_path):
+    sqlite_only("the previous release's file (PostgreSQL: test_prepare_on_postgresql_...)")
     missing = open_store(tmp_path / "fehlt.db")
     with pytest.raises(SchemaBehind) as raised:
         missing.check_schema()
@@ -167,8 +173,8 @@ def test_check_schema_tells_a_missing_and_an_old_database_apart(tmp_path):
     assert old.migrate() == []
 
 
-def prepare_at_once(path: Path, processes: int) -> list[subprocess.CompletedProcess]:
-    env = {**os.environ, "LOTSE_DATABASE_URL": sqlite_url(path), "LOTSE_DEMO": "0",
+def prepare_at_once(path: Path, processes: int, url: str | None = None) -> list[subprocess.CompletedProcess]:
+    env = {**os.environ, "LOTSE_DATABASE_URL": url or sqlite_url(path), "LOTSE_DEMO": "0",
            "LOTSE_DATA_DIR": str(path.parent / "data")}
     command = [sys.executable, "-m", "lotse", "prepare"]
     with ThreadPoolExecutor(processes) as pool:
@@ -179,6 +185,7 @@ def prepare_at_once(path: Path, processes: int) -> list[subprocess.CompletedProc
 
 def test_four_prepares_at_once_never_fail_on_a_fresh_or_an_old_database(tmp_path):
     """10 rounds x 4 processes: 5 rounds on a fresh file, 5 on a file one migration behind."""
+    sqlite_only("the file lock")
     failures = []
     for round_no in range(10):
         path = tmp_path / f"runde-{round_no}.db"
@@ -194,6 +201,7 @@ def test_four_prepares_at_once_never_fail_on_a_fresh_or_an_old_database(tmp_path
 
 
 def test_the_web_app_shows_a_german_maintenance_page_on_an_old_database(tmp_path, monkeypatch):
+    sqlite_only("an old file")
     from app_state import forget_loaded
 
     one_migration_behind(tmp_path / "lotse.db")
@@ -208,3 +216,23 @@ def test_the_web_app_shows_a_german_maintenance_page_on_an_old_database(tmp_path
         assert open_store(tmp_path / "lotse.db").pending_migrations()  # the web process migrated nothing
     finally:
         forget_loaded()
+
+
+def test_prepare_on_postgresql_migrates_once_under_the_advisory_lock_while_others_wait(tmp_path):
+    """2 rounds x 4 `lotse prepare` processes on an empty PostgreSQL database each; the web check
+    refuses the empty database before and accepts it after."""
+    if engine() != "postgresql":
+        pytest.skip("PostgreSQL's advisory lock (SQLite: the test with four prepares above)")
+    steps = sum(len(m._migrations) for m in MIGRATION_SETS)
+    for _ in range(2):
+        url = fresh_url(tmp_path, empty=True)
+        with pytest.raises(SchemaBehind):
+            open_store(url).check_schema()
+        runs = prepare_at_once(tmp_path / "lotse.db", 4, url)
+        assert [r.stdout + r.stderr for r in runs if r.returncode != 0] == []
+        assert sum("migration(s) applied" in r.stdout for r in runs) == 1
+        store = open_store(url)
+        store.check_schema()
+        assert raw(store).applied_migrations() == steps
+        assert "***" not in url and "lotse@127.0.0.1" in runs[0].stdout  # the URL, never a password
+        store.close()

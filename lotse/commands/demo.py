@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from progress import redact
+
 from ..config import load_settings
 from ..content import load_catalog
 from ..demo import DEMO_ACCOUNTS, DEMO_SEED, create_demo_cohort, ensure_demo_accounts
@@ -48,6 +50,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"The demo trainer already leads a cohort named {name!r}; nothing changed. Choose another --cohort.")
         return 1
     login, password = DEMO_ACCOUNTS[0][0], DEMO_ACCOUNTS[0][1]
-    print(f"Created cohort {name!r} (id {demo.cohort_id}) with {len(demo.learner_ids)} learners in {settings.db_path}.")
+    print(f"Created cohort {name!r} (id {demo.cohort_id}) with {len(demo.learner_ids)} learners in {redact(settings.database_url)}.")
     print(f"Sign in as {login} / {password} and open the Kohorten-Cockpit.")
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from progress import StoreError, open_store
+from progress import StoreError, open_store, redact
 
 from ..config import load_settings
 from ..content import load_catalog
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         store = open_store(settings.database_url)
         applied = store.migrate()
     except (OSError, StoreError) as error:
-        print(f"{settings.db_path}: cannot create or open the database: {error}")
+        print(f"{redact(settings.database_url)}: cannot create or open the database: {error}")
         return 1
     try:
         prepare(store, settings, load_catalog(settings.content_dir))
@@ -35,5 +35,5 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     migrated = f", {len(applied)} migration(s) applied" if applied else ", schema current"
     demo = " with demo data (LOTSE_DEMO=1)" if settings.demo else ""
-    print(f"Database ready{demo}{migrated}: {settings.db_path}")
+    print(f"Database ready{demo}{migrated}: {redact(settings.database_url)}")
     return 0
