@@ -27,7 +27,7 @@ class Setting:
 
 SETTINGS = (
     Setting("LOTSE_DATA_DIR", "data", "Folder for the database and generated files (created on first start)."),
-    Setting("LOTSE_DATABASE_URL", "", "The database: sqlite:///path/to/file.db; default: the SQLite file LOTSE_DB_PATH."),
+    Setting("LOTSE_DATABASE_URL", "", "The database: sqlite:///path/to/file.db or postgresql://user@host/db; default: the SQLite file LOTSE_DB_PATH."),
     Setting("LOTSE_DB_PATH", "", "SQLite database file; default: lotse.db in the data folder."),
     Setting("LOTSE_CONTENT_DIR", str(PROJECT_ROOT), "Folder holding lessons/ and quizzes/."),
     Setting("LOTSE_DEMO", "0", "1 = create demo trainer, cohort and learners on start and show their sign-in data."),
