@@ -170,6 +170,7 @@ def test_mark_read(signed_in_app, learner, db):
 # --- the whole journey ------------------------------------------------------------------------------------
 
 
+@pytest.mark.both_engines  # the whole journey on SQLite and on PostgreSQL
 def test_journey_read_answer_submit_feedback_status_retry_best_attempt(signed_in_app, learner, db):
     at = open_lesson(signed_in_app, learner, LESSON_ONE)
     at.button(key=f"lektion-{LESSON_ONE}-gelesen").click().run()

@@ -59,6 +59,7 @@ def matrix(at):
 
 @pytest.mark.parametrize("page, minimum_charts", [("cockpit", 5), ("fragenanalyse", 2), ("teilnehmende", 0),
                                                    ("briefing", 0)])
+@pytest.mark.both_engines  # the cockpit on SQLite and on PostgreSQL
 def test_pages_render_with_demo_data(signed_in_app, demo, page, minimum_charts):
     at = ok(signed_in_app(demo["trainer"], page=ROOT_PAGES[page]))
     assert len(charts_of(at)) >= minimum_charts
