@@ -118,9 +118,9 @@ def shared_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """The file of conftest's `db` database, for a second connection as another process would open."""
-    return tmp_path / "lotse.db"
+def db_path(db) -> str:
+    """The URL of conftest's `db` database, for a second store as another process would open."""
+    return db.url
 
 
 @pytest.fixture

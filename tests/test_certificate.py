@@ -17,6 +17,8 @@ from progress.users import delete_user, insert_user, set_display_name
 from selfstudy_course import build, right_answers, shared_catalog, wrong_answers
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 NAME = "Jürgen Größe-Ölmann"
 BASE = "https://lotse.example.org"
 

@@ -15,6 +15,8 @@ from progress.users import insert_user
 from selfstudy_course import db_path, fresh_catalog, learner, right_answers
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 
 def answer(catalog, items: list[list[str]], right: dict[str, bool | list[bool]]) -> dict:
     """Responses for the drawn items: right[lesson] True/False for all its questions, or one flag per question."""

@@ -17,6 +17,8 @@ from progress.users import delete_user, insert_user
 from selfstudy_course import build
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 SECRET = "Mein Chef blockiert alles – streng vertraulich"
 
 

@@ -15,6 +15,8 @@ from progress.users import insert_user
 from selfstudy_course import db_path, fresh_catalog, learner, right_answers, wrong_answers
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 NO_FUZZ = Scheduler(learning_steps=review.SCHEDULER.learning_steps,
                     relearning_steps=review.SCHEDULER.relearning_steps, enable_fuzzing=False)
 

@@ -12,6 +12,8 @@ from progress.users import delete_user, insert_user
 from selfstudy_course import learner, shared_catalog
 from raw_sql import raw
 
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
+
 IT, SICHERHEIT, FUEHRUNG = ("l3", "it"), ("l3", "sicherheit"), ("l3", "fuehrung")
 
 

@@ -27,7 +27,10 @@ from lotse.xapi_export import cohort_statements, learner_statements, lrs_config,
 from progress import xapi_sql
 from progress.cohorts import add_member, insert_cohort
 from progress.users import delete_user
+from engines import sqlite_only
 from raw_sql import raw
+
+pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
 
 BASE_URL = "https://lotse.example.de"
 VERB = "http://adlnet.gov/expapi/verbs/"
@@ -184,6 +187,7 @@ def test_logins_only_when_asked_for(db, people, catalog, settings):
 
 def test_a_reused_account_id_starts_a_new_record(db, people, make_user, catalog, settings):
     """SQLite hands out the id of a deleted last account again: the newcomer must not inherit anything."""
+    sqlite_only("PostgreSQL's identity never hands out an id twice")
     zoe = make_user("learner", "zoe")
     study(db, zoe, catalog)
     before = learner_statements(db, zoe, zoe.id, catalog, settings)
@@ -295,6 +299,7 @@ def test_lrs_settings(settings):
 @pytest.fixture
 def cli_env(db, people, monkeypatch, tmp_path):
     monkeypatch.setenv("LOTSE_DB_PATH", str(tmp_path / "lotse.db"))
+    monkeypatch.setenv("LOTSE_DATABASE_URL", db.url)
     monkeypatch.setenv("LOTSE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LOTSE_CONTENT_DIR", str(COURSE_DIR))
     monkeypatch.setenv("LOTSE_BASE_URL", BASE_URL)
