@@ -224,7 +224,7 @@ def test_throttling_is_stored_in_the_database(db, make_user, tmp_path):
 
     make_user("learner", login="anna")
     fail(db, "anna", "c", T0, accounts.ACCOUNT_LIMIT)
-    other = open_store(tmp_path / "lotse.db")
+    other = open_store(db.url)
     assert accounts.is_throttled(other, "anna", "other-client", T0)
     other.close()
 
@@ -380,6 +380,7 @@ def cli(db, tmp_path, monkeypatch, capsys):
     from lotse.cli import main
 
     monkeypatch.setenv("LOTSE_DB_PATH", str(tmp_path / "lotse.db"))
+    monkeypatch.setenv("LOTSE_DATABASE_URL", db.url)
 
     def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
         import io

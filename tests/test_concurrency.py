@@ -19,6 +19,7 @@ from lotse.accounts import create_account
 from lotse.content import load_catalog
 from progress import open_store, prepared_store
 from progress import learning as store
+from engines import fresh_url
 from raw_sql import raw
 
 pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
@@ -52,7 +53,7 @@ WRONG = {"frage": 1, "frage-b": False, "frage-c": "DSGVO"}
 def setting(tmp_path: Path):
     catalog = load_catalog(write_course(tmp_path / "content", quizzes={"eins": QUIZ}))
     assert not catalog.problems
-    db_path = tmp_path / "lotse.db"
+    db_path = fresh_url(tmp_path)  # a SQLite file or a PostgreSQL database (the URL)
     db = prepared_store(db_path)
     learners = [create_account(db, f"lernende-{n:02d}", f"Lernende {n}", None) for n in range(THREADS)]
     db.close()

@@ -15,6 +15,7 @@ from progress import prepared_store
 from progress.users import delete_user, insert_user
 
 from selfstudy_course import build
+from engines import fresh_url, sqlite_only
 from raw_sql import raw
 
 pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
@@ -31,7 +32,7 @@ def catalog(tmp_path_factory):
 def world(tmp_path):
     """A learner in cohort 'eins' (trainer Tina) and 'zwei' (trainer Theo); cohort 'drei' (trainer Tom)
     without her; another learner in 'eins'; an admin."""
-    db = prepared_store(tmp_path / "lotse.db")
+    db = prepared_store(fresh_url(tmp_path))
     people = {
         "lena": insert_user(db, "lena", "Lena Lernend", "learner"),
         "otto": insert_user(db, "otto", "Otto Anders", "learner"),
