@@ -9,7 +9,7 @@ from lotse.identity import PermissionDenied
 from lotse.live_export import record_csv, record_pdf
 from ui.cockpit import cockpit_header, denied
 from ui.context import catalog, store
-from ui.live_view import join_box, results_view
+from ui.live_view import join_box, record_section
 from ui.notice import show_notice
 from ui.session import require
 
@@ -119,12 +119,7 @@ else:
               icon=":material/stop:")
 
 st.header("Ergebnisse der Kohorte")
-record = live.cohort_record(store(), user, cohort.id)
-if not record:
-    st.caption("Noch keine Live-Fragen gestellt.")
-for number, result in enumerate(record, start=1):
-    with st.expander(f"{number}. {result.question.prompt}"):
-        results_view(result, key=f"live-ergebnis-{result.question.id}")
+record_section(live.cohort_record(store(), user, cohort.id), key="live-ergebnis")
 left, right = st.columns(2)
 left.download_button("Ergebnisse als CSV", lambda: record_csv(live.cohort_record(store(), user, cohort.id)),
                      file_name=f"seminar-live-kohorte-{cohort.id}.csv", mime="text/csv", key="live-csv",

@@ -39,7 +39,7 @@ def test_trainer_starts_asks_and_members_answer_on_their_phones(signed_in_app, d
     ok(at.button(key="live-start").click().run())
     session = live.running_session(db, trainer, cohort)
     assert session is not None and session.join_code.replace(" ", "")[:3] in texts(at).replace(" ", "")
-    assert at.get("imgs") or at.get("image"), "the QR code is shown"
+    assert any('alt="QR-Code mit dem Link zum Mitmachen' in e.proto.body for e in at.get("html")), "QR code"
     at.radio(key="live-art").set_value("single")
     at.text_input(key="live-frage").input("Wer trägt die Verantwortung?")
     at.text_area(key="live-optionen").input("* Die Kapitänin\nDer Lotse")
@@ -65,6 +65,10 @@ def test_trainer_starts_asks_and_members_answer_on_their_phones(signed_in_app, d
     assert list(table["Anzahl"]) == [2, 1] and list(table.index) == ["Die Kapitänin", "Der Lotse"]
     assert all(m.display_name not in texts(beamer) for m in members)
     assert raw(db).execute("SELECT COUNT(*) FROM live_answers").fetchone()[0] == 3
+    for page in ("app_pages/cockpit.py", "app_pages/briefing.py"):  # the cohort's record, group values only
+        view = ok(signed_in_app(trainer, page=page))
+        assert "1. Wer trägt die Verantwortung?" in [e.label for e in view.expander]
+        assert list(view.table[-1].value["Anzahl"]) == [2, 1]
 
 
 def test_a_wrong_code_gets_a_german_message(signed_in_app, room):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 from urllib.parse import quote
 
@@ -40,7 +42,20 @@ def join_box(code: str, *, qr_width: int = 220) -> None:
     link = join_link(code)
     left.markdown(f"### Mitmachen mit dem Code **{spaced(code)}**")
     left.markdown(f"Öffnen Sie auf dem Handy [{md_escape(link)}]({link}) oder scannen Sie den QR-Code.")
-    right.image(qr_png(link), width=qr_width, alt=f"QR-Code mit dem Link zum Mitmachen: {link}")
+    # An <img> of our own PNG rather than st.image, whose toolbar adds an English "Fullscreen" button.
+    data = base64.b64encode(qr_png(link)).decode("ascii")
+    alt = html.escape(f"QR-Code mit dem Link zum Mitmachen: {link}", quote=True)
+    with right:
+        st.html(f'<img src="data:image/png;base64,{data}" alt="{alt}" width="{qr_width}" height="{qr_width}">')
+
+
+def record_section(record: list[Results], *, key: str) -> None:
+    """The cohort's live questions so far, each with its group results (cockpit, briefing, live page)."""
+    if not record:
+        st.caption("Noch keine Live-Fragen gestellt.")
+    for number, result in enumerate(record, start=1):
+        with st.expander(f"{number}. {result.question.prompt}"):
+            results_view(result, key=f"{key}-{result.question.id}")
 
 
 def results_view(result: Results, *, key: str) -> None:
