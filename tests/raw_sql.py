@@ -48,7 +48,12 @@ class RawSQL:
             return iter(list(db.query(sql, params)))
 
     def executescript(self, sql: str) -> None:
+        """SQLite's DDL; on PostgreSQL its types translated as the migrations' are (pg_schema)."""
         with self.store.connection() as db:
+            if self.store.dialect == "postgresql":
+                from progress.pg_schema import translate_ddl
+
+                sql = translate_ddl(sql)
             db.executescript(sql)
 
     def columns(self, table: str) -> list[tuple[str, str]]:

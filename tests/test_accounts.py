@@ -21,11 +21,10 @@ from progress.cohorts import is_member
 from progress.users import get_user, password_hash_of, set_password_hash
 from raw_sql import raw
 
-pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
 
 
 # Cheap Argon2 parameters: these tests are about the rules around hashing, not its cost.
-pytestmark = pytest.mark.usefixtures("fast_passwords")
+pytestmark = [pytest.mark.usefixtures("fast_passwords"), pytest.mark.both_engines]  # SQLite and PostgreSQL
 T0 = datetime(2025, 5, 5, 8, 0, tzinfo=timezone.utc)
 GOOD = "Fahrradweg-Ampel-17"
 PASSWORD = "Lotse-Test-Passwort-1"  # the password fixture of conftest (used in parametrize)
