@@ -25,7 +25,7 @@ from progress.users import insert_user
 
 from app_state import forget_loaded
 import engines
-from pg_cluster import INSTALL_HINT, Cluster, NoServer
+from pg_cluster import Cluster, NoServer, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))  # test helper modules (content_builder, ...) import by name
@@ -75,9 +75,10 @@ def pg_cluster():
         cluster = Cluster.start()
         cluster.prepare_template()
     except NoServer as error:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must run the PostgreSQL tests: {error}", pytrace=False)
-        pytest.skip(str(error) if INSTALL_HINT in str(error) else f"{error} ({INSTALL_HINT})")
+        action, message = verdict(error, os.environ)
+        if action == "fail":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     yield cluster
     cluster.stop()
 

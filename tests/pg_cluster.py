@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 INSTALL_HINT = "PostgreSQL tests need Debian's postgresql: sudo apt-get install -y postgresql"
 TEMPLATE = "lotse_template"
@@ -27,6 +28,14 @@ TEMPLATE = "lotse_template"
 
 class NoServer(Exception):
     """initdb/pg_ctl are not installed, or the server did not start."""
+
+
+def verdict(error: NoServer, environ: Mapping[str, str]) -> tuple[str, str]:
+    """("skip" | "fail", message) for a run without a PostgreSQL server: CI (CI=true) must fail."""
+    message = str(error) if INSTALL_HINT in str(error) else f"{error} ({INSTALL_HINT})"
+    if environ.get("CI", "").lower() == "true":
+        return "fail", f"CI must run the PostgreSQL tests: {message}"
+    return "skip", message
 
 
 def server_bin() -> Path | None:
