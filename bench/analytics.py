@@ -1,12 +1,14 @@
 """Benchmark: how fast is the trainer cockpit for a large cohort?
 
-    python bench/analytics.py --learners 1000
+    python bench/analytics.py --learners 1000 [--engine postgresql]
 
 Builds a temporary database with a cohort of 25 and one of N learners (simulated histories:
 24 lessons, up to 3 attempts of 8 questions; a synthetic course is written when the real one has
 fewer than 24 lessons with quizzes), then prints the median time of ``cohort_overview`` (all that
 the overview page shows) at both sizes and of a full AppTest run of the cockpit page at N.
 Targets: < 50 ms at 25, < 500 ms at 1,000, page < 1 s at 1,000. The figures are the last lines.
+With --engine postgresql the database is a throwaway PostgreSQL cluster (Debian's postgresql
+package, started and stopped here as the tests do).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from lotse.config import load_settings  # noqa: E402
 from lotse.content import Catalog, load_catalog  # noqa: E402
 from lotse.demo import create_demo_cohort  # noqa: E402
 from progress import analytics as sql  # noqa: E402
-from progress import prepared_store  # noqa: E402
+from progress import prepared_store, sqlite_url  # noqa: E402
 
 LESSONS, QUESTIONS = 24, 8
 # Busier than a real cohort (most have finished all 24 lessons), so the figures are an upper bound.
@@ -74,10 +76,10 @@ def breakdown(db, cohort_id: int, catalog: Catalog, repeat: int) -> list[tuple[s
     return [(name, *timed(part, repeat)) for name, part in parts.items()]
 
 
-def page_seconds(db_path: Path, content: Path, token: str, repeat: int) -> tuple[float, float]:
+def page_seconds(url: str, folder: Path, content: Path, token: str, repeat: int) -> tuple[float, float]:
     """Median wall-clock and CPU seconds of one AppTest run of the cockpit page (CPU: this whole
     process, i.e. the script thread plus AppTest's own little overhead)."""
-    os.environ.update(LOTSE_DB_PATH=str(db_path), LOTSE_DATA_DIR=str(db_path.parent), LOTSE_CONTENT_DIR=str(content),
+    os.environ.update(LOTSE_DATABASE_URL=url, LOTSE_DATA_DIR=str(folder), LOTSE_CONTENT_DIR=str(content),
                       LOTSE_DEMO="0")
     from streamlit.testing.v1 import AppTest
 
@@ -114,13 +116,32 @@ def main() -> int:
     parser.add_argument("--learners", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=9, help="timed runs per figure (median)")
     parser.add_argument("--page-repeat", type=int, default=5, help="timed AppTest runs of the page")
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
+    cluster = None
+    if args.engine == "postgresql":
+        from pg_cluster import Cluster
+
+        cluster = Cluster.start()
+    try:
+        return measure(args, cluster)
+    finally:
+        if cluster:
+            cluster.stop()
+
+
+def measure(args: argparse.Namespace, cluster) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         content = course(folder)
         catalog = load_catalog(content)
-        db_path = folder / "bench.db"
-        db = prepared_store(db_path)
+        if cluster:
+            cluster.admin("CREATE DATABASE bench")
+            url = cluster.url("bench")
+        else:
+            url = sqlite_url(folder / "bench.db")
+        print(f"engine: {args.engine}")
+        db = prepared_store(url)
         trainer = create_account(db, "bench.trainerin", "Bench Trainerin", None, "trainer")
         sizes = {}
         for size in (25, args.learners):
@@ -143,13 +164,14 @@ def main() -> int:
                    for size, cohort_id in sizes.items()}
         token = sessions.issue(db, trainer, load_settings())
         _execute(db, "UPDATE cohorts SET trainer_id = NULL WHERE id = ?", [sizes[25]])  # the page shows the big one
-        page, page_cpu = page_seconds(db_path, content, token, args.page_repeat)
+        page, page_cpu = page_seconds(url, folder, content, token, args.page_repeat)
         print(f"load average while measuring: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
         for size, target in ((25, 50), (args.learners, 500)):
             wall, cpu = results[size]
             print(f"overview compute, {size} learners: median {wall:.1f} ms (CPU {cpu:.1f} ms; target < {target} ms)")
         print(f"cockpit page (AppTest run), {args.learners} learners: median {page:.2f} s "
               f"(CPU {page_cpu:.2f} s; target < 1 s)")
+        db.close()
     return 0
 
 

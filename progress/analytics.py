@@ -75,7 +75,7 @@ def key_figures(db: Database, cohort_ids: Iterable[int], lesson_ids: Sequence[st
     cte, params = _members(cohort_ids)
     lessons, lesson_params = _lesson_filter(lesson_ids, "lp.lesson_id")
     sql = (
-        f"WITH {cte}, p AS (SELECT COUNT(DISTINCT lp.user_id) AS started, SUM(lp.read_at IS NOT NULL) AS lessons_read,"
+        f"WITH {cte}, p AS (SELECT COUNT(DISTINCT lp.user_id) AS started, SUM(CASE WHEN lp.read_at IS NOT NULL THEN 1 ELSE 0 END) AS lessons_read,"
         " SUM(lp.passed) AS lessons_passed, AVG(lp.best_percent) AS average_best"
         f" FROM lesson_progress lp JOIN m ON m.user_id = lp.user_id WHERE 1 = 1 {lessons})"
         " SELECT (SELECT COUNT(*) FROM m) AS members,"
@@ -89,8 +89,8 @@ def lesson_funnel(db: Database, cohort_ids: Iterable[int]) -> list[dict]:
     """Per lesson: how many members opened it, read it, took the quiz, passed it."""
     cte, params = _members(cohort_ids)
     return list(db.query(
-        f"WITH {cte} SELECT lp.lesson_id, COUNT(*) AS opened, SUM(lp.read_at IS NOT NULL) AS read,"
-        " SUM(lp.attempts > 0) AS attempted, SUM(lp.passed) AS passed"
+        f"WITH {cte} SELECT lp.lesson_id, COUNT(*) AS opened, SUM(CASE WHEN lp.read_at IS NOT NULL THEN 1 ELSE 0 END) AS read,"
+        " SUM(CASE WHEN lp.attempts > 0 THEN 1 ELSE 0 END) AS attempted, SUM(lp.passed) AS passed"
         " FROM lesson_progress lp JOIN m ON m.user_id = lp.user_id GROUP BY lp.lesson_id", params))
 
 
@@ -110,7 +110,7 @@ def learner_summary(db: Database, cohort_ids: Iterable[int], lesson_ids: Sequenc
     cte, params = _members(cohort_ids)
     lessons, lesson_params = _lesson_filter(lesson_ids, "lp.lesson_id")
     return list(db.query(
-        f"WITH {cte} SELECT m.user_id, COUNT(lp.lesson_id) AS started, COALESCE(SUM(lp.read_at IS NOT NULL), 0) AS read,"
+        f"WITH {cte} SELECT m.user_id, COUNT(lp.lesson_id) AS started, COALESCE(SUM(CASE WHEN lp.read_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS read,"
         " COALESCE(SUM(lp.passed), 0) AS passed, AVG(lp.best_percent) AS average_best,"
         " MAX(lp.last_activity_at) AS last_activity_at"
         f" FROM m LEFT JOIN lesson_progress lp ON lp.user_id = m.user_id {lessons}"
@@ -134,8 +134,8 @@ def daily_activity(db: Database, cohort_ids: Iterable[int], since: str) -> list[
     kinds = list(ACTIVITY_KINDS)
     return list(db.query(
         f"WITH {cte} SELECT substr(e.created_at, 1, 10) AS day, COUNT(DISTINCT e.user_id) AS active,"
-        " SUM(e.kind = 'lesson_opened') AS opened, SUM(e.kind = 'lesson_read') AS read,"
-        " SUM(e.kind = 'attempt_graded') AS quizzes"
+        " SUM(CASE WHEN e.kind = 'lesson_opened' THEN 1 ELSE 0 END) AS opened, SUM(CASE WHEN e.kind = 'lesson_read' THEN 1 ELSE 0 END) AS read,"
+        " SUM(CASE WHEN e.kind = 'attempt_graded' THEN 1 ELSE 0 END) AS quizzes"
         f" FROM m JOIN events e ON e.user_id = m.user_id AND e.kind IN ({_marks(kinds)}) AND e.created_at >= ?"
         " GROUP BY day ORDER BY day", params + kinds + [since]))
 
@@ -148,7 +148,7 @@ def objective_mastery(db: Database, cohort_ids: Iterable[int], threshold: float)
     ids = _ids(cohort_ids, "cohort id")
     return list(db.query(
         "SELECT lp.lesson_id, o.objective, COUNT(*) AS learners, SUM(o.mark) AS mark, SUM(o.max_mark) AS max_mark,"
-        " SUM(o.mark >= ? * o.max_mark - 1e-9) AS mastered"
+        " SUM(CASE WHEN o.mark >= ? * o.max_mark - 1e-9 THEN 1 ELSE 0 END) AS mastered"
         " FROM lesson_progress lp JOIN attempt_objectives o ON o.attempt_id = lp.best_attempt_id"
         f" WHERE lp.user_id IN (SELECT user_id FROM memberships WHERE cohort_id IN ({_marks(ids)}))"
         " GROUP BY lp.lesson_id, o.objective", [threshold] + ids))
@@ -185,7 +185,7 @@ def question_summary(db: Database, cohort_ids: Iterable[int], which: str = "firs
         f"WITH {cte}, {_chosen_attempts(which, '')}"
         " SELECT r.lesson_id, n.question_id, COUNT(*) AS answers,"
         " AVG(CASE WHEN n.max_mark > 0 THEN n.mark / n.max_mark END) AS facility,"
-        " SUM(n.mark < n.max_mark) AS missed"
+        " SUM(CASE WHEN n.mark < n.max_mark THEN 1 ELSE 0 END) AS missed"
         f" FROM r JOIN answers n ON n.attempt_id = r.id WHERE {_RANK_CONDITION[which]}"
         " GROUP BY r.lesson_id, n.question_id", params))
 

@@ -3,8 +3,7 @@
 Each step of ``progress.migrations`` runs with its DDL translated (``INTEGER PRIMARY KEY`` becomes
 an identity column, INTEGER BIGINT, REAL DOUBLE PRECISION). The two steps SQLite writes in its own
 words have their PostgreSQL text here: the trigger summing marks per objective (PL/pgSQL) and the
-lesson search (a German tsvector with a GIN index instead of an FTS5 table). The first step also
-adds ``sum(boolean)``, which SQLite has for free (a comparison is 0 or 1 there).
+lesson search (a German tsvector with a GIN index instead of an FTS5 table).
 """
 
 from __future__ import annotations
@@ -23,16 +22,6 @@ _TYPES = [
     (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
     (re.compile(r"\)\s*WITHOUT ROWID"), ")"),
 ]
-
-SUM_OF_BOOLEANS = """
-CREATE OR REPLACE FUNCTION lotse_count_true(total BIGINT, flag BOOLEAN) RETURNS BIGINT
-    LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN flag IS NULL THEN total ELSE COALESCE(total, 0) + flag::INT END $$;
-DO $$ BEGIN
-    CREATE AGGREGATE sum(BOOLEAN) (SFUNC = lotse_count_true, STYPE = BIGINT);
-EXCEPTION WHEN duplicate_function THEN NULL;
-END $$;
-"""
 
 ATTEMPT_OBJECTIVES = """
 CREATE TABLE IF NOT EXISTS attempt_objectives (
@@ -109,13 +98,6 @@ def _script(sql: str) -> Callable[[_Ddl], None]:
     return lambda ddl: ddl._db.executescript(sql)
 
 
-def _with_sum_of_booleans(step: Callable) -> Callable[[_Ddl], None]:
-    def run(ddl: _Ddl) -> None:
-        ddl._db.executescript(SUM_OF_BOOLEANS)
-        step(ddl)
-    return run
-
-
 def _steps() -> list[tuple[str, Callable[[_Ddl], None]]]:
     """(``set:name``, how to run it here) of every migration, in the order SQLite applies them."""
     from .migrations import MIGRATION_SETS
@@ -127,8 +109,6 @@ def _steps() -> list[tuple[str, Callable[[_Ddl], None]]]:
         for step in migrations._migrations:
             name = f"{migrations.name}:{step.name}"
             steps.append((name, own.get(name, step.fn)))
-    first_name, first_run = steps[0]
-    steps[0] = (first_name, _with_sum_of_booleans(first_run))
     return steps
 
 

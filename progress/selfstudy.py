@@ -201,8 +201,8 @@ def mistake_cards(db: Database, user_id: int, limit: int = 500) -> list[dict]:
 @uses_connection
 def card_counts(db: Database, user_id: int, until: str) -> dict:
     return next(db.query(
-        "SELECT COUNT(*) AS total, COALESCE(SUM(due <= ?), 0) AS due,"
-        " COALESCE(SUM(last_fraction < 0.999999), 0) AS mistakes, MIN(CASE WHEN due > ? THEN due END) AS next_due"
+        "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN due <= ? THEN 1 ELSE 0 END), 0) AS due,"
+        " COALESCE(SUM(CASE WHEN last_fraction < 0.999999 THEN 1 ELSE 0 END), 0) AS mistakes, MIN(CASE WHEN due > ? THEN due END) AS next_due"
         " FROM review_cards WHERE user_id = ?", [until, until, user_id]))
 
 
