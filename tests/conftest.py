@@ -73,14 +73,16 @@ def pg_cluster():
     """A throwaway PostgreSQL server for the whole run (skipped without one, except in CI)."""
     try:
         cluster = Cluster.start()
-        cluster.prepare_template()
     except NoServer as error:
         action, message = verdict(error, os.environ)
         if action == "fail":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    yield cluster
-    cluster.stop()
+    try:
+        cluster.prepare_template()
+        yield cluster
+    finally:
+        cluster.stop()  # also when the template could not be prepared
 
 
 @pytest.fixture
