@@ -16,13 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+# The smallest policy under which Lotse works, found in the browser (tests/browser/test_proxy.py):
 # Streamlit needs inline styles (emotion) and runs the inline <script> of st.html(...,
-# unsafe_allow_javascript=True), which Lotse uses to set the sign-in cookie; Vega-Lite charts
-# compile their expressions with `new Function` ('unsafe-eval'). Everything is loaded from the
-# app's own origin; nothing may frame the app. Verified in the browser (tests/browser/test_proxy.py).
+# unsafe_allow_javascript=True), with which Lotse sets the sign-in cookie (without 'unsafe-inline'
+# in script-src the sign-in does not survive a page change). 'unsafe-eval' is not needed: Streamlit
+# draws Vega-Lite charts with vega's CSP-safe expression interpreter. Its protobuf decoder compiles
+# WebAssembly ('wasm-unsafe-eval': WebAssembly only, no JavaScript eval). Everything comes from the
+# app's own origin (websocket included: 'self' covers ws:/wss: of the same host); nothing may frame it.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; "
-    "script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; "
     "style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; "
     "font-src 'self' data:; "

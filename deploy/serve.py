@@ -117,6 +117,7 @@ class Supervisor:
                     log(f"worker {worker.number} exited with code {worker.process.returncode}; starting it again")
                     worker.start()
             time.sleep(0.5)  # supervision interval
+        log("stopped")
         return 0
 
     def stop(self, *_: object) -> None:
@@ -153,6 +154,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="address nginx listens on (default: all interfaces)")
     parser.add_argument("--first-worker-port", type=int, default=int(os.environ.get("LOTSE_WORKER_PORT", "8601")),
                         help="port of worker 1; worker N listens on this + N - 1 (default 8601)")
+    parser.add_argument("--worker-ports", default="",
+                        help="comma-separated worker ports instead of --first-worker-port (one per worker)")
     parser.add_argument("--runtime-dir", type=Path, default=None,
                         help="folder for the generated nginx.conf, logs and nginx's temp files "
                              "(default: run/ in the data folder)")
@@ -164,6 +167,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.worker_ports:
+        args.worker_ports = [int(p) for p in args.worker_ports.split(",")]
+        if len(args.worker_ports) != args.workers:
+            parser.error("--worker-ports needs one port per worker")
+    else:
+        args.worker_ports = [args.first_worker_port + n for n in range(args.workers)]
     if bool(args.tls_certificate) != bool(args.tls_key):
         parser.error("--tls-certificate and --tls-key go together")
     return args
@@ -185,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     runtime = (args.runtime_dir or settings.data_dir / "run").resolve()
     runtime.mkdir(parents=True, exist_ok=True)
     env = worker_environment(dict(os.environ), cookie_secret(settings.data_dir, dict(os.environ)))
-    ports = [args.first_worker_port + n for n in range(args.workers)]
+    ports = args.worker_ports
     workers = [Worker(n, port, env, runtime / f"worker-{n}.log") for n, port in enumerate(ports, 1)]
     tls = nginx.Tls(args.tls_certificate.resolve(), args.tls_key.resolve()) if args.tls_certificate else None
     config = runtime / "nginx.conf"
