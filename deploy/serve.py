@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -72,6 +73,7 @@ class Worker:
     port: int
     env: dict[str, str]
     log_path: Path | None
+    app: str = "app.py"
     process: subprocess.Popen | None = None
 
     @property
@@ -79,7 +81,7 @@ class Worker:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        command = [sys.executable, "-m", "streamlit", "run", self.app, "--server.headless", "true",
                    "--server.address", "127.0.0.1", "--server.port", str(self.port),
                    "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
         output = self.log_path.open("ab") if self.log_path else None
@@ -145,6 +147,14 @@ def worker_environment(base: dict[str, str], secret: str) -> dict[str, str]:
     return env
 
 
+def raise_open_file_limit() -> None:
+    """Every browser tab holds a websocket: let the workers (they inherit it) open as many files as allowed."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else hard
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="scripts/serve.sh", description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=2, help="number of Streamlit processes (default 2)")
@@ -163,6 +173,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--tls-key", type=Path, help="... and this key (HSTS is sent then)")
     parser.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx", help="nginx binary")
     parser.add_argument("--no-restart", action="store_true", help="do not start dead workers again")
+    parser.add_argument("--app", default="app.py", help=argparse.SUPPRESS)  # bench/load.py: a bare script
     parser.add_argument("--access-log", action="store_true", help="write nginx's access log to the runtime folder")
     args = parser.parse_args(argv)
     if args.workers < 1:
@@ -195,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     runtime.mkdir(parents=True, exist_ok=True)
     env = worker_environment(dict(os.environ), cookie_secret(settings.data_dir, dict(os.environ)))
     ports = args.worker_ports
-    workers = [Worker(n, port, env, runtime / f"worker-{n}.log") for n, port in enumerate(ports, 1)]
+    workers = [Worker(n, port, env, runtime / f"worker-{n}.log", args.app) for n, port in enumerate(ports, 1)]
+    raise_open_file_limit()
     tls = nginx.Tls(args.tls_certificate.resolve(), args.tls_key.resolve()) if args.tls_certificate else None
     config = runtime / "nginx.conf"
     config.write_text(nginx.render(listen=f"{args.host}:{args.port}", worker_ports=ports, runtime=runtime, tls=tls,
