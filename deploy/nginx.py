@@ -5,10 +5,14 @@ supervisor, with every writable path inside ``runtime`` (no root needed, nothing
 
 Session affinity: Streamlit keeps a browser tab's session (widget state, uploads, media) in the
 memory of the process that holds its websocket, and media, upload and download requests carry no
-session id, so every request of one browser must reach the same worker. nginx sets a random route
-cookie (``lotse_route``) on the first response and hashes it onto the workers (consistent hash).
-When a worker dies, ``proxy_next_upstream`` moves its browsers to the next worker; they reconnect
-there and find sign-in, drafts and attempts in the database.
+session id, so every request of one browser must reach the same worker. The route cookie
+(``lotse_route``) names the worker: a browser without it is given a worker (round robin) and the
+cookie with the first answer; with it, nginx sends every request to that worker (upstream
+``lotse_worker_K``), the other workers being its backups. When a worker dies, ``proxy_next_upstream``
+passes its browsers' requests to a backup; they reconnect there (and find sign-in, drafts and
+attempts in the database), and because the cookie is rewritten whenever another worker answered
+than the one it names, their uploads and downloads follow them, also after the dead worker is back.
+(A hash of a random cookie would send them back to the restarted worker, away from their session.)
 """
 
 from __future__ import annotations
@@ -66,11 +70,20 @@ def security_headers(tls: bool) -> str:
     return "\n".join(f'        add_header {name} "{value}" always;' for name, value in headers)
 
 
+def _worker_upstream(number: int, port: int, all_ports: list[int]) -> str:
+    """Worker ``number`` first; the others only while it is down."""
+    backups = "".join(f"        server 127.0.0.1:{other} backup;\n" for other in all_ports if other != port)
+    return (f"    upstream lotse_worker_{number} {{\n"
+            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;\n{backups}        keepalive 16;\n    }}")
+
+
 def render(*, listen: str, worker_ports: list[int], runtime: Path, tls: Tls | None = None,
            access_log: bool = False) -> str:
     """nginx.conf for workers on 127.0.0.1:``worker_ports``, served on ``listen`` (host:port)."""
     servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in worker_ports)
     worker_names = "\n".join(f'        "~127\\.0\\.0\\.1:{port}$" "{n}";' for n, port in enumerate(worker_ports, 1))
+    route_entries = "\n".join(f'        "{n}" lotse_worker_{n};' for n in range(1, len(worker_ports) + 1))
+    per_worker = "\n".join(_worker_upstream(n, port, worker_ports) for n, port in enumerate(worker_ports, 1))
     secure = "; Secure" if tls else ""
     listen_line = f"listen {listen} ssl;" if tls else f"listen {listen};"
     tls_lines = ""
@@ -109,31 +122,32 @@ http {{
         default upgrade;
         "" "";
     }}
-    # Session affinity: the route cookie, or for a browser without one a new random route.
-    map $cookie_{ROUTE_COOKIE} $lotse_route {{
-        "" $request_id;
-        default $cookie_{ROUTE_COOKIE};
+    # Session affinity (see the module docstring): the route cookie names the worker ...
+    map $cookie_{ROUTE_COOKIE} $lotse_upstream {{
+{route_entries}
+        default lotse_workers;
     }}
-    map $cookie_{ROUTE_COOKIE} $lotse_route_cookie {{
-        "" "{ROUTE_COOKIE}=$request_id; Path=/; HttpOnly; SameSite=Lax{secure}";
-        default "";
-    }}
-    # Which worker answered (1..N; after a failover the last one tried), for operators and tests.
+    # ... which worker answered (1..N; after a failover the last one tried) ...
     map $upstream_addr $lotse_worker {{
 {worker_names}
         default "";
     }}
+    # ... and the cookie is (re)set when it is missing or names another worker than the one that answered.
+    map "$cookie_{ROUTE_COOKIE}:$lotse_worker" $lotse_route_cookie {{
+        "~^([0-9]+):\\1$" "";
+        "~:$" "";
+        default "{ROUTE_COOKIE}=$lotse_worker; Path=/; HttpOnly; SameSite=Lax{secure}";
+    }}
 
     upstream lotse_workers {{
-        hash $lotse_route consistent;
 {servers}
         keepalive 16;
     }}
-
+{per_worker}
     server {{
         {listen_line}
 {tls_lines}{security_headers(tls is not None)}
-        add_header Set-Cookie $lotse_route_cookie;
+        add_header Set-Cookie $lotse_route_cookie always;  # always: also on the websocket's 101
         add_header X-Lotse-Worker $lotse_worker always;
 
         proxy_http_version 1.1;
@@ -153,7 +167,7 @@ http {{
         }}
 
         location = /_stcore/stream {{
-            proxy_pass http://lotse_workers;
+            proxy_pass http://$lotse_upstream;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_read_timeout {WEBSOCKET_READ_TIMEOUT};
@@ -162,7 +176,7 @@ http {{
         }}
 
         location / {{
-            proxy_pass http://lotse_workers;
+            proxy_pass http://$lotse_upstream;
             proxy_set_header Connection "";
             proxy_read_timeout 120s;
         }}

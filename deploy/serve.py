@@ -32,6 +32,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 COOKIE_SECRET_FILE = "cookie_secret.key"
 HEALTH_TIMEOUT = 90.0  # seconds for one worker to answer "ok" (a loaded machine starts slowly)
 STOP_TIMEOUT = 15.0
+RESTART_DELAY = 5.0  # seconds between two starts of one worker
 
 
 def log(message: str) -> None:
@@ -75,6 +76,7 @@ class Worker:
     log_path: Path | None
     app: str = "app.py"
     process: subprocess.Popen | None = None
+    started_at: float = 0.0
 
     @property
     def url(self) -> str:
@@ -84,6 +86,7 @@ class Worker:
         command = [sys.executable, "-m", "streamlit", "run", self.app, "--server.headless", "true",
                    "--server.address", "127.0.0.1", "--server.port", str(self.port),
                    "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+        self.started_at = time.monotonic()
         output = self.log_path.open("ab") if self.log_path else None
         self.process = subprocess.Popen(command, cwd=PROJECT, env=self.env, stdin=subprocess.DEVNULL,
                                         stdout=output, stderr=subprocess.STDOUT if output else None)
@@ -115,14 +118,18 @@ class Supervisor:
                 self.stop()
                 return 1
             for worker in self.workers:
-                if worker.process.poll() is not None and not self.stopping and self.restart_workers:
-                    log(f"worker {worker.number} exited with code {worker.process.returncode}; starting it again")
+                if (worker.process.poll() is not None and not self.stopping and self.restart_workers
+                        and time.monotonic() - worker.started_at >= RESTART_DELAY):  # no tight crash loop
+                    code = worker.process.returncode
                     worker.start()
+                    log(f"worker {worker.number} exited with code {code}; started again (pid {worker.process.pid})")
             time.sleep(0.5)  # supervision interval
         log("stopped")
         return 0
 
     def stop(self, *_: object) -> None:
+        if self.stopping:  # a second signal while stopping
+            return
         self.stopping = True
         processes = [p for p in [self.nginx_process, *(w.process for w in self.workers)] if p is not None]
         for process in processes:
@@ -223,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         supervisor.start()
     except RuntimeError as error:
+        if supervisor.stopping:  # stopped by a signal while starting
+            return 0
         log(str(error))
         supervisor.stop()
         return 1

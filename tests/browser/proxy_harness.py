@@ -39,7 +39,7 @@ def require_nginx() -> None:
 class ProxiedLotse:
     def __init__(self, root: Path, *, workers: int = 2, content_dir: Path | None = None,
                  extra_args: list[str] | None = None, extra_env: dict[str, str] | None = None,
-                 scheme: str = "http") -> None:
+                 scheme: str = "http", restart: bool = False) -> None:
         self.root = root
         self.data_dir = root / "data"
         self.db_path = self.data_dir / "lotse.db"
@@ -55,7 +55,8 @@ class ProxiedLotse:
             self.env["LOTSE_CONTENT_DIR"] = str(content_dir)
         self.command = [sys.executable, "-m", "deploy.serve", "--workers", str(workers), "--host", "127.0.0.1",
                         "--port", str(self.port), "--worker-ports", ",".join(map(str, self.worker_ports)),
-                        "--runtime-dir", str(self.runtime), "--no-restart", *(extra_args or [])]
+                        "--runtime-dir", str(self.runtime), *([] if restart else ["--no-restart"]),
+                        *(extra_args or [])]
         self.process: subprocess.Popen | None = None
         self.survivors: list[int] = []  # pids of nginx/workers still alive when the supervisor had exited
 
@@ -79,8 +80,9 @@ class ProxiedLotse:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
     def worker_pids(self) -> dict[str, int]:
-        """Worker number ("1", "2", ... as in the X-Lotse-Worker header) -> pid."""
-        return {n: int(pid) for n, pid in re.findall(r"worker (\d+) ready on \S+ \(pid (\d+)\)", self.log_text())}
+        """Worker number ("1", "2", ... as in the X-Lotse-Worker header) -> pid (of its latest start)."""
+        pattern = r"worker (\d+) (?:ready on \S+|exited with code -?\d+; started again) \(pid (\d+)\)"
+        return {n: int(pid) for n, pid in re.findall(pattern, self.log_text())}
 
     def nginx_pid(self) -> int:
         return int(re.search(r"nginx pid (\d+)", self.log_text()).group(1))

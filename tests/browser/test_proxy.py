@@ -21,6 +21,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -29,8 +30,9 @@ from playwright.sync_api import expect
 
 from browser_harness import PROJECT, exception_boxes, main_text, runs
 from browser_quiz import ABBREVIATION_QUESTION, who_question
-from content_builder import LESSON, write_course
+from content_builder import write_course
 from proxy_harness import ProxiedLotse, alive, get, open_page, rerun, sign_in, wait_runs
+from tls_certificate import self_signed
 
 pytestmark = pytest.mark.proxy
 
@@ -109,6 +111,11 @@ def serving_worker(page) -> str:
     return page.evaluate("fetch('/_stcore/health', {cache: 'no-store'}).then(r => r.headers.get('X-Lotse-Worker'))")
 
 
+def route_of(page) -> str | None:
+    """The worker the browser's route cookie names."""
+    return next((c["value"] for c in page.context.cookies() if c["name"] == "lotse_route"), None)
+
+
 def watch_csp(page) -> list[str]:
     """CSP violations of this page: reported by the document and logged by Chromium."""
     logged: list[str] = []
@@ -149,19 +156,28 @@ def test_hardening_headers_and_blocked_paths(proxied):
     assert status == 413
 
 
-def test_route_cookie_keeps_a_browser_on_one_worker_and_new_browsers_spread(proxied):
-    seen: dict[str, str] = {}
-    for _ in range(30):  # 30 new browsers: with two workers, both get some (chance of not: 2 * 2^-30)
+def route_cookie(headers) -> str | None:
+    cookies = [c for c in headers.get_all("Set-Cookie") or [] if c.startswith("lotse_route=")]
+    assert len(cookies) <= 1, cookies
+    return cookies[0] if cookies else None
+
+
+def test_route_cookie_keeps_a_browser_on_its_worker_and_new_browsers_spread(proxied):
+    given = []
+    for _ in range(6):  # new browsers (no cookie): each gets the worker that answered, round robin
         status, headers, _ = get(proxied.url + "/_stcore/health")
-        cookie = next(c for c in headers.get_all("Set-Cookie") if c.startswith("lotse_route="))
-        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-        seen[cookie.split(";")[0]] = headers["x-lotse-worker"]
-    assert set(seen.values()) == {"1", "2"}
-    for route, worker in list(seen.items())[:6]:  # a browser with its cookie always reaches its worker
+        cookie = route_cookie(headers)
+        assert status == 200 and cookie.split(";")[0] == f"lotse_route={headers['x-lotse-worker']}"
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+        given.append(headers["x-lotse-worker"])
+    assert set(given) == {"1", "2"}
+    for worker in ("1", "2"):  # a browser with its cookie always reaches its worker and keeps the cookie
         for _ in range(5):
-            status, headers, _ = get(proxied.url + "/_stcore/health", headers={"Cookie": route})
-            assert status == 200 and headers["x-lotse-worker"] == worker
-            assert not any(c.startswith("lotse_route=") for c in headers.get_all("Set-Cookie") or [])
+            status, headers, _ = get(proxied.url + "/_stcore/health", headers={"Cookie": f"lotse_route={worker}"})
+            assert status == 200 and headers["x-lotse-worker"] == worker and route_cookie(headers) is None
+    # A cookie naming no worker (e.g. after scaling down) is replaced by one that does.
+    status, headers, _ = get(proxied.url + "/_stcore/health", headers={"Cookie": "lotse_route=7"})
+    assert status == 200 and route_cookie(headers).split(";")[0] == f"lotse_route={headers['x-lotse-worker']}"
 
 
 # --- in the browser -------------------------------------------------------------------------------
@@ -215,11 +231,14 @@ def test_failover_to_the_other_worker_loses_and_doubles_nothing(browser, tmp_pat
         assert set(pids) == {"1", "2"} and victim in pids
         survivor = ({"1", "2"} - {victim}).pop()
         before, connections = runs(page), len(sockets)
+        assert route_of(page) == victim
         with page.expect_websocket(lambda socket: "/_stcore/stream" in socket.url, timeout=60_000):
             os.kill(pids[victim], signal.SIGKILL)
         wait_runs(page, before, timeout_ms=60_000)  # the new session's first run has been drawn
         assert not alive(pids[victim]) and alive(pids[survivor])
         assert len(sockets) == connections + 1
+        # The websocket's handshake answer already named the new worker (uploads and downloads follow).
+        assert route_of(page) == survivor
         assert serving_worker(page) == survivor
 
         # Still signed in (the session cookie's token is in the database), same lesson, same answers.
@@ -240,35 +259,9 @@ def test_failover_to_the_other_worker_loses_and_doubles_nothing(browser, tmp_pat
     assert code == 0, server.log_tail()
 
 
-def self_signed(folder: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 made with `cryptography` (a dependency of the venv)."""
-    import datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-    import ipaddress
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-                   .not_valid_after(now + datetime.timedelta(days=1))
-                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                                  critical=False)
-                   .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
-
-
-def test_tls_sends_hsts_and_sigterm_stops_everything(tmp_path):
+def test_tls_hsts_worker_restart_and_sigterm_stops_everything(tmp_path):
     cert, key = self_signed(tmp_path)
-    server = ProxiedLotse(tmp_path, workers=1, scheme="https",
+    server = ProxiedLotse(tmp_path, workers=1, scheme="https", restart=True,
                           extra_args=["--tls-certificate", str(cert), "--tls-key", str(key)])
     server.start()
     try:
@@ -276,8 +269,13 @@ def test_tls_sends_hsts_and_sigterm_stops_everything(tmp_path):
         status, headers, body = get(server.url + "/_stcore/health", context=tls)
         assert (status, body) == (200, b"ok")
         assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
-        assert "Secure" in next(c for c in headers.get_all("Set-Cookie") if c.startswith("lotse_route="))
+        assert route_cookie(headers).endswith("; Secure")
         assert get(server.url + "/_stcore/metrics", context=tls)[0] == 404
+        # The supervisor starts a crashed worker again; the proxy answers from the new process.
+        crashed = server.worker_pids()["1"]
+        os.kill(crashed, signal.SIGKILL)
+        wait_for(lambda: server.worker_pids()["1"] != crashed, "the worker was not started again")
+        wait_for(lambda: get(server.url + "/_stcore/health", context=tls)[2] == b"ok", "no health after the restart")
         processes = [server.nginx_pid(), *server.worker_pids().values()]
         assert all(alive(pid) for pid in processes)
     finally:
@@ -285,3 +283,10 @@ def test_tls_sends_hsts_and_sigterm_stops_everything(tmp_path):
     assert code == 0, server.log_tail()
     assert server.survivors == [], "nginx or a worker outlived serve's SIGTERM"
     assert not any(alive(pid) for pid in processes)
+
+
+def wait_for(condition, message: str, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.2)  # poll interval of the condition
