@@ -702,6 +702,7 @@ def fleet_main(args: argparse.Namespace) -> int:
                         result = asyncio.run(measure(fleet, tokens, lesson, n, seconds, think, args.seed, page))
                         results.append(result)
                         print(fleet_line(result), flush=True)
+                        print(thread_line(result), flush=True)
                     if label == "Lotse":
                         print(f"# stored by the workers: {stored(fleet.db_path)}", flush=True)
                 finally:
