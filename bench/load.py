@@ -58,6 +58,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
             ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+SESSION_START = "Sitzungsstart"  # a learner's first page view on a new websocket session
 INTERACTION_TIMEOUT = 120.0  # seconds; beyond this an interaction counts as failed
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -288,8 +289,12 @@ class Learner:
     heartbeat: tuple[float, str] | None = None  # (interval, fragment id) of the reading-time fragment
     next_beat: float = 0.0
     page_name: str = "lektion"  # "" for a bare script (a single page)
+    start_delay: float = 0.0  # ramp-up: seconds before this learner connects
+    record_from: float = 0.0  # monotonic time before which only session starts are recorded (ramp-up)
+    rounds: int = 0
 
     async def run(self, deadline: float) -> None:
+        await asyncio.sleep(self.start_delay)  # ramp-up: people do not all arrive in the same second
         uri = self.url.replace("http://", "ws://") + "/_stcore/stream"
         async with websockets.connect(uri, subprotocols=["streamlit"], max_size=None, compression=None,
                                       additional_headers={"Cookie": f"lotse_session={self.token}"},
@@ -299,7 +304,9 @@ class Learner:
                 await self.round(deadline)
 
     async def round(self, deadline: float) -> None:
-        await self.interact("Lektion öffnen", page=True)
+        # The first run of a new session (sign-in by cookie, navigation built) is counted on its own.
+        await self.interact("Lektion öffnen" if self.rounds else SESSION_START, page=True)
+        self.rounds += 1
         start = self.find("button", f"quiz-{self.lesson}-start")
         if start:
             await self.interact("Quiz starten", trigger=start)
@@ -356,7 +363,8 @@ class Learner:
             print(f"! {kind}: {type(error).__name__} after {time.monotonic() - started:.1f} s", file=sys.stderr,
                   flush=True)
             raise
-        self.times.setdefault(kind, []).append(time.monotonic() - started)
+        if started >= self.record_from or kind == SESSION_START:
+            self.times.setdefault(kind, []).append(time.monotonic() - started)
 
     async def think(self) -> None:
         """Pause like a person; the lesson's heartbeat fragment reruns meanwhile, as in the browser."""
@@ -438,9 +446,13 @@ class Result:
 
 
 async def measure(server: Server | Fleet, tokens: list[str], lesson: str, learners: int, seconds: float,
-                  think: tuple[float, float], seed: int, page_name: str = "lektion") -> Result:
-    deadline = time.monotonic() + seconds
-    clients = [Learner(server.url, tokens[n], lesson, think, random.Random(seed * 1000 + n), page_name=page_name)
+                  think: tuple[float, float], seed: int, page_name: str = "lektion", ramp: float = 0.0) -> Result:
+    """``learners`` connect spread evenly over ``ramp`` seconds; then ``seconds`` of steady state are
+    measured (with ramp > 0, only interactions started after the ramp count, session starts apart)."""
+    steady_from = time.monotonic() + ramp
+    deadline = steady_from + seconds
+    clients = [Learner(server.url, tokens[n], lesson, think, random.Random(seed * 1000 + n), page_name=page_name,
+                       start_delay=ramp * n / learners, record_from=steady_from if ramp else 0.0)
                for n in range(learners)]
     rss = [server.rss_mb()]
     per_worker = list(server.rss_workers()) if isinstance(server, Fleet) else []
@@ -470,7 +482,8 @@ async def measure(server: Server | Fleet, tokens: list[str], lesson: str, learne
             by_kind.setdefault(kind, []).extend(values)
     failed = sum(c.errors for c in clients) + sum(1 for o in outcomes if isinstance(o, Exception))
     samples = sum(states.values()) or 1
-    return Result(learners, server.post_script_gc, [t for v in by_kind.values() for t in v], by_kind, failed,
+    steady = [t for kind, values in by_kind.items() if not (ramp and kind == SESSION_START) for t in values]
+    return Result(learners, server.post_script_gc, steady, by_kind, failed,
                   rss[0], max(rss), rss[-1], (server.cpu_seconds() - cpu0) / wall, wall,
                   (sum(os.times()[:2]) - own0) / wall, {k: v / samples for k, v in states.items()},
                   getattr(server, "label", ""), getattr(server, "workers", 1), per_worker)
@@ -557,6 +570,9 @@ def main() -> int:
     parser.add_argument("--workers", default="",
                         help="comma-separated worker counts, e.g. 1,2: Lotse and a bare script behind nginx "
                              "(deploy.serve), learners 100,300,500,1000, think time 5-15 s")
+    parser.add_argument("--ramp", type=float, default=None,
+                        help="with --workers: learners arrive evenly over this many seconds before the measured "
+                             "steady state (default 30; 0 = all at once, everything measured)")
     parser.add_argument("--no-bare", action="store_true", help="with --workers: skip the bare Streamlit script")
     parser.add_argument("--learners", default=None, help="comma-separated N values")
     parser.add_argument("--seconds", type=float, default=None, help="duration of each N")
@@ -670,7 +686,9 @@ def fleet_line(result: Result) -> str:
     rss = "/".join(f"{mb:.0f}" for mb in result.rss_workers)
     return (f"{result.label:5} workers={result.workers} N={result.learners:4d} interactions={len(result.times):5d} "
             f"p50={result.p(0.5) * 1000:6.0f} ms p95={result.p(0.95) * 1000:6.0f} ms "
-            f"(lesson page p50={page_p(result, 0.5) * 1000:.0f} p95={page_p(result, 0.95) * 1000:.0f} ms) RSS max per worker={rss} MB "
+            f"(lesson page p50={page_p(result, 0.5) * 1000:.0f} p95={page_p(result, 0.95) * 1000:.0f} ms; "
+            f"session start p50={quantile(result.by_kind.get(SESSION_START, []), 0.5) * 1000:.0f} "
+            f"p95={quantile(result.by_kind.get(SESSION_START, []), 0.95) * 1000:.0f} ms) RSS max per worker={rss} MB "
             f"server CPU={result.cpu_share * 100:.0f}% client CPU={result.client_cpu * 100:.0f}% "
             f"errors={result.errors} | median ms: {kinds}")
 
@@ -680,10 +698,11 @@ def fleet_main(args: argparse.Namespace) -> int:
     counts = [int(n) for n in (args.learners or ("100,300" if args.quick else "100,300,500,1000")).split(",")]
     think = tuple(float(x) for x in (args.think or "5,15").split(","))
     seconds = args.seconds or (30 if args.quick else 90)
+    ramp = args.ramp if args.ramp is not None else (15 if args.quick else 30)
     load = os.getloadavg()
     print(f"# {os.cpu_count()} cores, load average before the run {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f} "
           f"(other work on this machine competes for the same cores); think time {think[0]}-{think[1]} s, "
-          f"{seconds:.0f} s per N", flush=True)
+          f"learners arrive over {ramp:.0f} s, then {seconds:.0f} s measured per N", flush=True)
     results: list[Result] = []
     for workers in worker_counts:
         for label in ["Lotse"] + ([] if args.no_bare else ["bare"]):
@@ -699,7 +718,7 @@ def fleet_main(args: argparse.Namespace) -> int:
                     page = "lektion" if label == "Lotse" else ""
                     asyncio.run(measure(fleet, tokens, lesson, 2, 5, (0.5, 1.0), args.seed, page))  # warm up
                     for n in counts:
-                        result = asyncio.run(measure(fleet, tokens, lesson, n, seconds, think, args.seed, page))
+                        result = asyncio.run(measure(fleet, tokens, lesson, n, seconds, think, args.seed, page, ramp))
                         results.append(result)
                         print(fleet_line(result), flush=True)
                         print(thread_line(result), flush=True)
@@ -709,7 +728,9 @@ def fleet_main(args: argparse.Namespace) -> int:
                     fleet.stop()
     print()
     print(f"== Lotse behind nginx, N learners through the browser's websocket protocol, think time "
-          f"{think[0]}-{think[1]} s, {seconds:.0f} s per N; times from rerun request to script finished ==")
+          f"{think[0]}-{think[1]} s, arriving over {ramp:.0f} s, then {seconds:.0f} s measured per N; times from "
+          f"rerun request to script finished; p50/p95 = steady state{' (after the arrival)' if ramp else ''}; "
+          f"session start = a learner's first page view ==")
     for result in results:
         print(fleet_line(result))
     print()
@@ -719,12 +740,17 @@ def fleet_main(args: argparse.Namespace) -> int:
         for n in counts:
             lotse, bare = by_key.get(("Lotse", workers, n)), by_key.get(("bare", workers, n))
             if lotse and bare:
-                print(f"  workers={workers} N={n:4d}: all interactions p50 {lotse.p(0.5) * 1000:.0f} vs "
-                      f"{bare.p(0.5) * 1000:.0f} ms ({lotse.p(0.5) / bare.p(0.5):.2f}x), p95 {lotse.p(0.95) * 1000:.0f} "
-                      f"vs {bare.p(0.95) * 1000:.0f} ms ({lotse.p(0.95) / bare.p(0.95):.2f}x); lesson page p50 "
-                      f"{page_p(lotse, 0.5) * 1000:.0f} vs {page_p(bare, 0.5) * 1000:.0f} ms "
-                      f"({page_p(lotse, 0.5) / page_p(bare, 0.5):.2f}x), p95 {page_p(lotse, 0.95) * 1000:.0f} vs "
-                      f"{page_p(bare, 0.95) * 1000:.0f} ms ({page_p(lotse, 0.95) / page_p(bare, 0.95):.2f}x)")
+                print(f"  workers={workers} N={n:4d}: " + "; ".join(
+                    f"{name} p50 {quantile(a, 0.5) * 1000:.0f} vs {quantile(b, 0.5) * 1000:.0f} ms "
+                    f"({quantile(a, 0.5) / quantile(b, 0.5):.2f}x), p95 {quantile(a, 0.95) * 1000:.0f} vs "
+                    f"{quantile(b, 0.95) * 1000:.0f} ms ({quantile(a, 0.95) / quantile(b, 0.95):.2f}x) "
+                    f"[{len(a)}/{len(b)} samples]"
+                    for name, a, b in (("all interactions", lotse.times, bare.times),
+                                       ("lesson page", lotse.by_kind.get("Lektion öffnen", []),
+                                        bare.by_kind.get("Lektion öffnen", [])),
+                                       ("session start", lotse.by_kind.get(SESSION_START, []),
+                                        bare.by_kind.get(SESSION_START, [])))
+                    if a and b))
     print("Targets (printed, not asserted):")
     for workers, n, limit in TARGETS:
         result = by_key.get(("Lotse", workers, n))

@@ -18,6 +18,7 @@ import resource
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -68,6 +69,21 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = HEALTH_TI
     raise RuntimeError(f"{url}: no 'ok' on /_stcore/health within {timeout:.0f} s")
 
 
+def wait_listening(listen: tuple[str, int], process: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Until nginx accepts connections on ``listen`` (host, port)."""
+    host = "127.0.0.1" if listen[0] in ("0.0.0.0", "") else listen[0].strip("[]")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited with code {process.returncode} (is port {listen[1]} taken?)")
+        try:
+            with socket.create_connection((host, listen[1]), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)  # poll interval
+    raise RuntimeError(f"nginx does not accept connections on {host}:{listen[1]} within {timeout:.0f} s")
+
+
 @dataclass
 class Worker:
     number: int
@@ -102,13 +118,14 @@ class Supervisor:
     restart_workers: bool = True
     stopping: bool = field(default=False)
 
-    def start(self) -> None:
+    def start(self, listen: tuple[str, int]) -> None:
         for worker in self.workers:
             worker.start()
         for worker in self.workers:
             wait_healthy(worker.url, worker.process)
             log(f"worker {worker.number} ready on {worker.url} (pid {worker.process.pid})")
         self.nginx_process = subprocess.Popen(self.nginx_command, stdin=subprocess.DEVNULL)
+        wait_listening(listen, self.nginx_process)
 
     def watch(self) -> int:
         """Until stopped: restart dead workers; if nginx dies, stop everything (exit code 1)."""
@@ -228,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, supervisor.stop)
     signal.signal(signal.SIGINT, supervisor.stop)
     try:
-        supervisor.start()
+        supervisor.start((args.host, args.port))
     except RuntimeError as error:
         if supervisor.stopping:  # stopped by a signal while starting
             return 0
