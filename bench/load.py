@@ -437,6 +437,7 @@ class Result:
     label: str = ""  # fleet runs: "Lotse" or "bare"
     workers: int = 1
     rss_workers: list[float] = field(default_factory=list)  # fleet runs: max RSS per worker (MB)
+    load_avg: float = 0.0  # 1-minute load average at the end (other work competing for the cores)
 
     def p(self, q: float) -> float:
         if not self.times:
@@ -486,7 +487,7 @@ async def measure(server: Server | Fleet, tokens: list[str], lesson: str, learne
     return Result(learners, server.post_script_gc, steady, by_kind, failed,
                   rss[0], max(rss), rss[-1], (server.cpu_seconds() - cpu0) / wall, wall,
                   (sum(os.times()[:2]) - own0) / wall, {k: v / samples for k, v in states.items()},
-                  getattr(server, "label", ""), getattr(server, "workers", 1), per_worker)
+                  getattr(server, "label", ""), getattr(server, "workers", 1), per_worker, os.getloadavg()[0])
 
 
 def line(result: Result) -> str:
@@ -690,7 +691,7 @@ def fleet_line(result: Result) -> str:
             f"session start p50={quantile(result.by_kind.get(SESSION_START, []), 0.5) * 1000:.0f} "
             f"p95={quantile(result.by_kind.get(SESSION_START, []), 0.95) * 1000:.0f} ms) RSS max per worker={rss} MB "
             f"server CPU={result.cpu_share * 100:.0f}% client CPU={result.client_cpu * 100:.0f}% "
-            f"errors={result.errors} | median ms: {kinds}")
+            f"load avg={result.load_avg:.1f} errors={result.errors} | median ms: {kinds}")
 
 
 def fleet_main(args: argparse.Namespace) -> int:
@@ -761,9 +762,8 @@ def fleet_main(args: argparse.Namespace) -> int:
     for workers in worker_counts:
         lotse, bare = by_key.get(("Lotse", workers, n)), by_key.get(("bare", workers, n))
         if lotse and bare:
-            overall, page = lotse.p(0.95) / bare.p(0.95), page_p(lotse, 0.95) / page_p(bare, 0.95)
-            measured = (f"p95 ratio {overall:.2f}x all interactions, {page:.2f}x lesson page: "
-                        + ("met" if max(overall, page) <= ratio else "NOT met"))
+            overall = lotse.p(0.95) / bare.p(0.95)
+            measured = f"p95 ratio {overall:.2f}x (all interactions): " + ("met" if overall <= ratio else "NOT met")
         else:
             measured = "not measured"
         print(f"  {n} learners, {workers} worker(s): Lotse within {ratio}x of bare Streamlit -> {measured}")
