@@ -146,7 +146,7 @@ def get(url: str, headers: dict[str, str] | None = None, data: bytes | None = No
 # wait_runs / rerun / open_page / sign_in do, asking the page through the DevTools protocol
 # (page.evaluate, not subject to the page's CSP) until the condition holds.
 
-_SETTLED = ("!!document.querySelector(\"[data-testid='stApp'][data-test-connection-state='CONNECTED']\")"
+SETTLED = ("!!document.querySelector(\"[data-testid='stApp'][data-test-connection-state='CONNECTED']\")"
             " && !!document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\")"
             " && !document.querySelector(\"[data-stale='true'], [data-testid='stSkeleton']\")")
 POLL_MS = 50
@@ -162,7 +162,7 @@ def wait_until(page, expression: str, timeout_ms: int = IDLE_TIMEOUT_MS) -> None
 
 def wait_runs(page, more_than: int, timeout_ms: int = IDLE_TIMEOUT_MS) -> None:
     """More than ``more_than`` complete script runs, and the app connected, idle and drawn."""
-    wait_until(page, f"(window.__lotseRuns || 0) > {int(more_than)} && {_SETTLED}", timeout_ms)
+    wait_until(page, f"(window.__lotseRuns || 0) > {int(more_than)} && {SETTLED}", timeout_ms)
 
 
 def rerun(page, action: Callable[[], object], timeout_ms: int = IDLE_TIMEOUT_MS) -> None:

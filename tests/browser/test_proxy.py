@@ -8,6 +8,8 @@
 * Failover: the worker serving a learner in the middle of a quiz is killed (SIGKILL); the page
   reconnects through nginx to the other worker, still signed in, the saved answers still there,
   and submitting records exactly one attempt.
+* After a failover the route cookie names the new worker, so a trainer's upload reaches the worker
+  holding the tab's session even once the killed worker has been started again.
 * With TLS: HSTS is sent; SIGTERM stops nginx and every worker.
 """
 
@@ -31,7 +33,7 @@ from playwright.sync_api import expect
 from browser_harness import PROJECT, exception_boxes, main_text, runs
 from browser_quiz import ABBREVIATION_QUESTION, who_question
 from content_builder import write_course
-from proxy_harness import ProxiedLotse, alive, get, open_page, rerun, sign_in, wait_runs
+from proxy_harness import SETTLED, ProxiedLotse, alive, get, open_page, rerun, sign_in, wait_runs, wait_until
 from tls_certificate import self_signed
 
 pytestmark = pytest.mark.proxy
@@ -254,6 +256,45 @@ def test_failover_to_the_other_worker_loses_and_doubles_nothing(browser, tmp_pat
         page.get_by_text("✓ Bestanden. Versuch 1").wait_for()  # 3 of 3: the answers from before counted
         assert learner_rows(server) == {"attempts": [(1, 1)], "draft": None}
         assert exception_boxes(page) == []
+    finally:
+        code = server.stop()
+    assert code == 0, server.log_tail()
+
+
+GIFT = "::wer:: Wer verantwortet die Abläufe? {=Die Führungskraft ~Allein die IT}\n"
+
+
+def test_an_upload_follows_the_session_to_the_new_worker_after_the_old_one_is_back(browser, tmp_path):
+    """Uploads carry no session id: after a failover they must reach the worker that now holds the
+    tab's session, also once the dead worker has been started again (the route cookie moved)."""
+    server = start_proxied(tmp_path, workers=2, restart=True)
+    try:
+        done = subprocess.run([sys.executable, "-m", "lotse", "users", "create", "--role", "trainer", "--login",
+                               "tina.trainerin", "--name", "Tina Trainerin", "--password-stdin"],
+                              input=LEARNER[2], text=True, capture_output=True, cwd=PROJECT, env=server.env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        page = browser.new_page()
+        sign_in(page, server.url, "tina.trainerin", LEARNER[2])
+        open_page(page, server.url + "/austausch")
+        page.get_by_role("heading", name="Fragen importieren").wait_for()
+        victim = route_of(page)
+        crashed = server.worker_pids()[victim]
+        with page.expect_websocket(lambda socket: "/_stcore/stream" in socket.url, timeout=60_000):
+            os.kill(crashed, signal.SIGKILL)
+        # The new websocket's handshake answer (101) carries the route cookie of the worker it reached.
+        wait_until(page, SETTLED, 60_000)
+        survivor = route_of(page)
+        assert survivor != victim
+        # The supervisor starts the dead worker again; wait until nginx routes its own cookie to it.
+        wait_for(lambda: server.worker_pids()[victim] != crashed, "the worker was not started again")
+        wait_for(lambda: get(server.url + "/_stcore/health", headers={"Cookie": f"lotse_route={victim}"})[1]
+                 ["x-lotse-worker"] == victim, "nginx does not route to the restarted worker")
+        upload = page.get_by_test_id("stFileUploaderDropzoneInput")
+        rerun(page, lambda: upload.set_input_files(files=[{"name": "fragen.gift", "mimeType": "text/plain",
+                                                           "buffer": GIFT.encode()}]))
+        page.get_by_text("gelesen als GIFT").wait_for()
+        assert "1 Frage übernommen" in main_text(page), main_text(page)
+        assert exception_boxes(page) == [] and route_of(page) == survivor
     finally:
         code = server.stop()
     assert code == 0, server.log_tail()
