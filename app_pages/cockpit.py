@@ -4,10 +4,11 @@ import streamlit as st
 
 from lotse.analytics.cohort import cohort_overview
 from lotse.analytics.course import percent
-from lotse.analytics.exports import matrix_csv
+from lotse.analytics.exports import matrix_export
 from lotse.analytics.matrix import DONE_COLUMN, LEGEND, NAME_COLUMN
 from ui import charts
-from ui.cockpit import cohort_view
+from ui.cockpit import PRESENTATION_KEY, cohort_view, on_click
+from ui.context import catalog
 from ui.session import require
 
 user = require("trainer", "admin")
@@ -17,12 +18,17 @@ cohort, view = cohort_view(user, "cockpit", cohort_overview)
 key = view.key
 st.header("Auf einen Blick")
 cols = st.columns(5)
-cols[0].metric("Teilnehmende", key.members, help=f"Davon {key.started} haben mit dem Lernen begonnen.")
-cols[1].metric("Aktiv (7 Tage)", key.active_7_days, help="Teilnehmende, die in den letzten 7 Tagen gelernt haben.")
-cols[2].metric("Abgeschlossen", percent(key.passed_share),
-               help=f"{key.lessons_passed} von {key.lessons_possible} Lektionen mit bestandenem Quiz, "
-                    "über alle Teilnehmenden zusammen.")
-cols[3].metric("Ø bestes Quizergebnis", percent(key.average_best))
+if view.withheld:
+    cols[0].metric("Teilnehmende", key.members)
+    for col, label in zip(cols[1:4], ("Aktiv (7 Tage)", "Abgeschlossen", "Ø bestes Quizergebnis")):
+        col.metric(label, "–", help=view.withheld)
+else:
+    cols[0].metric("Teilnehmende", key.members, help=f"Davon {key.started} haben mit dem Lernen begonnen.")
+    cols[1].metric("Aktiv (7 Tage)", key.active_7_days, help="Teilnehmende, die in den letzten 7 Tagen gelernt haben.")
+    cols[2].metric("Abgeschlossen", percent(key.passed_share),
+                   help=f"{key.lessons_passed} von {key.lessons_possible} Lektionen mit bestandenem Quiz, "
+                        "über alle Teilnehmenden zusammen.")
+    cols[3].metric("Ø bestes Quizergebnis", percent(key.average_best))
 if key.days_until_seminar is None:
     cols[4].metric("Tage bis zum Seminar", "–", help="Kein Seminartermin eingetragen.")
 elif key.days_until_seminar >= 0:
@@ -37,29 +43,43 @@ if not key.members:
             "erscheinen hier ihre Fortschritte.")
     st.page_link("app_pages/kohorten.py", label="Zum Einladungslink unter „Kohorten verwalten“", icon="🔗")
     st.stop()
+if view.withheld:
+    st.info(view.withheld + " Gruppenwerte erscheinen, sobald genug Teilnehmende in der Kohorte sind.")
 
-st.header("Fortschritt je Lektion")
-stages = ["Geöffnet", "Gelesen", "Quiz bestanden"]
-charts.show(charts.grouped_bars(view.funnel, "Lektion", stages, title="Wie weit ist die Gruppe je Lektion?",
-                                value_title="Teilnehmende", series_title="Schritt",
-                                subtitle=f"Von {key.members} Teilnehmenden"), view.funnel, key="cockpit-funnel")
+if view.funnel:
+    st.header("Fortschritt je Lektion")
+    stages = ["Geöffnet", "Gelesen", "Quiz bestanden"]
+    charts.show(charts.grouped_bars(view.funnel, "Lektion", stages, title="Wie weit ist die Gruppe je Lektion?",
+                                    value_title="Teilnehmende", series_title="Schritt",
+                                    subtitle=f"Von {key.members} Teilnehmenden"), view.funnel, key="cockpit-funnel")
 
 st.header("Teilnehmende und Lektionen")
-st.caption(LEGEND)
-titles = {lesson.code: lesson.title for lesson in view.lessons}
-config = {code: st.column_config.TextColumn(code, help=title) for code, title in titles.items()}
-config[DONE_COLUMN] = st.column_config.NumberColumn(f"{DONE_COLUMN} (von {len(view.lessons)})")
-config[NAME_COLUMN] = st.column_config.TextColumn(NAME_COLUMN, pinned=True)
-st.dataframe(view.matrix, hide_index=True, column_config=config, key="cockpit-matrix",
-             height=min(600, 38 + 35 * max(1, len(view.matrix))))
-with st.expander("Welche Lektion hat welche Nummer?"):
-    st.dataframe(view.lesson_legend, hide_index=True, key="cockpit-legend")
-st.download_button("Matrix als CSV herunterladen", matrix_csv(view), file_name=f"matrix-kohorte-{cohort.id}.csv",
-                   mime="text/csv", key="cockpit-matrix-csv", icon=":material/download:")
+if view.hidden_people:
+    st.caption(f"{view.hidden_people} von {key.members} Teilnehmenden erscheinen hier nicht: Nach der Vereinbarung "
+               "zur Nutzung von Lotse sehen Sie über sie nur Gruppenwerte.")
+if view.matrix:
+    st.caption(LEGEND)
+    titles = {lesson.code: lesson.title for lesson in view.lessons}
+    config = {code: st.column_config.TextColumn(code, help=title) for code, title in titles.items()}
+    config[DONE_COLUMN] = st.column_config.NumberColumn(f"{DONE_COLUMN} (von {len(view.lessons)})")
+    config[NAME_COLUMN] = st.column_config.TextColumn(NAME_COLUMN, pinned=True)
+    st.dataframe(view.matrix, hide_index=True, column_config=config, key="cockpit-matrix",
+                 height=min(600, 38 + 35 * max(1, len(view.matrix))))
+    with st.expander("Welche Lektion hat welche Nummer?"):
+        st.dataframe(view.lesson_legend, hide_index=True, key="cockpit-legend")
+    presenting = bool(st.session_state.get(PRESENTATION_KEY))
+    export = on_click(lambda db: matrix_export(db, user, cohort.id, catalog(), pseudonymous=presenting))
+    st.download_button("Matrix als CSV herunterladen", export, file_name=f"matrix-kohorte-{cohort.id}.csv",
+                       mime="text/csv", key="cockpit-matrix-csv", icon=":material/download:")
+if view.withheld:
+    st.stop()
 
 st.header("Ergebnisse je Quiz")
-quizzes = [lesson.label for lesson in view.lessons if lesson.quiz]
-if quizzes:
+quizzes = list(dict.fromkeys(r["Lektion"] for r in view.distribution))
+if not quizzes:
+    st.info("Noch kein Quiz hat genug Teilnehmende für eine Verteilung (mindestens so viele, dass niemand "
+            "einzeln erkennbar ist).")
+else:
     chosen = st.selectbox("Quiz", quizzes, key="cockpit-distribution-quiz")
     rows = [r for r in view.distribution if r["Lektion"] == chosen]
     charts.show(charts.bar_chart(rows, "Ergebnis", "Teilnehmende", horizontal=False,

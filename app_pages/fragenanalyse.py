@@ -37,6 +37,9 @@ st.caption(f"{analysis.attempts} Versuche von {analysis.learners} Teilnehmenden 
 if not analysis.attempts:
     st.info("Zu diesem Quiz gibt es in der Kohorte noch keine Versuche.")
     st.stop()
+if analysis.withheld:
+    st.info(analysis.withheld)
+    st.stop()
 if not analysis.reliable:
     st.warning("Weniger als 10 Versuche: Die Kennzahlen schwanken stark. Lesen Sie sie als Hinweis, nicht als Urteil.")
 

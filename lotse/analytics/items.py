@@ -18,6 +18,7 @@ from progress import analytics as sql
 from ..content import Catalog
 from ..identity import User
 from ..progress_report import de_number
+from ..visibility import Policy, current_policy, small_group_note
 from . import item_stats
 from .cohort import authorised_cohort
 from .course import course_lessons, percent, plain
@@ -92,6 +93,7 @@ class ItemAnalysis:
     learners: int
     questions: list[QuestionRow]
     quiz: QuizStatistics | None = None
+    withheld: str | None = None  # fewer people than the policy's minimum: why nothing is shown
 
     @property
     def reliable(self) -> bool:
@@ -115,8 +117,13 @@ def quiz_lessons(catalog: Catalog) -> list[tuple[str, str]]:
 
 
 def item_analysis(db: Store, actor: User, cohort_id: int, catalog: Catalog, lesson_id: str,
-                  which: str = "first") -> ItemAnalysis | None:
-    """Statistics per question of the lesson's quiz; None if the lesson or quiz is unknown."""
+                  which: str = "first", policy: Policy | None = None) -> ItemAnalysis | None:
+    """Statistics per question of the lesson's quiz; None if the lesson or quiz is unknown.
+
+    Group figures only: from fewer than ``policy.min_group`` people nothing but the counts is
+    returned, and a typed answer is listed only when at least that many gave it.
+    """
+    policy = policy or current_policy()
     cohort = authorised_cohort(db, actor, cohort_id)
     if which not in ATTEMPT_LABELS:
         raise ValueError(f"unknown attempt choice {which!r}")
@@ -137,9 +144,12 @@ def item_analysis(db: Store, actor: User, cohort_id: int, catalog: Catalog, less
         learners.add(row["user_id"])
     max_marks = {q.id: q.points for q in quiz.questions}
     attempts = list(marks.values())
+    if learners and len(learners) < policy.min_group:
+        return ItemAnalysis(lesson_id, lesson.title, which, len(marks), len(learners), [],
+                            withheld=small_group_note(policy))
     stats = item_statistics(attempts, max_marks)
     flags = item_flags(stats)
-    questions = [_question_row(number, q, stats[q.id], flags[q.id], responses[q.id])
+    questions = [_question_row(number, q, stats[q.id], flags[q.id], responses[q.id], policy.min_group)
                  for number, q in enumerate(quiz.questions, start=1)]
     return ItemAnalysis(lesson_id, lesson.title, which, len(marks), len(learners), questions,
                         quiz_statistics(attempts, max_marks))
@@ -180,7 +190,7 @@ def _decode(text: str):
         return None
 
 
-def _question_row(number: int, q, s, codes: list[str], responses: list) -> QuestionRow:
+def _question_row(number: int, q, s, codes: list[str], responses: list, min_group: int = 1) -> QuestionRow:
     options = []
     counts = option_counts(q, responses)
     if counts is not None and s.n:
@@ -196,7 +206,8 @@ def _question_row(number: int, q, s, codes: list[str], responses: list) -> Quest
     return QuestionRow(number, q.id, plain(q.prompt), TYPE_LABELS.get(q.type, q.type), s.n,
                        None if s.facility is None else 100 * s.facility, None if s.sd is None else 100 * s.sd,
                        s.discrimination_index, s.discriminative_efficiency, words, options,
-                       [] if counts is not None else frequent_answers(q, responses))
+                       [] if counts is not None else [(text, times) for text, times in frequent_answers(q, responses)
+                                                      if times >= min_group])
 
 
 def option_table(question: QuestionRow) -> list[dict]:
