@@ -20,6 +20,7 @@ from .analytics.course import percent
 from .analytics.figures import MASTERY_THRESHOLD
 from .content import Catalog
 from .identity import User
+from .visibility import Policy
 from .pdf import FONT_FAMILY, new_pdf
 
 RULES = (
@@ -38,9 +39,10 @@ class Block:
 
 
 def seminar_briefing(db: Store, actor: User, cohort_id: int, catalog: Catalog, *,
-                     pseudonymous: bool = False, now: datetime | None = None) -> BriefingContent:
+                     pseudonymous: bool = False, now: datetime | None = None,
+                     policy: Policy | None = None) -> BriefingContent:
     """The briefing's content for a cohort the actor leads (PermissionDenied otherwise)."""
-    return briefing_content(db, actor, cohort_id, catalog, pseudonymous=pseudonymous, now=now)
+    return briefing_content(db, actor, cohort_id, catalog, pseudonymous=pseudonymous, now=now, policy=policy)
 
 
 def _date(day) -> str:
