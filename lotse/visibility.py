@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from progress import Store
+from progress import cohorts as cohort_sql
 from progress import policy_sql as sql
 
 from .access import require_self
@@ -174,3 +175,43 @@ def policy_summary(policy: Policy) -> list[str]:
     activity = "je Person" if policy.activity else "nur als Gruppenwert"
     return [f"Einstellung des Betreibers: {LEVEL_LABELS[policy.level]}; Lesezeit {reading}; "
             f"Aktivitätszeiten {activity}; Gruppenwerte ab {policy.min_group} Personen."]
+
+
+@dataclass(frozen=True)
+class TrainerView:
+    """"Was sieht meine Trainerin?": the learner's grant, split into what is and is not seen."""
+
+    policy: Policy
+    choice: Choice | None
+    grant: Grant
+    seen: list[Statement]
+    not_seen: list[Statement]
+    cohorts: list[str]  # names of the learner's cohorts (whose trainers the statements are about)
+
+
+def what_my_trainer_sees(db: Store, actor: User, policy: Policy | None = None) -> TrainerView:
+    """Generated from the same grant the trainer views use (lotse.analytics asks ``grants``)."""
+    require_self(actor, actor.id)
+    policy = policy or current_policy()
+    choice = own_choice(db, actor)
+    grant = grant_of(policy, choice)
+    said = statements(grant, policy)
+    names = [c["name"] for c in cohort_sql.cohorts_of_member(db, actor.id)]
+    return TrainerView(policy, choice, grant, [s for s in said if s.visible], [s for s in said if not s.visible],
+                       names)
+
+
+def privacy_notice(policy: Policy) -> list[str]:
+    """The privacy notice's paragraph on trainers, from the operator's policy (learners can widen
+    it for themselves; the page "Was sieht meine Trainerin?" shows each person their own)."""
+    said = statements(grant_of(policy), policy)
+    return ([f"Sie sehen: {s.text}" for s in said if s.visible]
+            + [f"Sie sehen nicht: {s.text}" for s in said if not s.visible]
+            + [f"Sie sehen nie: {NEVER}"] + policy_summary(policy)
+            + ["Sie können unter „Was sieht meine Trainerin?“ freiwillig mehr freigeben (zum Beispiel Ihre "
+               "Antworten, um Rückmeldung zu bekommen) und die Freigabe jederzeit zurücknehmen.",
+               "Jedes Mal, wenn eine Trainerin oder ein Trainer Ihre Detailansicht öffnet oder Daten mit Ihrem "
+               "Namen herunterlädt, wird das protokolliert (wer, was, wann). Sie sehen diese Einträge unter "
+               "„Was sieht meine Trainerin?“.",
+               "Lotse ist kein Werkzeug zur Leistungs- oder Verhaltenskontrolle: Die Daten dienen nur dem Lernen und "
+               "der Vorbereitung des Seminars."])
