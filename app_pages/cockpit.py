@@ -93,7 +93,8 @@ series = ["Aktive Teilnehmende", "Geöffnete Lektionen", "Abgegebene Quizze"]
 charts.show(charts.line_chart(view.activity, "Tag", series, title="Aktivität pro Tag", x_title="Tag",
                               value_title="Anzahl", series_title="Kennzahl"),
             [r for r in view.activity if any(r[s] for s in series)] or view.activity, key="cockpit-activity",
-            caption="Tabelle: nur Tage mit Aktivität.")
+            caption="Tabelle: nur Tage mit Aktivität. Tage, an denen weniger Personen gelernt haben als für "
+                    "Gruppenwerte nötig, zählen als Tage ohne Aktivität (so wird niemand einzeln sichtbar).")
 
 st.header("Lesezeit je Lektion")
 charts.show(charts.bar_chart(view.time_on_task, "Lektion", "Median (Minuten)", title="Wie lange wird gelesen?",

@@ -40,6 +40,7 @@ with st.form("sichtbarkeit-form"):
                           disabled=view.policy.reading_time, key="sichtbarkeit-lesezeit")
     activity = st.checkbox("Auch, wann ich zuletzt aktiv war und wann ich Quizversuche abgegeben habe",
                            value=view.grant.activity, disabled=view.policy.activity, key="sichtbarkeit-aktivitaet")
+    st.caption("Lesezeit und Zeitpunkte gelten nur zusammen mit „Lernstand je Person“ oder „Antworten je Person“.")
     if st.form_submit_button("Freigabe speichern"):
         save_own_choice(store(), user, Choice(Level(level), reading, activity))
         set_notice("Ihre Freigabe ist gespeichert. Sie gilt ab sofort.")

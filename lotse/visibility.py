@@ -22,7 +22,7 @@ from progress import policy_sql as sql
 
 from .access import require_self
 from .config import Settings, load_settings
-from .identity import User
+from .identity import PermissionDenied, User
 
 
 class Level(IntEnum):
@@ -215,3 +215,17 @@ def privacy_notice(policy: Policy) -> list[str]:
                "„Was sieht meine Trainerin?“.",
                "Lotse ist kein Werkzeug zur Leistungs- oder Verhaltenskontrolle: Die Daten dienen nur dem Lernen und "
                "der Vorbereitung des Seminars."])
+
+
+NOT_SHARED = ("Diese Angaben über die Person sind nach der Vereinbarung zur Nutzung von Lotse nicht freigegeben, "
+              "und die Person hat sie nicht selbst freigegeben.")
+
+
+def require_grant(db: Store, actor: User, learner_id: int, *needs: str, policy: Policy | None = None) -> None:
+    """For reads of another person's record (after lotse.access allowed the actor at all): the
+    person's grant must include every ``need`` (progress, answers, reading_time, activity)."""
+    if actor.id == learner_id:
+        return
+    grant = grants(db, policy or current_policy(), [learner_id])[learner_id]
+    if not all(getattr(grant, need) for need in needs):
+        raise PermissionDenied(NOT_SHARED)

@@ -133,7 +133,7 @@ def cohort_overview(db: Store, actor: User, cohort_id: int, catalog: Catalog, *,
         funnel=figures.funnel_rows(lessons, sql.lesson_funnel(db, ids), key.members),
         matrix=matrix,
         distribution=figures.distribution_rows(lessons, sql.score_distribution(db, ids), k),
-        activity=figures.activity_rows(sql.daily_activity(db, ids, first_day.isoformat()), first_day, today),
+        activity=figures.activity_rows(sql.daily_activity(db, ids, first_day.isoformat()), first_day, today, k),
         time_on_task=figures.time_rows(lessons, cells, k),
         mastery=figures.mastery_rows([m for m in figures.objective_mastery(
             lessons, sql.objective_mastery(db, ids, figures.MASTERY_THRESHOLD)) if m.learners >= k]),

@@ -66,9 +66,11 @@ def distribution_rows(lessons: list[LessonInfo], rows: list[dict], min_group: in
             for lesson in lessons if lesson.quiz and takers[lesson.id] >= min_group for b, band in enumerate(BANDS)]
 
 
-def activity_rows(rows: list[dict], first: date, last: date) -> list[dict]:
-    """One row per day from ``first`` to ``last`` (days without activity as zeros)."""
-    by_day = {r["day"]: r for r in rows}
+def activity_rows(rows: list[dict], first: date, last: date, min_group: int = 1) -> list[dict]:
+    """One row per day from ``first`` to ``last`` (days without activity as zeros); a day on which
+    fewer than ``min_group`` people were active counts as without activity (it would show when
+    single people learned)."""
+    by_day = {r["day"]: r for r in rows if (r.get("active") or 0) >= min_group}
     table, day = [], first
     while day <= last:
         r = by_day.get(day.isoformat(), {})
