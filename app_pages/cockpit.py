@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from lotse.analytics.attention import attention_items
 from lotse.analytics.cohort import cohort_overview
+from lotse.briefing import seminar_briefing
 from lotse.analytics.course import percent
 from lotse.analytics.exports import matrix_export
 from lotse.analytics.matrix import DONE_COLUMN, LEGEND, NAME_COLUMN
@@ -10,12 +12,23 @@ from lotse.live import cohort_record
 from ui import charts
 from ui.cockpit import PRESENTATION_KEY, cohort_view, on_click
 from ui.context import catalog, store
+from ui.escape import md_escape
 from ui.live_view import record_section
 from ui.session import require
 
 user = require("trainer", "admin")
 st.title("Kohorten-Cockpit")
 cohort, view = cohort_view(user, "cockpit", cohort_overview)
+
+presenting = bool(st.session_state.get(PRESENTATION_KEY))
+st.header("Diese Woche wichtig")
+items = attention_items(seminar_briefing(store(), user, cohort.id, catalog(), pseudonymous=presenting))
+if not items:
+    st.success("Nichts Dringendes: Die Gruppe ist auf einem guten Weg. Die Einzelheiten stehen unten.")
+for number, item in enumerate(items, start=1):
+    with st.container(border=True):
+        st.markdown(f"**{number}. {md_escape(item.title)}**  \n{md_escape(item.detail)}  \n"
+                    f"*Was tun:* {md_escape(item.action)}")
 
 key = view.key
 st.header("Auf einen Blick")
@@ -69,7 +82,6 @@ if view.matrix:
                  height=min(600, 38 + 35 * max(1, len(view.matrix))))
     with st.expander("Welche Lektion hat welche Nummer?"):
         st.dataframe(view.lesson_legend, hide_index=True, key="cockpit-legend")
-    presenting = bool(st.session_state.get(PRESENTATION_KEY))
     export = on_click(lambda db: matrix_export(db, user, cohort.id, catalog(), pseudonymous=presenting))
     st.download_button("Matrix als CSV herunterladen", export, file_name=f"matrix-kohorte-{cohort.id}.csv",
                        mime="text/csv", key="cockpit-matrix-csv", icon=":material/download:")
@@ -107,11 +119,14 @@ charts.show(charts.bar_chart(view.time_on_task, "Lektion", "Median (Minuten)", t
 
 st.header("Lernziele")
 if view.mastery:
-    charts.show(charts.bar_chart(view.mastery, "Lernziel", "Punkte erreicht (Anteil)", title="Beherrschung der Lernziele",
-                                 subtitle="Anteil der Punkte im besten Versuch jeder Person", value_title="Prozent",
-                                 value_format=".0f", domain=(0, 100), sort=True,
+    weakest = sorted(view.mastery, key=lambda r: r["Punkte erreicht (Anteil)"])[:10]
+    charts.show(charts.bar_chart(weakest, "Lernziel", "Punkte erreicht (Anteil)",
+                                 title="Die zehn schwächsten Lernziele",
+                                 subtitle="Anteil der Punkte im besten Versuch jeder Person; alle Lernziele in der Tabelle",
+                                 value_title="Prozent", value_format=".0f", domain=(0, 100), sort=True,
                                  extra_tooltip=["Lektion", "Teilnehmende"]),
-                view.mastery, key="cockpit-mastery")
+                view.mastery, key="cockpit-mastery",
+                caption="Unter 75 % lohnt es sich, das Lernziel im Seminar zu vertiefen.")
 else:
     st.info("Noch keine Quizergebnisse.")
 

@@ -72,7 +72,16 @@ def test_every_chart_has_a_table_underneath(signed_in_app, demo):
     assert len(positions) == 5
     assert all(kinds[i + 1] == "dataframe" for i in positions)
     assert len(at.metric) == 5
-    assert [h.value for h in at.header][:3] == ["Auf einen Blick", "Fortschritt je Lektion", "Teilnehmende und Lektionen"]
+    assert [h.value for h in at.header][:4] == ["Diese Woche wichtig", "Auf einen Blick", "Fortschritt je Lektion",
+                                                "Teilnehmende und Lektionen"]
+
+
+def test_cockpit_leads_with_three_to_five_things_to_do(signed_in_app, demo):
+    at = ok(signed_in_app(demo["trainer"], page=ROOT_PAGES["cockpit"]))
+    items = [m.value for m in at.markdown if "Was tun:" in m.value]
+    assert 1 <= len(items) <= 5 and items[0].startswith("**1. ")
+    mastery = next(df.value for df in at.dataframe if "Punkte erreicht (Anteil)" in df.value.columns)
+    assert len(mastery) == 2 * 4  # the table keeps every objective (the chart shows at most the ten weakest)
 
 
 def test_matrix_shows_names_or_pseudonyms(signed_in_app, demo):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -20,6 +21,8 @@ from pypdf import PdfReader
 from cockpit_builder import responses, right_answers, write_synthetic_course
 from lotse import learning
 from lotse.accounts import create_account
+from lotse.analytics.attention import attention_items
+from lotse.analytics.briefing_content import LearnerState
 from lotse.analytics.cohort import cohort_overview
 from lotse.analytics.course import course_lessons
 from lotse.analytics.exports import attempts_csv, items_csv, matrix_export
@@ -125,6 +128,7 @@ def trainer_views(w: dict, policy: Policy) -> dict[str, str]:
     briefing = seminar_briefing(db, actor, cohort, catalog, policy=policy)
     out["briefing"] = repr(briefing)
     out["briefing.md"] = briefing_markdown(briefing)
+    out["diese-woche"] = repr(attention_items(briefing))
     out["briefing.pdf"] = pdf_text(briefing_download(db, actor, briefing, "pdf"))
     out["xapi"] = json.dumps(cohort_statements(db, actor, cohort, catalog, load_settings({}), pseudonymous=False,
                                                policy=policy), ensure_ascii=False)
@@ -238,3 +242,20 @@ def test_group_figures_from_enough_people_are_shown(world):
     assert sum(briefing.counts) == 6 and briefing.counts[2] == 0  # everyone started
     assert not (briefing.ready or briefing.on_the_way)  # counted, never named, under "nur Gruppenwerte"
     assert "Personen ohne Namen" in briefing_markdown(briefing)
+
+
+def test_this_weeks_items_name_people_only_within_the_policy(world):
+    db, actor, cohort, catalog = world["db"], world["trainer"], world["cohort"], world["catalog"]
+    for level in Level:
+        briefing = seminar_briefing(db, actor, cohort, catalog, policy=Policy(level, min_group=3))
+        items = attention_items(briefing)
+        assert 1 <= len(items) <= 5 and all(item.action for item in items)
+        briefed = {s.label for s in briefing.ready + briefing.on_the_way + briefing.not_started}
+        assert {n for n in OTHERS + [NAME] if n in repr(items)} <= briefed  # never more than the briefing names
+    # someone who has not started: named where the policy shows progress, else only counted
+    zora = world["zora"]
+    named = replace(briefing, not_started=[LearnerState(NAME, 0, False, zora.id)], counts=(0, 5, 1))
+    assert "Zora Zander." in attention_items(named)[0].detail
+    counted = replace(briefing, not_started=[], counts=(0, 5, 1))
+    first = attention_items(counted)[0]
+    assert first.title == "1 Person hat noch nicht begonnen" and first.detail.startswith("1 Person (ohne Namen)")
