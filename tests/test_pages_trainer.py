@@ -231,3 +231,15 @@ def test_empty_cohort_renders_everywhere(signed_in_app, demo, make_user, db):
         if page.endswith("briefing.py"):
             shown = " ".join(m.value for m in at.markdown)
             assert "Noch hat niemand die Einladung angenommen" in shown and "gut vorbereitet" not in shown
+
+
+def test_fragenanalyse_says_what_to_do(signed_in_app, demo):
+    from lotse.analytics.items import FLAG_ACTIONS, FLAG_TEXTS
+
+    assert set(FLAG_TEXTS.values()) | {"Option ohne Wahl"} == set(FLAG_ACTIONS)  # every hint has advice
+    at = ok(signed_in_app(demo["trainer"], page=ROOT_PAGES["fragenanalyse"]))
+    assert at.header[0].value == "Diese Fragen sollten Sie sich ansehen"  # the advice comes first
+    quiz = next(t.value for t in at.table if "Kennzahl" in t.value.columns)
+    assert quiz["Was tun bei einem auffälligen Wert?"].str.len().min() > 20  # every statistic, plain advice
+    flagged = [t.value for t in at.table if "Was tun?" in t.value.columns]
+    assert all(flagged[0]["Was tun?"].str.len() > 20) if flagged else at.success

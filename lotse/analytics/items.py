@@ -41,6 +41,32 @@ FLAG_TEXTS = {
     item_stats.FLAG_LOW_EFFICIENCY: "geringe Trenneffizienz",
 }
 
+# What a trainer can do about each hint, in plain words (keyed by the German hint text).
+FLAG_ACTIONS = {
+    FLAG_TEXTS[item_stats.FLAG_TOO_EASY]: "Fast alle lösen sie. Gut als Einstieg; wenn sie etwas prüfen soll, "
+                                          "machen Sie die falschen Antworten glaubwürdiger.",
+    FLAG_TEXTS[item_stats.FLAG_TOO_HARD]: "Kaum jemand löst sie. Prüfen Sie, ob die Lektion das Wissen wirklich "
+                                          "vermittelt und ob die Frage verständlich ist; sonst im Seminar aufgreifen.",
+    FLAG_TEXTS[item_stats.FLAG_NEGATIVE_DISCRIMINATION]: "Wer sonst gut ist, liegt hier eher falsch. Prüfen Sie "
+                                                         "zuerst, ob die richtige Lösung korrekt hinterlegt ist.",
+    FLAG_TEXTS[item_stats.FLAG_VERY_WEAK_DISCRIMINATION]: "Die Frage sagt kaum etwas über das Verständnis. "
+                                                          "Formulierung und Antwortoptionen überarbeiten.",
+    FLAG_TEXTS[item_stats.FLAG_WEAK_DISCRIMINATION]: "Die Frage unterscheidet wenig. Bei Gelegenheit schärfer "
+                                                     "formulieren; kein dringender Handlungsbedarf.",
+    FLAG_TEXTS[item_stats.FLAG_LOW_EFFICIENCY]: "Die Frage nutzt ihre Möglichkeiten nicht. Antwortoptionen "
+                                                "prüfen: Ist eine zu offensichtlich oder zu abwegig?",
+    "Option ohne Wahl": "Eine Antwortoption wählt niemand. Ersetzen Sie sie durch einen typischen Irrtum aus "
+                        "der Praxis.",
+}
+
+
+def questions_to_check(analysis: ItemAnalysis) -> list[dict]:
+    """The flagged questions first, each hint with what to do (for the top of Fragenanalyse)."""
+    return [{"Frage": f"{q.number}. {plain(q.prompt, 90)}", "Auffällig": flag,
+             "Was tun?": FLAG_ACTIONS.get(flag, "Frage und Antwortoptionen prüfen.")}
+            for q in analysis.questions for flag in q.flags]
+
+
 THRESHOLDS = [
     ("Leichtigkeit (Facility)", "Anteil der erreichten Punkte. Über "
      f"{item_stats.FACILITY_TOO_EASY:.0%} heißt „sehr leicht“, unter {item_stats.FACILITY_TOO_HARD:.0%} "
@@ -167,20 +193,29 @@ def quiz_figures(stats: QuizStatistics) -> list[dict]:
         return "–" if value is None else f"{de_number(value)}{unit}"
 
     rows = [
-        ("Mittelwert", points(stats.mean), f"Durchschnittliche Punktzahl von {de_number(stats.max_total)} möglichen."),
-        ("Median", points(stats.median), "Die Hälfte der Versuche liegt darunter, die Hälfte darüber."),
-        ("Standardabweichung", points(stats.sd), "Wie weit die Ergebnisse auseinanderliegen."),
+        ("Mittelwert", points(stats.mean), f"Durchschnittliche Punktzahl von {de_number(stats.max_total)} möglichen.",
+         "Unter etwa der Hälfte: Lektion und Quiz passen nicht zusammen – die schwersten Fragen unten ansehen."),
+        ("Median", points(stats.median), "Die Hälfte der Versuche liegt darunter, die Hälfte darüber.",
+         "Liegt er weit vom Mittelwert entfernt, ziehen einige Ausreißer den Mittelwert; dann dem Median trauen."),
+        ("Standardabweichung", points(stats.sd), "Wie weit die Ergebnisse auseinanderliegen.",
+         "Sehr groß: Die Gruppe ist gemischt – im Seminar mit unterschiedlichen Niveaus planen."),
         ("Schiefe", number(stats.skewness), "Unter 0: die meisten liegen über dem Mittelwert, wenige fallen ab; "
-                                             "über 0: umgekehrt."),
+                                             "über 0: umgekehrt.",
+         "Deutlich über 0: Vielen fällt das Quiz schwer – Grundlagen im Seminar wiederholen."),
         ("Wölbung (Kurtosis)", number(stats.kurtosis), "Über 0: die Ergebnisse ballen sich um die Mitte; "
-                                                        "unter 0: sie verteilen sich breit."),
+                                                        "unter 0: sie verteilen sich breit.",
+         "Meist kein Handlungsbedarf; nur zusammen mit den anderen Werten lesen."),
         ("Interne Konsistenz (Cronbachs Alpha)", number(stats.cic, " %"),
          "Messen die Fragen gemeinsam dasselbe? Je höher, desto verlässlicher unterscheidet das Quiz; "
-         "bei wenigen Fragen oder Versuchen ist der Wert kaum aussagekräftig."),
-        ("Fehlerquote", number(stats.error_ratio, " %"), "Anteil der Streuung, der auf Messfehler zurückgeht."),
-        ("Standardfehler", points(stats.standard_error), "Um so viele Punkte kann ein Ergebnis zufällig schwanken."),
+         "bei wenigen Fragen oder Versuchen ist der Wert kaum aussagekräftig.",
+         "Unter etwa 50 %: Fragen mit dem Hinweis „trennt schwach“ oder „trennt umgekehrt“ überarbeiten."),
+        ("Fehlerquote", number(stats.error_ratio, " %"), "Anteil der Streuung, der auf Messfehler zurückgeht.",
+         "Über etwa 50 %: Ergebnisse sind eher Zufall – mehr oder klarere Fragen helfen."),
+        ("Standardfehler", points(stats.standard_error), "Um so viele Punkte kann ein Ergebnis zufällig schwanken.",
+         "Unterschiede zwischen Personen oder Gruppen, die kleiner sind, nicht überbewerten."),
     ]
-    return [{"Kennzahl": name, "Wert": value, "Bedeutung": meaning} for name, value, meaning in rows]
+    return [{"Kennzahl": name, "Wert": value, "Bedeutung": meaning, "Was tun bei einem auffälligen Wert?": action}
+            for name, value, meaning, action in rows]
 
 
 def _decode(text: str):
