@@ -85,50 +85,55 @@ if view.matrix:
     export = on_click(lambda db: matrix_export(db, user, cohort.id, catalog(), pseudonymous=presenting))
     st.download_button("Matrix als CSV herunterladen", export, file_name=f"matrix-kohorte-{cohort.id}.csv",
                        mime="text/csv", key="cockpit-matrix-csv", icon=":material/download:")
-if view.withheld:
-    st.stop()
 
-st.header("Ergebnisse je Quiz")
-quizzes = list(dict.fromkeys(r["Lektion"] for r in view.distribution))
-if not quizzes:
-    st.info("Noch kein Quiz hat genug Teilnehmende für eine Verteilung (mindestens so viele, dass niemand "
-            "einzeln erkennbar ist).")
-else:
-    chosen = st.selectbox("Quiz", quizzes, key="cockpit-distribution-quiz")
-    rows = [r for r in view.distribution if r["Lektion"] == chosen]
-    charts.show(charts.bar_chart(rows, "Ergebnis", "Teilnehmende", horizontal=False,
-                                 title="Verteilung der besten Ergebnisse", subtitle=chosen,
-                                 category_title="Bestes Ergebnis (Bereich)", value_title="Teilnehmende",
-                                 counts=True),
-                rows, key="cockpit-distribution")
 
-st.header("Aktivität der letzten acht Wochen")
-series = ["Aktive Teilnehmende", "Geöffnete Lektionen", "Abgegebene Quizze"]
-charts.show(charts.line_chart(view.activity, "Tag", series, title="Aktivität pro Tag", x_title="Tag",
-                              value_title="Anzahl", series_title="Kennzahl"),
-            [r for r in view.activity if any(r[s] for s in series)] or view.activity, key="cockpit-activity",
-            caption="Tabelle: nur Tage mit Aktivität. Tage, an denen weniger Personen gelernt haben als für "
-                    "Gruppenwerte nötig, zählen als Tage ohne Aktivität (so wird niemand einzeln sichtbar).")
+def group_sections() -> None:
+    """Quiz results, activity, reading time, objectives: group figures only (withheld for small groups)."""
+    st.header("Ergebnisse je Quiz")
+    quizzes = list(dict.fromkeys(r["Lektion"] for r in view.distribution))
+    if not quizzes:
+        st.info("Noch kein Quiz hat genug Teilnehmende für eine Verteilung (mindestens so viele, dass niemand "
+                "einzeln erkennbar ist).")
+    else:
+        chosen = st.selectbox("Quiz", quizzes, key="cockpit-distribution-quiz")
+        rows = [r for r in view.distribution if r["Lektion"] == chosen]
+        charts.show(charts.bar_chart(rows, "Ergebnis", "Teilnehmende", horizontal=False,
+                                     title="Verteilung der besten Ergebnisse", subtitle=chosen,
+                                     category_title="Bestes Ergebnis (Bereich)", value_title="Teilnehmende",
+                                     counts=True),
+                    rows, key="cockpit-distribution")
 
-st.header("Lesezeit je Lektion")
-charts.show(charts.bar_chart(view.time_on_task, "Lektion", "Median (Minuten)", title="Wie lange wird gelesen?",
-                             subtitle="Median der Lesezeit je Person; zum Vergleich die geschätzte Dauer in der Tabelle",
-                             value_title="Minuten (Median)", value_format=",.1f",
-                             extra_tooltip=["Geschätzte Dauer (Minuten)", "Teilnehmende mit Lesezeit"]),
-            view.time_on_task, key="cockpit-time")
+    st.header("Aktivität der letzten acht Wochen")
+    series = ["Aktive Teilnehmende", "Geöffnete Lektionen", "Abgegebene Quizze"]
+    charts.show(charts.line_chart(view.activity, "Tag", series, title="Aktivität pro Tag", x_title="Tag",
+                                  value_title="Anzahl", series_title="Kennzahl"),
+                [r for r in view.activity if any(r[s] for s in series)] or view.activity, key="cockpit-activity",
+                caption="Tabelle: nur Tage mit Aktivität. Tage, an denen weniger Personen gelernt haben als für "
+                        "Gruppenwerte nötig, zählen als Tage ohne Aktivität (so wird niemand einzeln sichtbar).")
 
-st.header("Lernziele")
-if view.mastery:
-    weakest = sorted(view.mastery, key=lambda r: r["Punkte erreicht (Anteil)"])[:10]
-    charts.show(charts.bar_chart(weakest, "Lernziel", "Punkte erreicht (Anteil)",
-                                 title="Die zehn schwächsten Lernziele",
-                                 subtitle="Anteil der Punkte im besten Versuch jeder Person; alle Lernziele in der Tabelle",
-                                 value_title="Prozent", value_format=".0f", domain=(0, 100), sort=True,
-                                 extra_tooltip=["Lektion", "Teilnehmende"]),
-                view.mastery, key="cockpit-mastery",
-                caption="Unter 75 % lohnt es sich, das Lernziel im Seminar zu vertiefen.")
-else:
-    st.info("Noch keine Quizergebnisse.")
+    st.header("Lesezeit je Lektion")
+    charts.show(charts.bar_chart(view.time_on_task, "Lektion", "Median (Minuten)", title="Wie lange wird gelesen?",
+                                 subtitle="Median der Lesezeit je Person; zum Vergleich die geschätzte Dauer in der Tabelle",
+                                 value_title="Minuten (Median)", value_format=",.1f",
+                                 extra_tooltip=["Geschätzte Dauer (Minuten)", "Teilnehmende mit Lesezeit"]),
+                view.time_on_task, key="cockpit-time")
+
+    st.header("Lernziele")
+    if view.mastery:
+        weakest = sorted(view.mastery, key=lambda r: r["Punkte erreicht (Anteil)"])[:10]
+        charts.show(charts.bar_chart(weakest, "Lernziel", "Punkte erreicht (Anteil)",
+                                     title="Die zehn schwächsten Lernziele",
+                                     subtitle="Anteil der Punkte im besten Versuch jeder Person; alle Lernziele in der Tabelle",
+                                     value_title="Prozent", value_format=".0f", domain=(0, 100), sort=True,
+                                     extra_tooltip=["Lektion", "Teilnehmende"]),
+                    view.mastery, key="cockpit-mastery",
+                    caption="Unter 75 % lohnt es sich, das Lernziel im Seminar zu vertiefen.")
+    else:
+        st.info("Noch keine Quizergebnisse.")
+
+
+if not view.withheld:
+    group_sections()
 
 st.header("Seminar live")
 st.caption("Die Fragen im Seminarraum, nur als Gruppenwerte. Stellen und auswerten unter „Seminar live“.")

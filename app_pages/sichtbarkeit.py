@@ -16,8 +16,8 @@ user = require("learner", "trainer", "admin")
 st.title("Was sieht meine Trainerin?")
 view = what_my_trainer_sees(store(), user)
 if view.cohorts:
-    st.write("So sieht es jetzt aus – für die Trainerin oder den Trainer jeder Ihrer Kohorten: "
-             + ", ".join(view.cohorts) + ".")
+    st.markdown("So sieht es jetzt aus – für die Trainerin oder den Trainer jeder Ihrer Kohorten: "
+             + ", ".join(md_escape(name) for name in view.cohorts) + ".")  # cohort names are user text
 else:
     st.info("Sie sind in keiner Kohorte: Außer Ihnen sieht niemand Ihre Lerndaten. Treten Sie einer Kohorte bei, "
             "gilt das Folgende.")
