@@ -99,7 +99,7 @@ def briefing_content(db: Store, actor: User, cohort_id: int, catalog: Catalog, *
     ready, on_the_way, not_started = readiness(lessons, sql.progress_cells(db, ids), people.all)
     shown = people.shown("progress")
     seminar = parse_day(cohort.seminar_date)
-    named = [lists for lists in ([s for s in group if s.user_id in shown] for group in (ready, on_the_way, not_started))]
+    named = [[s for s in group if s.user_id in shown] for group in (ready, on_the_way, not_started)]
     base = dict(cohort=cohort, seminar_date=seminar, days_until=(seminar - today).days if seminar else None,
                 created=today, lessons_total=len(lessons), ready=named[0], on_the_way=named[1],
                 not_started=named[2], member_count=len(people.all), min_group=k,
