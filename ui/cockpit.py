@@ -17,6 +17,7 @@ from lotse.access import DENIED
 from lotse.analytics.cohort import CohortInfo, trainer_cohorts
 from lotse.analytics.course import parse_day
 from lotse.identity import PermissionDenied, User
+from lotse.ids import parse_id
 
 from .context import catalog, store
 
@@ -83,8 +84,7 @@ def cohort_view(user: User, page: str, build: Callable[..., View]) -> tuple[Coho
 
 def _query_cohort() -> int | None:
     """?kohorte=<id> from a link; anything that is not a plain number is ignored."""
-    raw = st.query_params.get("kohorte", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return parse_id(st.query_params.get("kohorte", ""))
 
 
 def denied() -> NoReturn:

@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
+from lotse.ids import is_ascii_number
 from lotse.interop.common import (Draft, ImportResult, InteropError, Skipped, append_explanation,
                                   choice_data)
 from lotse.interop.text_formats import to_markdown
@@ -245,7 +246,7 @@ def _ordering(q: ET.Element, fmt: str, notes: list[str], data: dict) -> dict:
     if grading not in ("ABS", "ABSOLUTE", "ABSOLUTE_POSITION"):
         notes.append(f"Moodle bewertet mit {grading}, Lotse nach absoluter Position")
     count = _text(q, "selectcount")
-    if _text(q, "selecttype").upper() not in ("", "ALL", "EXACT") and count.isdigit() \
+    if _text(q, "selecttype").upper() not in ("", "ALL", "EXACT") and is_ascii_number(count) \
             and 0 < int(count) < len(items):
         notes.append(f"Moodle zeigt nur {count} von {len(items)} Elementen, Lotse alle")
     return {"type": "ordering", "items": items}
