@@ -52,6 +52,8 @@ _EXTERNAL_DOCTYPE_BYTES = re.compile(_EXTERNAL_DOCTYPE.replace(r"(?:\ufeff)?", r
                                      .encode(), re.DOTALL)
 
 
+MAX_XML_DEPTH = 100  # Moodle and ILIAS files nest about ten levels
+
 def _blank_external_doctype(data: bytes | str) -> bytes | str:
     """`<!DOCTYPE x SYSTEM "...">` (no internal subset) -> spaces, line breaks kept.
 
@@ -105,15 +107,24 @@ def parse_xml(data: bytes | str, *, external_doctype: bool = False,
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     lines: dict[int, int] = {}
+    depth = [0]
 
     def start(tag: str, attrs: dict[str, str]) -> None:
+        depth[0] += 1
+        if depth[0] > MAX_XML_DEPTH:
+            raise InteropError(f"XML mit mehr als {MAX_XML_DEPTH} ineinander verschachtelten Elementen",
+                               parser.CurrentLineNumber)
         lines[id(builder.start(tag, attrs))] = parser.CurrentLineNumber
+
+    def end(tag: str) -> None:
+        depth[0] -= 1
+        builder.end(tag)
 
     def refuse(*_args: object) -> None:
         raise InteropError(refusal, parser.CurrentLineNumber)
 
     parser.StartElementHandler = start
-    parser.EndElementHandler = builder.end
+    parser.EndElementHandler = end
     parser.CharacterDataHandler = builder.data
     parser.CommentHandler = builder.comment
     parser.StartDoctypeDeclHandler = refuse

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from lotse.interop.common import InteropError
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
 _TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
@@ -36,6 +38,10 @@ _BLOCKS = {"p", "div", "section", "article", "blockquote", "table", "ul", "ol", 
            "h1", "h2", "h3", "h4", "h5", "h6", "figure", "dl"}
 _INLINE = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+_VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "col", "area", "base", "source", "param"}
+MAX_HTML_DEPTH = 30  # nested elements in one question text; real questions use a handful
+TOO_DEEP = (f"Text mit mehr als {MAX_HTML_DEPTH} ineinander verschachtelten HTML-Elementen "
+            "(zum Beispiel Listen in Listen); so tief kann Lotse nicht übernehmen")
 
 
 class _HtmlToMarkdown(HTMLParser):
@@ -50,8 +56,13 @@ class _HtmlToMarkdown(HTMLParser):
         self.pre = 0
         self.skip = 0
         self.cells = 0
+        self.depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID:
+            self.depth += 1
+            if self.depth > MAX_HTML_DEPTH:
+                raise InteropError(TOO_DEEP)
         attr = dict(attrs)
         if tag in ("script", "style"):
             self.skip += 1
@@ -85,6 +96,8 @@ class _HtmlToMarkdown(HTMLParser):
             self._image(attr)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID:
+            self.depth = max(0, self.depth - 1)
         if tag in ("script", "style"):
             self.skip = max(0, self.skip - 1)
         elif tag in ("ul", "ol") and self.lists:
