@@ -3,18 +3,29 @@
 import streamlit as st
 
 from lotse.briefing import briefing_filename, briefing_markdown, briefing_pdf, seminar_briefing
-from ui.cockpit import cohort_view
+from ui.cockpit import cohort_view, presenting
+from ui.context import catalog
+from ui.downloads import guarded
 from ui.session import require
 
 user = require("trainer", "admin")
 st.title("Seminar-Briefing")
-_, content = cohort_view(user, "briefing", seminar_briefing)
+cohort, content = cohort_view(user, "briefing", seminar_briefing)
+pseudonymous, lessons = presenting(), catalog()
+
+
+def fresh_briefing(db, actor):  # type: ignore[no-untyped-def]
+    """At click time, for the user whose session still holds (ui.downloads)."""
+    return seminar_briefing(db, actor, cohort.id, lessons, pseudonymous=pseudonymous)
+
 
 markdown = briefing_markdown(content)
 left, right = st.columns(2)
-left.download_button("Als PDF herunterladen", lambda: briefing_pdf(content), file_name=briefing_filename(content, "pdf"),
+left.download_button("Als PDF herunterladen", guarded(user, lambda db, actor: briefing_pdf(fresh_briefing(db, actor))),
+                     file_name=briefing_filename(content, "pdf"),
                      mime="application/pdf", key="briefing-pdf", icon=":material/picture_as_pdf:")
-right.download_button("Als Markdown herunterladen", markdown, file_name=briefing_filename(content, "md"),
+right.download_button("Als Markdown herunterladen",
+                      guarded(user, lambda db, actor: briefing_markdown(fresh_briefing(db, actor))), file_name=briefing_filename(content, "md"),
                       mime="text/markdown", key="briefing-md", icon=":material/download:")
 st.divider()
 # The Markdown escapes every name and typed answer; its "# " title is shown one level down,

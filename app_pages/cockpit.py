@@ -7,7 +7,9 @@ from lotse.analytics.course import percent
 from lotse.analytics.exports import matrix_csv
 from lotse.analytics.matrix import DONE_COLUMN, LEGEND, NAME_COLUMN
 from ui import charts
-from ui.cockpit import cohort_view
+from ui.cockpit import cohort_view, presenting
+from ui.context import catalog
+from ui.downloads import guarded
 from ui.session import require
 
 user = require("trainer", "admin")
@@ -54,7 +56,10 @@ st.dataframe(view.matrix, hide_index=True, column_config=config, key="cockpit-ma
              height=min(600, 38 + 35 * max(1, len(view.matrix))))
 with st.expander("Welche Lektion hat welche Nummer?"):
     st.dataframe(view.lesson_legend, hide_index=True, key="cockpit-legend")
-st.download_button("Matrix als CSV herunterladen", matrix_csv(view), file_name=f"matrix-kohorte-{cohort.id}.csv",
+pseudonymous, content = presenting(), catalog()
+matrix_file = guarded(user, lambda db, actor: matrix_csv(cohort_overview(db, actor, cohort.id, content,
+                                                                         pseudonymous=pseudonymous)))
+st.download_button("Matrix als CSV herunterladen", matrix_file, file_name=f"matrix-kohorte-{cohort.id}.csv",
                    mime="text/csv", key="cockpit-matrix-csv", icon=":material/download:")
 
 st.header("Ergebnisse je Quiz")

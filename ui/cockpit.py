@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
 import streamlit as st
-from progress import Store
 
 from lotse.access import DENIED
 from lotse.analytics.cohort import CohortInfo, trainer_cohorts
@@ -93,8 +92,6 @@ def denied() -> NoReturn:
     st.stop()
 
 
-def on_click(build: Callable[[Store], bytes]) -> Callable[[], bytes]:
-    """Deferred download contents: Streamlit calls this only when the button is clicked, on a
-    thread of its own; the store hands that thread its own connection. The core checks access again."""
-    database = store()
-    return lambda: build(database)
+def presenting() -> bool:
+    """Whether the presentation mode (pseudonyms) is on, as cockpit_header left it for this run."""
+    return bool(st.session_state.get(PRESENTATION_KEY, False))
