@@ -85,15 +85,21 @@ def login_problem(login: str) -> str | None:
     return None
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"))
+
+
 def clean_display_name(name: str | None) -> str:
-    """The display name as stored, or AccountError. Any Unicode text; no control characters."""
-    text = " ".join(unicodedata.normalize("NFC", name or "").split())
+    """The display name as stored, or AccountError. Any Unicode text in NFC; invisible characters
+    (zero-width spaces and joiners, soft hyphens) are removed; control characters, including those
+    that turn the writing direction (right-to-left overrides), are refused."""
+    text = " ".join(unicodedata.normalize("NFC", name or "").translate(_INVISIBLE).split())
     if not text:
         raise AccountError("Bitte geben Sie einen Anzeigenamen an.")
     if len(text) > NAME_MAX:
         raise AccountError(f"Der Anzeigename darf höchstens {NAME_MAX} Zeichen lang sein (jetzt: {len(text)}).")
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
-        raise AccountError("Der Anzeigename enthält unzulässige Steuerzeichen.")
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Cf", "Co") for ch in text):
+        raise AccountError("Der Anzeigename enthält unzulässige Steuerzeichen (zum Beispiel für die "
+                           "Schreibrichtung). Bitte geben Sie ihn ohne diese ein.")
     return text
 
 

@@ -13,6 +13,7 @@ from progress import StoreError, open_store
 
 from ..config import load_settings
 from ..content import load_catalog
+from ..retention import run_retention
 from ..startup import prepare
 
 
@@ -31,9 +32,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         prepare(store, settings, load_catalog(settings.content_dir))
+        pruned = run_retention(store, settings)
     finally:
         store.close()
     migrated = f", {len(applied)} migration(s) applied" if applied else ", schema current"
     demo = " with demo data (LOTSE_DEMO=1)" if settings.demo else ""
-    print(f"Database ready{demo}{migrated}: {settings.db_path}")
+    print(f"Database ready{demo}{migrated}: {settings.db_path}; {pruned.summary()}")
     return 0
