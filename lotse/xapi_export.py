@@ -15,15 +15,17 @@ import time
 import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from progress import Store
 
 from progress import xapi_sql as sql
 
 from .access import require_cohort, require_learner_access, require_role
-from .config import Settings
+from .config import DEFAULT_BASE_URL, Settings
 from .content import Catalog
 from .identity import User
 from .interop.lrs import LrsClient, LrsConfig, SendReport
@@ -57,6 +59,20 @@ def xapi_config(settings: Settings, *, pseudonymous: bool = True) -> XapiConfig:
                               f"Adresse wie https://lotse.example.de/xapi: {settings.xapi_base_iri!r}") from err
 
 
+LOCAL_BASE_WARNING = ("Achtung: Die Aktivitäts-IDs beginnen mit {base}. Diese Adresse gilt nur auf dem "
+                      "eigenen Rechner; ein Learning Record Store kann die Aussagen so keiner echten Plattform "
+                      "zuordnen. Bitte LOTSE_BASE_URL (oder LOTSE_XAPI_BASE_IRI) auf die öffentliche Adresse "
+                      "setzen, zum Beispiel https://lotse.example.de.")
+
+
+def base_iri_warning(settings: Settings) -> str | None:
+    """A German warning when the activity ids would use a local address (the default base)."""
+    host = (urlsplit(settings.xapi_base_iri).hostname or "").lower()
+    if host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost") or settings.xapi_base_iri.startswith(DEFAULT_BASE_URL):
+        return LOCAL_BASE_WARNING.format(base=settings.xapi_base_iri)
+    return None
+
+
 def learner_statements(db: Store, actor: User, learner_id: int, catalog: Catalog,
                        settings: Settings, *, pseudonymous: bool = True) -> list[dict]:
     """Every xAPI statement of one learner (the learner, their trainers, admins)."""
@@ -74,6 +90,8 @@ def cohort_statements(db: Store, actor: User, cohort_id: int, catalog: Catalog,
 def _statements(db: Store, scope: str, key: int, catalog: Catalog, settings: Settings,
                 pseudonymous: bool) -> list[dict]:
     config = xapi_config(settings, pseudonymous=pseudonymous)
+    if catalog.course is not None:
+        config = replace(config, course_id=catalog.course.id, course_name=catalog.course.title)
     actors = {p["id"]: (f"{p['id']}:{p['created_at']}" if pseudonymous else p["login"])
               for p in sql.people(db, scope, key)}
     events = [LessonEvent(e["kind"], actors[e["user_id"]], e["lesson_id"], _moment(e["created_at"]), key=str(e["id"]))

@@ -20,7 +20,8 @@ from lotse.interop.exchange import (FORMAT_LABELS, MAX_UPLOAD_BYTES, SaveOutcome
                                     question_rows, quiz_path, save_quiz, skipped_rows)
 from lotse.interop.lrs import LrsError
 from lotse.secrets_store import SecretError
-from lotse.xapi_export import XapiExportError, cohort_statements, lrs_config, send_to_lrs, statements_json
+from lotse.xapi_export import (XapiExportError, base_iri_warning, cohort_statements, lrs_config, send_to_lrs,
+                               statements_json)
 
 from .context import catalog, settings, store
 from .downloads import guarded
@@ -200,6 +201,8 @@ def xapi_panel(user: User) -> None:
             moment = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
             st.session_state[prepared_key] = (None, len(statements), moment)  # the file is built when clicked
     prepared = st.session_state.get(prepared_key)
+    if prepared and base_iri_warning(settings()):
+        st.warning(base_iri_warning(settings()))
     if prepared:
         count, moment = prepared[1], prepared[2]
         content, config = catalog(), settings()

@@ -283,6 +283,10 @@ def _headers(q: ET.Element, notes: list[str]) -> tuple[dict, str]:
             extra = _rich(node, fmt, notes)
             if extra not in _BOILERPLATE:
                 append_explanation(data, f"{label}: {extra}")
+    for image in q.iter("image"):
+        name = (image.text or "").strip().rsplit("/", 1)[-1]
+        notes.append(f"Bild „{name or 'ohne Namen'}“ (altes <image>-Feld) nicht übernommen "
+                     "(bitte in lessons/images/ ablegen)")
     tags = [_text(t) for t in q.iter("tag")]
     if tags:
         notes.append("Schlagwörter nicht übernommen: " + ", ".join(tags))
