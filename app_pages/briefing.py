@@ -3,9 +3,11 @@
 import streamlit as st
 
 from lotse.briefing import briefing_filename, briefing_markdown, briefing_pdf, seminar_briefing
+from lotse.live import cohort_record
 from ui.cockpit import cohort_view, presenting
-from ui.context import catalog
+from ui.context import catalog, store
 from ui.downloads import guarded
+from ui.live_view import record_section
 from ui.session import require
 
 user = require("trainer", "admin")
@@ -31,3 +33,7 @@ st.divider()
 # The Markdown escapes every name and typed answer; its "# " title is shown one level down,
 # because the page already has its title.
 st.markdown(markdown.replace("\n## ", "\n### ").replace("# ", "## ", 1))
+
+st.header("Seminar live")
+st.caption("Ergebnisse der Fragen, die im Seminarraum gestellt wurden (nur Gruppenwerte).")
+record_section(cohort_record(store(), user, cohort.id), key="briefing-live")
