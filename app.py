@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.chrome import apply_page_chrome, favicon
+from ui.failure import report_failure
 from ui.maintenance import require_database
 from ui.session import current_user
 
@@ -86,4 +87,7 @@ def sections(role: str | None) -> dict:
 
 require_database()
 user = current_user()
-st.navigation(sections(None if user is None else user.role)).run()
+try:
+    st.navigation(sections(None if user is None else user.role)).run()
+except Exception as error:  # st.stop and st.rerun are no Exception: they pass through
+    report_failure(error)

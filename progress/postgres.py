@@ -304,6 +304,11 @@ class PostgresStore(Store):
             self._opened = False
             _stores.discard(self)
 
+    def checkpoint(self) -> bool:
+        """SQLite's WAL checkpoint after deletions has no counterpart to call here: PostgreSQL
+        keeps deleted rows in its pages until (auto)vacuum reclaims them. Always True."""
+        return True
+
     # --- schema --------------------------------------------------------------------------------
 
     def pending_migrations(self) -> list[str]:

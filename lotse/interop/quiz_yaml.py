@@ -15,6 +15,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from lotse.content.models import Question, Quiz
+from lotse.content.yaml_lines import safe_load
 from lotse.interop.common import SLUG_RE, ImportResult, InteropError, Skipped, unique_slug
 
 PLACEHOLDER_FEEDBACK = "Keine Rückmeldung hinterlegt."
@@ -152,7 +153,7 @@ def dump_quiz(quiz: Quiz) -> str:
 def load_quiz(path: Path) -> Quiz:
     """Read and validate quizzes/<lesson>.yaml."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
         return Quiz.model_validate(data)
     except OSError as err:
         raise InteropError(f"{path}: {err.strerror}") from err
