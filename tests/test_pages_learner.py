@@ -215,6 +215,7 @@ def test_journey_read_answer_submit_feedback_status_retry_best_attempt(signed_in
     # A worse third attempt: the best attempt still counts.
     reloaded.button(key=f"quiz-{LESSON_ONE}-retry-a2").click().run()
     reloaded.button(key=f"quiz-{LESSON_ONE}-submit-a3").click().run()
+    reloaded.button(key=f"quiz-{LESSON_ONE}-confirm-submit-a3").click().run()  # nothing answered: "Trotzdem abgeben"
     ok(reloaded)
     row = store.lesson_states(db, learner.id)[LESSON_ONE]
     assert learning.status_of(row) is learning.Status.PASSED and row["best_percent"] == 100
@@ -250,6 +251,7 @@ def test_user_text_in_answers_is_shown_as_text(signed_in_app, learner):
     at = start_quiz(open_lesson(signed_in_app, learner, LESSON_TWO), LESSON_TWO)
     at.text_input(key=qkey(LESSON_TWO, "begriff")).input("<img src=x onerror=alert(1)> **fett**").run()
     at.button(key=f"quiz-{LESSON_TWO}-submit-a1").click().run()
+    at.button(key=f"quiz-{LESSON_TWO}-confirm-submit-a1").click().run()  # the other questions are open
     ok(at)
     shown = [m for m in texts(at.markdown) if "<strong>Ihre Antwort:</strong> „" in m]
     assert len(shown) == 1 and "<img" not in shown[0]
@@ -325,6 +327,7 @@ def test_two_tabs_one_submit_and_the_stale_tab_is_told(signed_in_app, learner, d
     tab_b = open_lesson(signed_in_app, learner, LESSON_ONE)
     tab_a.radio(key=qkey(LESSON_ONE, "ozg-ziel")).set_value(0).run()
     tab_a.button(key=f"quiz-{LESSON_ONE}-submit-a1").click().run()
+    tab_a.button(key=f"quiz-{LESSON_ONE}-confirm-submit-a1").click().run()  # questions 2-4 are open
     tab_b.radio(key=qkey(LESSON_ONE, "ozg-ziel")).set_value(2).run()     # tab B still shows attempt 1
     ok(tab_b)
     assert any("bereits abgegeben" in w for w in texts(tab_b.warning))

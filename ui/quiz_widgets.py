@@ -17,6 +17,7 @@ from lotse.content.models import (Matching, MultipleChoice, Numeric, Ordering, Q
                                   SingleChoice, TrueFalse)
 from lotse.grading import parse_number
 from lotse.learning import shuffled
+from lotse.quiz_review import MULTIPLE_CHOICE_RULE
 
 from .escape import md_escape
 
@@ -49,6 +50,7 @@ def single_choice(q: SingleChoice, key: str, seed: int, draft: Any, on_change: C
 def multiple_choice(q: MultipleChoice, key: str, seed: int, draft: Any, on_change: Callback, label: str) -> None:
     chosen = set(draft) if isinstance(draft, list) else set()
     st.markdown(f"**{label}: Ihre Antwort** (mehrere Antworten können richtig sein)")
+    st.caption(MULTIPLE_CHOICE_RULE)
     for i in shuffled(len(q.options), seed, q.id):
         _preset(f"{key}-o{i}", True if i in chosen else None)
         st.checkbox(q.options[i].text, key=f"{key}-o{i}", on_change=on_change)
