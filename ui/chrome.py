@@ -8,6 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from .unsaved import install_guard
+
 _FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 
 # Streamlit hard-codes <html lang="en">; German content needs lang="de" (WCAG 3.1.1).
@@ -57,3 +59,4 @@ def favicon() -> str:
 def apply_page_chrome() -> None:
     st.html(_LANG_SCRIPT, unsafe_allow_javascript=True)
     st.html(_CONTENT_CSS)
+    install_guard()

@@ -13,15 +13,19 @@ from playwright.sync_api import expect
 
 from browser_harness import LotseServer, main_text, open_page, reload, rerun, running_server, screenshot, sign_in
 from raw_sql import raw
-from test_journeys import journey_course
+from content_builder import write_course
+from test_journeys import LESSON, LESSON_TWO, QUIZ
 
+REFLECTION = "reflection_prompts:\n  - id: rolle\n    topic: Ihre Rolle\n    prompt: Was heißt das für Sie?\n"
+LESSON = LESSON.replace("glossary: [ozg]\n", "glossary: [ozg]\n" + REFLECTION)
 LEARNER = ("lara.liest", "Lara Liest", "Lesen-macht-klug-2026")
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> LotseServer:
-    content = journey_course(tmp_path_factory.mktemp("content"))
+    content = write_course(tmp_path_factory.mktemp("content"), lessons={"eins": LESSON, "zwei": LESSON_TWO},
+                           quizzes={"eins": QUIZ.format(lesson="eins"), "zwei": QUIZ.format(lesson="zwei")})
     with running_server(content_dir=content) as running:
         from lotse.accounts import create_account
 
@@ -77,3 +81,47 @@ def test_moving_between_lessons_keeps_address_page_and_action_together(server, b
     page.wait_for_url(re.compile(r"/lektion\?id=zwei$"))
     expect(lesson_heading(page, "Der Rechtsrahmen")).to_be_visible()
     assert "Der Rechtsrahmen" in main_text(page)
+
+
+def test_typed_quiz_answer_survives_leaving_by_the_sidebar(server, browser):
+    """Point 3: a short answer typed but not confirmed with Enter, then a click in the sidebar: the
+    click leads to the page and the answer is kept (it was dropped before)."""
+    page = browser.new_page()
+    sign_in(page, server, LEARNER[0], LEARNER[2])
+    open_page(page, server.url + "/lektion?id=eins")
+    rerun(page, lambda: page.get_by_role("button", name="Quiz starten").click())
+    field = page.get_by_role("textbox", name=re.compile(r"Ihre Antwort \(Text\)"))
+    field.click()
+    field.type("OZG")
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Suche").click()
+    page.wait_for_url(re.compile(r"/suche$"))
+    expect(page.get_by_role("heading", name="Suche", level=1)).to_be_visible()
+    open_page(page, server.url + "/lektion?id=eins")
+    expect(page.get_by_role("textbox", name=re.compile(r"Ihre Antwort \(Text\)"))).to_have_value("OZG")
+
+
+def unload_is_held(page) -> bool:
+    """Would the browser ask before a reload or closing the tab?"""
+    return page.evaluate("() => { const e = new Event('beforeunload', {cancelable: true});"
+                         " window.dispatchEvent(e); return e.defaultPrevented; }")
+
+
+def test_reflection_draft_survives_a_page_change_and_a_reload_asks_first(server, browser):
+    """Point 3: the reflection text typed but not yet saved is still there after a visit to another
+    page, and a reload or closing the tab asks first."""
+    page = browser.new_page()
+    sign_in(page, server, LEARNER[0], LEARNER[2])
+    open_page(page, server.url + "/reflexion")
+    field = page.get_by_role("textbox", name="Ihr neuer Eintrag")
+    field.click()
+    field.type("Mein Gedanke zur Rolle")
+    assert unload_is_held(page), "a reload would drop the typed text without asking"
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name="Suche").click()
+    page.wait_for_url(re.compile(r"/suche$"))
+    expect(page.get_by_role("heading", name="Suche", level=1)).to_be_visible()
+    rerun(page, lambda: nav.get_by_role("link", name="Rollenreflexion").click())
+    expect(page.get_by_role("textbox", name="Ihr neuer Eintrag")).to_have_value("Mein Gedanke zur Rolle")
+    rerun(page, lambda: page.get_by_role("button", name="Eintrag speichern").click())
+    expect(page.get_by_text("Ihr Eintrag ist gespeichert.")).to_be_visible()
+    assert not unload_is_held(page), "after saving, leaving must not ask"
