@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from . import german_chrome
 from .unsaved import install_guard
 
 _FAVICON = Path(__file__).parent / "assets" / "favicon.png"
@@ -60,3 +61,4 @@ def apply_page_chrome() -> None:
     st.html(_LANG_SCRIPT, unsafe_allow_javascript=True)
     st.html(_CONTENT_CSS)
     install_guard()
+    german_chrome.install()

@@ -11,7 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_harness import LotseServer, main_text, open_page, reload, rerun, running_server, screenshot, sign_in
+from browser_harness import (LotseServer, main_text, open_page, page_not_found, reload, rerun, running_server,
+                             screenshot, sign_in)
 from raw_sql import raw
 from content_builder import write_course
 from test_journeys import LESSON, LESSON_TWO, QUIZ
@@ -19,6 +20,7 @@ from test_journeys import LESSON, LESSON_TWO, QUIZ
 REFLECTION = "reflection_prompts:\n  - id: rolle\n    topic: Ihre Rolle\n    prompt: Was heißt das für Sie?\n"
 LESSON = LESSON.replace("glossary: [ozg]\n", "glossary: [ozg]\n" + REFLECTION)
 LEARNER = ("lara.liest", "Lara Liest", "Lesen-macht-klug-2026")
+TRAINER = ("tom.trainiert", "Tom Trainiert", "Kurse-leiten-2026!")
 PHONE = {"width": 390, "height": 844}
 
 
@@ -31,6 +33,7 @@ def server(tmp_path_factory) -> LotseServer:
 
         db = running.database()
         create_account(db, LEARNER[0], LEARNER[1], LEARNER[2], "learner")
+        create_account(db, TRAINER[0], TRAINER[1], TRAINER[2], "trainer")
         db.close()
         yield running
 
@@ -125,3 +128,60 @@ def test_reflection_draft_survives_a_page_change_and_a_reload_asks_first(server,
     rerun(page, lambda: page.get_by_role("button", name="Eintrag speichern").click())
     expect(page.get_by_text("Ihr Eintrag ist gespeichert.")).to_be_visible()
     assert not unload_is_held(page), "after saving, leaving must not ask"
+
+
+# Streamlit's built-in English, as 1.67 renders it; a Streamlit upgrade that changes one of these
+# shows up here (the page then says it in English again, or in new English words worth adding).
+STREAMLIT_ENGLISH = re.compile(
+    r"^(Help for .*|Help|Link to heading|Collapse sidebar|Expand sidebar|Show password|Hide password|Clear all|"
+    r"Open|Close|Page not found|Drag and drop .*|Browse files|Upload|.*\\d?[KMG]B per file.*|.*per file.*|"
+    r".*Running the app's main page.*|Delete|Remove file|Fullscreen|Close fullscreen)$")
+
+
+def english_left(page) -> list[str]:
+    """Streamlit's English texts and screen-reader labels (aria-label, title) still on the page."""
+    found = page.evaluate("""() => {
+        const out = [];
+        document.querySelectorAll('[aria-label], [title]').forEach(el => {
+            for (const name of ['aria-label', 'title']) { const v = el.getAttribute(name); if (v) out.push(v.trim()); }
+        });
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.nodeValue.trim()) out.push(n.nodeValue.trim());
+        return out;
+    }""")
+    return sorted({text for text in found if STREAMLIT_ENGLISH.match(text)})
+
+
+def test_streamlit_chrome_speaks_german_and_known_addresses_open(server, browser):
+    """Point 4: the sign-in page at /anmelden and the home page at /lernweg open without Streamlit's
+    English "Page not found"; an unknown address says so in German; screen-reader labels of headings,
+    help icons, the sidebar, the password field and the uploader are German."""
+    page = browser.new_page()
+    open_page(page, server.url + "/anmelden")
+    assert not page_not_found(page), "/anmelden shows Streamlit's 'Page not found'"
+    page.get_by_role("button", name="Eingegebene Zeichen anzeigen").first.wait_for(state="attached")
+    problems = {"/anmelden": english_left(page)}
+    sign_in(page, server, LEARNER[0], LEARNER[2])
+    open_page(page, server.url + "/lernweg")
+    assert not page_not_found(page), "/lernweg (signed in) shows Streamlit's 'Page not found'"
+    expect(page.get_by_role("heading", name="Mein Lernweg", level=1)).to_be_visible()
+    problems["/lernweg"] = english_left(page)
+    open_page(page, server.url + "/lektion?id=eins")
+    page.get_by_role("link", name="Link zu diesem Abschnitt").first.wait_for(state="attached")
+    problems["/lektion"] = english_left(page)
+    open_page(page, server.url + "/gibt-es-nicht")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Seite nicht gefunden")
+    expect(dialog).to_contain_text("Diese Adresse gibt es in Lotse nicht.")
+    problems["/gibt-es-nicht"] = english_left(page)
+    screenshot(page, "unbekannte-adresse")
+    dialog.get_by_role("button", name="Schließen").click()
+
+    page = browser.new_page()
+    sign_in(page, server, TRAINER[0], TRAINER[2])
+    open_page(page, server.url + "/austausch")
+    page.get_by_test_id("stFileUploaderDropzone").first.wait_for()
+    expect(page.get_by_test_id("stFileUploaderDropzone").first).to_contain_text("pro Datei")
+    problems["/austausch"] = english_left(page)
+    screenshot(page, "austausch-deutsch")
+    assert {path: english for path, english in problems.items() if english} == {}
