@@ -70,7 +70,7 @@ def answer_lesson_one(at, attempt: int, right: bool) -> None:
         at.checkbox(key=f"{qkey(LESSON_ONE, 'bereiche', attempt)}-o{index}").check().run()
     at.radio(key=qkey(LESSON_ONE, "it-allein", attempt)).set_value(not right).run()
     for position, item in enumerate([0, 1, 2] if right else [2, 1, 0]):
-        at.selectbox(key=f"{qkey(LESSON_ONE, 'reihenfolge', attempt)}-p{position}").set_value(item).run()
+        at.radio(key=f"{qkey(LESSON_ONE, 'reihenfolge', attempt)}-p{position}").set_value(item).run()
     ok(at)
 
 
@@ -182,7 +182,7 @@ def test_journey_read_answer_submit_feedback_status_retry_best_attempt(signed_in
     reloaded = open_lesson(signed_in_app, learner, LESSON_ONE)
     assert reloaded.radio(key=qkey(LESSON_ONE, "ozg-ziel")).value == 1
     assert reloaded.checkbox(key=f"{qkey(LESSON_ONE, 'bereiche')}-o2").value is True
-    assert reloaded.selectbox(key=f"{qkey(LESSON_ONE, 'reihenfolge')}-p0").value == 2
+    assert reloaded.radio(key=f"{qkey(LESSON_ONE, 'reihenfolge')}-p0").value == 2
     order_first = reloaded.radio(key=qkey(LESSON_ONE, "ozg-ziel")).options
 
     # Submit: feedback per question in words and icons, score against the pass mark.
@@ -231,8 +231,8 @@ def test_journey_read_answer_submit_feedback_status_retry_best_attempt(signed_in
 
 def test_matching_short_answer_and_numeric_inputs(signed_in_app, learner, db):
     at = start_quiz(open_lesson(signed_in_app, learner, LESSON_TWO), LESSON_TWO)
-    at.selectbox(key=f"{qkey(LESSON_TWO, 'zuordnung')}-m0").set_value("elektronisch").run()
-    at.selectbox(key=f"{qkey(LESSON_TWO, 'zuordnung')}-m1").set_value("analog").run()
+    at.radio(key=f"{qkey(LESSON_TWO, 'zuordnung')}-m0").set_value("elektronisch").run()
+    at.radio(key=f"{qkey(LESSON_TWO, 'zuordnung')}-m1").set_value("analog").run()
     at.text_input(key=qkey(LESSON_TWO, "begriff")).input("  e-akte ").run()
     at.text_input(key=qkey(LESSON_TWO, "quote")).input("zweiundsiebzig").run()
     assert any("ist keine Zahl" in c for c in texts(at.caption))

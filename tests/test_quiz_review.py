@@ -57,7 +57,7 @@ def test_a_fully_answered_quiz_is_submitted_at_once(signed_in_app, learner, db):
     at.checkbox(key=f"{BEREICHE}-o0").check().run()
     at.radio(key=qkey(LESSON_ONE, "it-allein")).set_value(False).run()
     for position in range(3):
-        at.selectbox(key=f"{qkey(LESSON_ONE, 'reihenfolge')}-p{position}").set_value(position).run()
+        at.radio(key=f"{qkey(LESSON_ONE, 'reihenfolge')}-p{position}").set_value(position).run()
     at.button(key=f"quiz-{LESSON_ONE}-submit-a1").click().run()
     ok(at)
     assert len(store.attempts_of(db, learner.id, LESSON_ONE)) == 1
@@ -71,7 +71,7 @@ def submit_mostly_right(at, attempt: int, wrong_tick: bool) -> None:
         at.checkbox(key=f"{qkey(LESSON_ONE, 'bereiche', attempt)}-o2").check().run()
     at.radio(key=qkey(LESSON_ONE, "it-allein", attempt)).set_value(False).run()
     for position in range(3):
-        at.selectbox(key=f"{qkey(LESSON_ONE, 'reihenfolge', attempt)}-p{position}").set_value(position).run()
+        at.radio(key=f"{qkey(LESSON_ONE, 'reihenfolge', attempt)}-p{position}").set_value(position).run()
     at.button(key=f"quiz-{LESSON_ONE}-submit-a{attempt}").click().run()
     ok(at)
 
@@ -93,7 +93,7 @@ def test_correct_answers_show_after_passing_not_before(signed_in_app, learner):
     at.checkbox(key=f"{BEREICHE}-o2").check().run()
     at.radio(key=qkey(LESSON_ONE, "it-allein")).set_value(True).run()
     for position, item in enumerate([2, 1, 0]):
-        at.selectbox(key=f"{qkey(LESSON_ONE, 'reihenfolge')}-p{position}").set_value(item).run()
+        at.radio(key=f"{qkey(LESSON_ONE, 'reihenfolge')}-p{position}").set_value(item).run()
     at.button(key=f"quiz-{LESSON_ONE}-submit-a1").click().run()
     ok(at)
     assert "Richtige Antwort:" not in page_text(at)

@@ -47,6 +47,15 @@ mark { background: #ffe08a; color: #1a1a1a; padding: 0 .1em; border-radius: .15e
    a clear outline instead (WCAG 2.4.7). */
 [data-testid="stSidebarNav"] a:focus-visible, [data-testid="stPageLink-NavLink"]:focus-visible,
 [data-testid="stMarkdownContainer"] a:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
+/* Phones (320-390 px, WCAG 1.4.10 reflow): a wide lesson table scrolls inside its own box instead of
+   pushing the page sideways; select boxes (matching, ordering) show the chosen value and every option in
+   full, wrapped, instead of cutting them mid-sentence; the title leaves room for the lesson. */
+[data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
+[data-testid="stSelectbox"] [data-baseweb="select"] div { white-space: normal; overflow: visible;
+  text-overflow: clip; height: auto; }
+[role="listbox"] [role="option"], [role="listbox"] li, [role="listbox"] li * { white-space: normal;
+  overflow: visible; text-overflow: clip; }
+@media (max-width: 640px) { h1 { font-size: 1.9rem; line-height: 1.25; } }
 </style>"""
 
 

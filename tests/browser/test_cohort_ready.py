@@ -19,6 +19,36 @@ from test_journeys import LESSON, LESSON_TWO, QUIZ
 
 REFLECTION = "reflection_prompts:\n  - id: rolle\n    topic: Ihre Rolle\n    prompt: Was heißt das für Sie?\n"
 LESSON = LESSON.replace("glossary: [ozg]\n", "glossary: [ozg]\n" + REFLECTION)
+LESSON_THREE = LESSON_TWO.replace("id: zwei", "id: drei").replace("order: 2", "order: 3").replace(
+    "title: Der Rechtsrahmen", "title: Zuordnen und Ordnen").replace(
+    "- Führung gestaltet Abläufe.\n", "- Führung gestaltet Abläufe.\n\n| Gesetz | Ebene | Pflicht | Frist | Zuständig | Quelle |\n"
+    "| --- | --- | --- | --- | --- | --- |\n| Onlinezugangsgesetz | Bund und Länder | Verwaltungsleistungen "
+    "online anbieten | laufend | Fachbereiche mit IT | BGBl. I S. 3122 |\n")
+LONG_RIGHT = ["Die Leitung des Fachbereichs, die Abläufe und Ressourcen ihres Bereichs verantwortet",
+              "Die behördliche Datenschutzbeauftragte, die unabhängig berät und die Verarbeitung überwacht"]
+LONG_QUIZ = f"""\
+lesson: drei
+pass_mark: 70
+questions:
+  - id: zuordnen
+    type: matching
+    objective: ziel
+    prompt: Wer ist wofür zuständig?
+    pairs:
+      - left: Wer entscheidet, wie ein Antrag künftig digital bearbeitet wird?
+        right: {LONG_RIGHT[0]}
+      - left: Wer prüft, ob personenbezogene Daten rechtmäßig verarbeitet werden?
+        right: {LONG_RIGHT[1]}
+    explanation: Verantwortung folgt der Aufgabe.
+  - id: ordnen
+    type: ordering
+    objective: ziel
+    prompt: Bringen Sie die Schritte in die richtige Reihenfolge.
+    items:
+      - Den heutigen Ablauf mit allen Beteiligten erheben und Medienbrüche sichtbar machen
+      - Den künftigen Ablauf gemeinsam entwerfen und mit dem Personalrat abstimmen
+    explanation: Erst verstehen, dann gestalten.
+"""
 LEARNER = ("lara.liest", "Lara Liest", "Lesen-macht-klug-2026")
 TRAINER = ("tom.trainiert", "Tom Trainiert", "Kurse-leiten-2026!")
 PHONE = {"width": 390, "height": 844}
@@ -26,8 +56,10 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> LotseServer:
-    content = write_course(tmp_path_factory.mktemp("content"), lessons={"eins": LESSON, "zwei": LESSON_TWO},
-                           quizzes={"eins": QUIZ.format(lesson="eins"), "zwei": QUIZ.format(lesson="zwei")})
+    content = write_course(tmp_path_factory.mktemp("content"),
+                           lessons={"eins": LESSON, "zwei": LESSON_TWO, "drei": LESSON_THREE},
+                           quizzes={"eins": QUIZ.format(lesson="eins"), "zwei": QUIZ.format(lesson="zwei"),
+                                    "drei": LONG_QUIZ})
     with running_server(content_dir=content) as running:
         from lotse.accounts import create_account
 
@@ -185,3 +217,41 @@ def test_streamlit_chrome_speaks_german_and_known_addresses_open(server, browser
     problems["/austausch"] = english_left(page)
     screenshot(page, "austausch-deutsch")
     assert {path: english for path, english in problems.items() if english} == {}
+
+
+CUT_TEXT = """(root) => [...root.querySelectorAll('*')].filter(el => {
+    const style = getComputedStyle(el);
+    const clips = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
+    return clips && el.scrollWidth > el.clientWidth + 1 && el.innerText.trim();
+}).map(el => el.innerText.trim().slice(0, 80))"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_matching_and_ordering_are_readable_on_a_phone(server, browser, width):
+    """Point 2: at 320-390 px every option of a matching or ordering question, and the chosen value,
+    is shown in full (WCAG 1.4.10); wide lesson tables scroll inside their box, not the page; the
+    title leaves room for the lesson on the first screen."""
+    page = browser.new_page({"width": width, "height": 800})
+    sign_in(page, server, LEARNER[0], LEARNER[2])
+    open_page(page, server.url + "/lektion?id=drei")
+    title = page.get_by_role("heading", name="Zuordnen und Ordnen", level=1)
+    expect(title).to_be_visible()
+    assert title.bounding_box()["height"] < 800 / 4, "the title fills the first phone screen"
+    overflow = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollWidth"
+                             " - document.querySelector(\"[data-testid='stMain']\").clientWidth")
+    assert overflow <= 1, f"the page scrolls sideways by {overflow} px (a lesson table wider than the screen)"
+    if page.get_by_role("button", name="Quiz starten").count():  # the other width's run started it already
+        rerun(page, lambda: page.get_by_role("button", name="Quiz starten").click())
+    quiz = page.get_by_test_id("stMain")
+    texts = LONG_RIGHT + [line.strip()[2:] for line in LONG_QUIZ.splitlines() if line.startswith("      - Den")]
+    for text in texts:  # every option is on the page in full, not only after opening a menu
+        expect(page.get_by_text(text, exact=True).first).to_be_visible()
+    first_group = page.get_by_role("radiogroup").first
+    rerun(page, lambda: first_group.locator("label").filter(has=page.get_by_role("radio", name=LONG_RIGHT[0])).click())
+    expect(first_group.get_by_role("radio", name=LONG_RIGHT[0])).to_be_checked()
+    problems = [f"text cut: {text}" for text in quiz.evaluate(CUT_TEXT)]
+    overflow = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").scrollWidth"
+                             " - document.querySelector(\"[data-testid='stMain']\").clientWidth")
+    problems += [f"the quiz scrolls sideways by {overflow} px"] if overflow > 1 else []
+    screenshot(page, f"zuordnen-{width}")
+    assert problems == []
