@@ -32,6 +32,8 @@ PAGES = [
     ("Training", "teilnehmende", "Teilnehmende", "person", "teilnehmende", STAFF),
     ("Training", "briefing", "Seminar-Briefing", "summarize", "briefing", STAFF),
     ("Training", "projekte_trainer", "Projekte der Kohorte", "extension", "projekte-kohorte", STAFF),
+    ("Training", "live", "Seminar live", "co_present", "live", STAFF),
+    ("Training", "live_projektor", "Beamer-Ansicht", "cast", "beamer", STAFF),
     ("Training", "kohorten", "Kohorten verwalten", "groups", "kohorten", STAFF),
     ("Training", "austausch", "Fragen & Lerndaten austauschen", "sync_alt", "austausch", STAFF),
     ("Training", "inhalte", "Inhaltsprüfung", "fact_check", "inhalte", STAFF),
@@ -42,8 +44,9 @@ PUBLIC = [
     ("Informationen", "datenschutz", "Datenschutzhinweise", "lock", "datenschutz"),
     ("Informationen", "barrierefreiheit", "Barrierefreiheit", "accessibility_new", "barrierefreiheit"),
     ("Informationen", "verifizieren", "Zertifikat prüfen", "verified", "zertifikat-pruefen"),
+    ("Informationen", "mitmachen", "Mitmachen (Seminar live)", "how_to_vote", "mitmachen"),
 ]
-HIDDEN_FROM_MENU = {"lektion"}
+HIDDEN_FROM_MENU = {"lektion", "live_projektor"}
 HOME_KEY = "start"  # url_path of the default page, which Streamlit serves at "/" only
 
 

@@ -3,12 +3,15 @@
 import streamlit as st
 
 from lotse.briefing import briefing_filename, briefing_markdown, briefing_pdf, seminar_briefing
+from lotse.live import cohort_record
 from ui.cockpit import cohort_view
+from ui.context import store
+from ui.live_view import record_section
 from ui.session import require
 
 user = require("trainer", "admin")
 st.title("Seminar-Briefing")
-_, content = cohort_view(user, "briefing", seminar_briefing)
+cohort, content = cohort_view(user, "briefing", seminar_briefing)
 
 markdown = briefing_markdown(content)
 left, right = st.columns(2)
@@ -20,3 +23,7 @@ st.divider()
 # The Markdown escapes every name and typed answer; its "# " title is shown one level down,
 # because the page already has its title.
 st.markdown(markdown.replace("\n## ", "\n### ").replace("# ", "## ", 1))
+
+st.header("Seminar live")
+st.caption("Ergebnisse der Fragen, die im Seminarraum gestellt wurden (nur Gruppenwerte).")
+record_section(cohort_record(store(), user, cohort.id), key="briefing-live")

@@ -6,8 +6,11 @@ from lotse.analytics.cohort import cohort_overview
 from lotse.analytics.course import percent
 from lotse.analytics.exports import matrix_csv
 from lotse.analytics.matrix import DONE_COLUMN, LEGEND, NAME_COLUMN
+from lotse.live import cohort_record
 from ui import charts
 from ui.cockpit import cohort_view
+from ui.context import store
+from ui.live_view import record_section
 from ui.session import require
 
 user = require("trainer", "admin")
@@ -91,3 +94,7 @@ if view.mastery:
                 view.mastery, key="cockpit-mastery")
 else:
     st.info("Noch keine Quizergebnisse.")
+
+st.header("Seminar live")
+st.caption("Die Fragen im Seminarraum, nur als Gruppenwerte. Stellen und auswerten unter „Seminar live“.")
+record_section(cohort_record(store(), user, cohort.id), key="cockpit-live")

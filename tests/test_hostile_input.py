@@ -25,21 +25,22 @@ from raw_sql import raw
 ROOT = Path(__file__).resolve().parent.parent
 MAX_STORED = 20_000  # no text column may hold anything this long after hostile input
 
-ANONYMOUS_PAGES = ["anmelden", "datenschutz", "barrierefreiheit", "verifizieren"]
+ANONYMOUS_PAGES = ["anmelden", "datenschutz", "barrierefreiheit", "verifizieren", "mitmachen"]
 LEARNER_PAGES = ["lernweg", "lektion", "fortschritt", "suche", "glossar", "einstufung", "wiederholen", "reflexion",
                  "selbsteinschaetzung", "projekte", "zertifikat", "konto", "kein_zugriff"]
 TRAINER_PAGES = ["cockpit", "fragenanalyse", "teilnehmende", "briefing", "projekte_trainer", "kohorten", "austausch",
-                 "inhalte"]
+                 "inhalte", "live", "live_projektor"]
 ADMIN_PAGES = ["verwaltung"]
 CASES = ([(None, p) for p in ANONYMOUS_PAGES] + [("learner", p) for p in LEARNER_PAGES]
          + [("trainer", p) for p in TRAINER_PAGES] + [("admin", p) for p in ADMIN_PAGES])
 
 # URL parameters the pages read (test_every_url_parameter_read_is_covered keeps this list complete):
 # "invite" is read on every page (a signed-in learner may join from any page), the others here.
-URL_PARAMETERS = {"id", "invite", "kohorte", "projekt", "q", "code"}
-COHORT_PAGES = ("cockpit", "fragenanalyse", "teilnehmende", "briefing", "projekte_trainer", "kohorten")
+URL_PARAMETERS = {"id", "invite", "kohorte", "projekt", "q", "code", "sitzung"}
+COHORT_PAGES = ("cockpit", "fragenanalyse", "teilnehmende", "briefing", "projekte_trainer", "kohorten", "live")
 URL_PARAMETERS_OF = {"anmelden": URL_PARAMETERS, "lektion": {"id"}, "projekte": {"projekt"}, "suche": {"q"},
-                     "verifizieren": {"code"}, **{page: {"kohorte"} for page in COHORT_PAGES}}
+                     "verifizieren": {"code"}, "mitmachen": {"code"}, "live_projektor": {"sitzung"},
+                     **{page: {"kohorte"} for page in COHORT_PAGES}}
 UNKNOWN_PARAMETER = "x"
 # For URL parameters one payload of each kind (every parameter of a page carries it at once).
 URL_PAYLOADS = [SCRIPT_PAYLOADS[0], SCRIPT_PAYLOADS[1], SCRIPT_PAYLOADS[6], "' OR '1'='1'; DROP TABLE users; --",

@@ -111,8 +111,10 @@ def line_chart(rows: list[dict], x: str, series: list[str], *, title: str, x_tit
 
 
 def show(chart: alt.Chart, rows: list[dict], *, key: str, caption: str | None = None,
-         column_config: dict | None = None) -> None:
+         column_config: dict | None = None, plain_table: bool = False) -> None:
     """The chart, then the same numbers as a table (for screen readers and for number people).
+    ``plain_table``: a static HTML table instead of the interactive one (short lists on a projector,
+    read from a distance and by screen readers as text).
 
     The spec goes to st.vega_lite_chart unvalidated: Altair's JSON-schema check costs about 25 ms
     per chart on every rerun; tests/test_pages_trainer.py validates every builder's output instead.
@@ -121,6 +123,9 @@ def show(chart: alt.Chart, rows: list[dict], *, key: str, caption: str | None = 
     st.vega_lite_chart(spec=spec, width="stretch", key=f"{key}-chart", alt=alt_text(spec))
     if caption:
         st.caption(caption)
+    if plain_table:
+        st.table(pd.DataFrame(rows).set_index(list(rows[0])[0]) if rows else pd.DataFrame())
+        return
     st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"{key}-table",
                  column_config={**localized_numbers(rows), **(column_config or {})},
                  height=min(400, 38 + 35 * max(1, len(rows))))

@@ -48,6 +48,7 @@ PAGES = [
     (None, "datenschutz", "/datenschutz"),
     (None, "barrierefreiheit", "/barrierefreiheit"),
     (None, "zertifikat-pruefen", "/zertifikat-pruefen"),
+    (None, "mitmachen", "/mitmachen"),
     ("lernende", "lernweg", "/"),
     ("lernende", "lektion", f"/lektion?id={DEMO_LESSON}"),
     ("lernende", "fortschritt", "/fortschritt"),
@@ -71,6 +72,7 @@ PAGES = [
     ("trainerin", "kohorten", "/kohorten"),
     ("trainerin", "austausch", "/austausch"),
     ("trainerin", "inhalte", "/inhalte"),
+    ("trainerin", "live", "/live"),
     ("trainerin", "konto", "/konto"),
     ("admin", "verwaltung", "/verwaltung"),
 ]
@@ -185,6 +187,31 @@ def test_sign_up_tab_is_accessible(server, pages):
     page.get_by_role("tab", name="Registrieren").click()
     expect(page.get_by_role("button", name="Konto anlegen")).to_be_visible()
     check_page(page, "gast / (Registrieren)")
+
+
+def test_seminar_live_during_a_question_is_accessible(server, pages):
+    """The trainer's page with a running session, the projector with results and a phone answering."""
+    from lotse import live
+    from progress import cohorts as cohort_sql
+    from progress.users import get_user_by_login
+
+    db = server.database()
+    trainer = get_user_by_login(db, ACCOUNTS["trainerin"][0])
+    learner = get_user_by_login(db, ACCOUNTS["lernende"][0])
+    cohort_id = cohort_sql.cohorts_of_member(db, learner.id)[0]["id"]
+    session = live.start_session(db, trainer, cohort_id)
+    question = live.add_question(db, trainer, session.id, "multiple", "Was hilft Ihnen?", "* Zeit\nRückhalt\nGeld")
+    live.open_question(db, trainer, question)
+    db.close()
+    page = pages("trainerin")
+    for path in ("/live", f"/beamer?sitzung={session.id}"):
+        open_page(page, server.url + path)
+        check_page(page, f"trainerin {path}")
+    phone = pages("lernende")
+    open_page(phone, f"{server.url}/mitmachen?code={session.join_code}")
+    rerun(phone, lambda: phone.get_by_role("button", name="Teilnehmen", exact=True).click())
+    expect(phone.get_by_text("Was hilft Ihnen?")).to_be_visible()
+    check_page(phone, "lernende /mitmachen (Frage offen)")
 
 
 def test_quiz_being_answered_is_accessible(server, pages):
