@@ -20,3 +20,14 @@ def test_privacy_page_links_to_the_data_download(signed_in_app, make_user):
     assert not at.exception
     labels = [link.proto.label for link in at.get("page_link")]
     assert any("Daten herunterladen" in label for label in labels), labels
+
+
+def test_glossary_opens_on_a_letter_not_on_digits(signed_in_app, make_user):
+    """The real glossary has a term starting with a digit („5 ½ Stoßrichtungen“): it used to open on
+    "#" showing that one term."""
+    at = signed_in_app(make_user("learner"), page="app_pages/glossar.py")
+    assert not at.exception
+    pills = at.get("button_group")[0]
+    assert [h.value for h in at.header][0] == "A", [h.value for h in at.header]
+    assert "#" not in [h.value for h in at.header]
+    assert pills.proto.options[-2].content == "0–9", [o.content for o in pills.proto.options]
