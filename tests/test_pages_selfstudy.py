@@ -284,3 +284,17 @@ def test_journal_keeps_the_chosen_prompt_after_saving(signed_in_app, learner, db
     assert chosen.value.id == "naechster-schritt"
     assert "(1 Eintrag)" in chosen.options[1] and second.startswith("Nächste Schritte")
     assert at.text_area(key=key).value == ""
+
+
+def test_self_assessment_stays_on_the_saved_form_and_says_before_is_kept(signed_in_app, learner, content_dir):
+    """Issue 17, point 9: after saving „vorher“ the learner sees those values, not an empty „nachher“
+    form; a later visit opens „nachher“ and says that „vorher“ is saved (it looked like a loss)."""
+    at = ok(signed_in_app(learner, page="app_pages/selbsteinschaetzung.py"))
+    at.radio(key="selbst-vorher-l3-it").set_value(2)
+    submit_button(at).click().run()
+    ok(at)
+    assert at.radio(key="selbst-phase").value == "vorher"
+    assert at.radio(key="selbst-vorher-l3-it").value == 2
+    later = ok(signed_in_app(learner, page="app_pages/selbsteinschaetzung.py"))
+    assert later.radio(key="selbst-phase").value == "nachher"
+    assert any("Ihre Einschätzung „vorher“ ist gespeichert" in i.value for i in later.info), [i.value for i in later.info]
