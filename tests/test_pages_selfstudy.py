@@ -102,6 +102,20 @@ def test_entry_check_from_start_to_learning_path_and_retake(signed_in_app, learn
     assert "Was sich seit der letzten Einstufung verändert hat" in text
 
 
+def test_entry_check_resumes_where_the_learner_stopped(signed_in_app, learner, content_dir):
+    """Issue 17, point 6: a reload (a new browser session) in the middle used to start again at part 1."""
+    at = ok(signed_in_app(learner, page="app_pages/einstufung.py"))
+    at.button(key="einstufung-starten").click().run()
+    for radio in [r for r in at.radio if r.key.startswith("einstufung-")]:
+        at.radio(key=radio.key).set_value(0).run()
+    at.button(key="einstufung-weiter").click().run()
+    assert at.query_params.get("teil") in ("2", ["2"]), at.query_params  # the address names the part
+    reloaded = ok(signed_in_app(learner, page="app_pages/einstufung.py"))  # no ?teil=: resumes by the answers
+    assert "Teil 2 von 2" in reloaded.get("progress")[0].proto.text
+    bookmarked = ok(signed_in_app(learner, page="app_pages/einstufung.py", query_params={"teil": "1"}))
+    assert "Teil 1 von 2" in bookmarked.get("progress")[0].proto.text
+
+
 # --- Wiederholen -----------------------------------------------------------------------------------------
 
 
