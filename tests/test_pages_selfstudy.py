@@ -116,6 +116,35 @@ def test_entry_check_resumes_where_the_learner_stopped(signed_in_app, learner, c
     assert "Teil 1 von 2" in bookmarked.get("progress")[0].proto.text
 
 
+def test_first_visit_leads_to_the_entry_check_and_the_path_follows_it(signed_in_app, learner, content_dir):
+    """Issue 17, point 6: after sign-up „Mein Lernweg“ welcomes the learner and offers the entry check
+    (or to skip it); afterwards „Weiterlernen“ opens the first lesson of the personal path."""
+    home = ok(signed_in_app(learner))
+    assert "Willkommen bei Lotse" in [h.value for h in home.header]
+    links = [link.proto.label for link in home.get("page_link")]
+    assert "Einstufung starten" in links, links
+    assert home.button(key="lernweg-weiterlernen").label.startswith("Ohne Einstufung beginnen: ")
+    course_first = home.button(key="lernweg-weiterlernen").label.removeprefix("Ohne Einstufung beginnen: ")
+
+    at = ok(signed_in_app(learner, page="app_pages/einstufung.py"))
+    at.button(key="einstufung-starten").click().run()
+    for radio in [r for r in at.radio if r.key.startswith("einstufung-")]:  # module 1 all right
+        at.radio(key=radio.key).set_value(0).run()
+    at.button(key="einstufung-weiter").click().run()
+    at.button(key="einstufung-auswerten").click().run()  # module 2 left open: "Zuerst bearbeiten"
+    ok(at)
+
+    home = ok(signed_in_app(learner))
+    assert "Willkommen bei Lotse" not in [h.value for h in home.header]
+    first = [e for e in at.subheader if "Zuerst bearbeiten" in e.value]
+    assert first, [e.value for e in at.subheader]
+    label = home.button(key="lernweg-weiterlernen").label
+    focus_links = [link.proto.label for link in at.get("page_link")]  # the path on the result page
+    assert label.startswith("Weiterlernen: ") and label.removeprefix("Weiterlernen: ") != course_first, label
+    assert any(label.removeprefix("Weiterlernen: ") in t for t in focus_links), (label, focus_links)
+    assert any("persönlichen Lernweg" in c.value for c in home.caption)
+
+
 # --- Wiederholen -----------------------------------------------------------------------------------------
 
 
