@@ -92,4 +92,6 @@ def sections(role: str | None) -> dict:
 
 require_database()
 user = current_user()
-st.navigation(sections(None if user is None else user.role)).run()
+# expanded: every page stays listed although the sidebar also holds "Abmelden" (Streamlit otherwise folds
+# the list after a few entries as soon as the sidebar has other elements).
+st.navigation(sections(None if user is None else user.role), expanded=True).run()
