@@ -39,6 +39,7 @@ PAGES = [
     ("Training", "inhalte", "Inhaltsprüfung", "fact_check", "inhalte", STAFF),
     ("Verwaltung", "verwaltung", "Benutzerverwaltung", "admin_panel_settings", "verwaltung", ADMIN),
     ("Konto", "konto", "Mein Konto", "account_circle", "konto", ALL),
+    ("Konto", "sichtbarkeit", "Was sieht meine Trainerin?", "visibility", "sichtbarkeit", ALL),
 ]
 PUBLIC = [
     ("Informationen", "datenschutz", "Datenschutzhinweise", "lock", "datenschutz"),

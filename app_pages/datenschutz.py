@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lotse.visibility import policy_from, privacy_notice
 from ui.context import settings
 from ui.escape import md_escape
 from ui.session import current_user
 
 config = settings()
+policy = policy_from(config)
 idle_hours = config.session_idle_minutes / 60
 idle = f"{config.session_idle_minutes} Minuten" if config.session_idle_minutes < 120 else f"{idle_hours:g} Stunden"
 
@@ -43,16 +45,23 @@ st.markdown(f"""
   {config.session_max_days} Tagen. Beendete Sitzungen werden spätestens einen Tag danach gelöscht.
 - **Fehlgeschlagene Anmeldungen:** höchstens 24 Stunden.
 - **Einmalcodes** zum Setzen eines Passworts: 72 Stunden gültig, nach dem Einlösen unbrauchbar.
-- **Konto und Lerndaten:** bis Sie Ihr Konto löschen. Konten von Lernenden, die lange nicht genutzt wurden,
-  löscht der Betreiber nach einer festen Frist vollständig.
+- **Nach dem Ende einer Kohorte:** {policy.retention_months} Monate nach dem Ende (letzter Seminartag oder
+  Ende der letzten Arbeitsphase) endet die Mitgliedschaft: Die Trainerin oder der Trainer sieht dann nichts
+  mehr von Ihnen.
+- **Lernprotokoll** (einzelne Lernschritte mit Zeitpunkt) und **Zugriffsprotokoll:** {policy.retention_months}
+  Monate, danach gelöscht.
+- **Konto und Lerndaten** (Lernstand, Quizversuche, Ihre Eingaben): bis Sie Ihr Konto löschen. Konten von
+  Lernenden, die lange nicht genutzt wurden, löscht der Betreiber nach einer festen Frist vollständig.
+- **Zertifikate:** Der Prüfnachweis (Name, Kurs, Datum, Prüfcode) bleibt, bis Sie Ihr Konto löschen, damit
+  Dritte die Echtheit prüfen können.
 """)
 
 st.header("Wer Ihre Daten sieht")
 st.markdown("""
 - **Sie selbst** sehen alle Ihre Daten und können sie herunterladen.
-- **Die Trainerinnen und Trainer Ihrer Kohorten** sehen Ihren Namen, Login, Beitritt und Ihren Lernstand
-  (gelesene Lektionen, Quiz-Ergebnisse). Passwörter und Ihre privaten Notizen und Reflexionen sehen sie nicht.
-  Trainerinnen und Trainer anderer Gruppen sehen nichts von Ihnen.
+- **Die Trainerinnen und Trainer Ihrer Kohorten** – und nur, solange Sie Mitglied sind; Trainerinnen und
+  Trainer anderer Gruppen sehen nichts von Ihnen:
+""" + "\n".join(f"  - {md_escape(line)}" for line in privacy_notice(policy)) + """
 - **Die Administration** sieht Ihre Kontodaten (Login, Name, Rolle, Status), um Konten zu verwalten.
 - **Auswertungen über Fragen** (wie oft eine Frage richtig beantwortet wird) werden jedes Mal neu aus den
   vorhandenen Antworten berechnet und zeigen keine Namen. Löschen Sie Ihr Konto, fließen Ihre Antworten

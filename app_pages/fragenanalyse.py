@@ -4,7 +4,8 @@ import streamlit as st
 
 from lotse.analytics.course import plain, shorten
 from lotse.analytics.exports import items_csv
-from lotse.analytics.items import ATTEMPT_LABELS, THRESHOLDS, item_analysis, option_table, quiz_figures, quiz_lessons
+from lotse.analytics.items import (ATTEMPT_LABELS, THRESHOLDS, item_analysis, option_table, questions_to_check,
+                                  quiz_figures, quiz_lessons)
 from lotse.identity import PermissionDenied
 from ui import charts
 from ui.cockpit import cockpit_header, denied
@@ -37,8 +38,18 @@ st.caption(f"{analysis.attempts} Versuche von {analysis.learners} Teilnehmenden 
 if not analysis.attempts:
     st.info("Zu diesem Quiz gibt es in der Kohorte noch keine Versuche.")
     st.stop()
+if analysis.withheld:
+    st.info(analysis.withheld)
+    st.stop()
 if not analysis.reliable:
     st.warning("Weniger als 10 Versuche: Die Kennzahlen schwanken stark. Lesen Sie sie als Hinweis, nicht als Urteil.")
+
+st.header("Diese Fragen sollten Sie sich ansehen")
+to_check = questions_to_check(analysis)
+if to_check:
+    st.table(to_check, border="horizontal", hide_index=True)  # a plain table: long texts wrap
+else:
+    st.success("Keine Frage fällt auf. Die Kennzahlen stehen unten, wenn Sie genauer schauen möchten.")
 
 with st.expander("Was bedeuten die Kennzahlen und Hinweise?"):
     for name, text in THRESHOLDS:

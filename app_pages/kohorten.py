@@ -101,9 +101,12 @@ try:
     if not people:
         st.info("Noch niemand ist dieser Kohorte beigetreten.")
     else:
+        # "Zuletzt aktiv" only where the visibility policy or the person's choice allows (None otherwise)
         st.dataframe([{"Name": p["display_name"], "Login": p["login"], "Beigetreten": day_of(p["joined_at"]),
                        "Zuletzt aktiv": day_of(p["last_active_at"])} for p in people],
                      hide_index=True, column_config=german_dates("Beigetreten", "Zuletzt aktiv"))
+        if any(p["last_active_at"] is None for p in people):
+            st.caption("Leeres „Zuletzt aktiv“: nicht freigegeben (Vereinbarung zur Nutzung von Lotse).")
         with st.form(f"kohorte-{cohort_id}-entfernen"):
             names = {p["id"]: f"{p['display_name']} ({p['login']})" for p in people}
             member = st.selectbox("Mitglied", list(names), format_func=names.get, key=f"kohorte-{cohort_id}-mitglied")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lotse.analytics.exports import attempts_csv
-from lotse.analytics.learner import attempt_title, cohort_learners, learner_detail
+from lotse.analytics.learner import NOT_SHOWN, attempt_title, cohort_learners, learner_detail
 from lotse.analytics.matrix import LEGEND
 from lotse.briefing import escape_markdown
 from lotse.identity import PermissionDenied
@@ -25,22 +25,30 @@ export = on_click(lambda conn: attempts_csv(conn, user, cohort.id, content, pseu
 st.download_button("Alle Quizversuche der Kohorte als CSV", export, file_name=f"versuche-kohorte-{cohort.id}.csv",
                    mime="text/csv", key="teilnehmende-attempts-csv", icon=":material/download:")
 if not learners:
-    st.info("Diese Kohorte hat noch keine Mitglieder.")
+    st.info(f"Hier erscheint niemand. Entweder hat die Kohorte noch keine Mitglieder, oder: {NOT_SHOWN}")
     st.stop()
 
 learner_id = st.selectbox("Person", list(learners), format_func=learners.get, key="teilnehmende-person")
 try:
     detail = learner_detail(store(), user, cohort.id, learner_id, catalog(), pseudonymous=presenting)
-except PermissionDenied:
-    denied()
+except PermissionDenied as refusal:
+    st.error(str(refusal))
+    st.stop()
 
 st.header(f"Lektionen von {escape_markdown(detail.label)}")  # a name is user text
 st.caption(LEGEND)
 st.dataframe(detail.lessons, hide_index=True, key="teilnehmende-lessons")
 
+st.caption("Ihr Blick auf diese Seite wird protokolliert; die Person sieht das unter „Was sieht meine Trainerin?“.")
+
 st.header("Quizversuche und Antworten")
 if not detail.attempts:
     st.info("Noch keine Quizversuche.")
 for index, attempt in enumerate(reversed(detail.attempts)):
+    if not attempt.answers:
+        st.markdown(f"- {escape_markdown(attempt_title(attempt))}")
+        continue
     with st.expander(attempt_title(attempt)):
         st.dataframe(attempt.answers, hide_index=True, key=f"teilnehmende-attempt-{index}")
+if detail.attempts and not any(a.answers for a in detail.attempts):
+    st.caption("Einzelne Antworten sehen Sie nur, wenn die Vereinbarung es erlaubt oder die Person sie freigibt.")

@@ -8,13 +8,19 @@ from lotse.accounts import (AccountError, create_user, issue_reset_code, list_ac
                             set_role)
 from lotse.identity import ROLE_LABELS, ROLES, PermissionDenied
 from lotse.privacy import PrivacyError, delete_account
-from ui.context import store
+from lotse.config import contact_is_example
+from ui.context import settings, store
 from ui.escape import md_escape
 from ui.session import require, set_notice
 from ui.tables import day_of, german_dates
 
 user = require("admin")
 st.title("Benutzerverwaltung")
+if contact_is_example(settings()):
+    st.warning(f"Die Kontaktadresse für Datenschutz und Barrierefreiheit ist noch die Beispieladresse "
+               f"„{md_escape(settings().contact)}“. Tragen Sie in LOTSE_CONTACT die Adresse Ihrer Stelle ein: "
+               "Sie steht in den Datenschutzhinweisen und in der Erklärung zur Barrierefreiheit.",
+               icon=":material/warning:")
 
 accounts = list_accounts(store(), user)
 st.dataframe([{"Login": a["login"], "Anzeigename": a["display_name"], "Rolle": ROLE_LABELS[a["role"]],

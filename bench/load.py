@@ -17,6 +17,17 @@ last lines. It is a benchmark, not a test:
 
     .venv/bin/python bench/load.py                 # full run (about 25 minutes)
     .venv/bin/python bench/load.py --quick         # smoke run (about 3 minutes)
+
+With ``--workers 1,2`` it measures the deployment of docs/operations.md instead: for each worker count,
+Lotse behind Debian's nginx (deploy.serve, what scripts/serve.sh runs; each learner a new browser,
+spread by nginx's route cookie) and, beside it in the same run, a bare Streamlit script showing the
+same lesson Markdown behind the same nginx, at 100, 300, 500 and 1,000 learners with a think time of
+5-15 s. It prints p50/p95, the RSS of every worker, the ratio to the bare script and the targets
+(500 learners p95 < 500 ms and 1,000 learners p95 < 1 s with 2 workers; Lotse within 1.5x of bare
+Streamlit at 300 learners) beside the figures:
+
+    .venv/bin/python bench/load.py --workers 1,2            # about 30 minutes
+    .venv/bin/python bench/load.py --workers 1,2 --quick    # 100 and 300 learners, 30 s each
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import signal
 import socket
 import statistics
@@ -46,6 +58,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
             ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+SESSION_START = "Sitzungsstart"  # a learner's first page view on a new websocket session
 INTERACTION_TIMEOUT = 120.0  # seconds; beyond this an interaction counts as failed
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -99,26 +112,119 @@ class Server:
                 self.process.wait(15)
 
     def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        return rss_mb(self.process.pid)
 
     def thread_states(self) -> list[str]:
-        """Per server thread: R (running) or the kernel function it waits in (futex = GIL or a lock,
-        hrtimer_nanosleep = a sleep, e.g. SQLite's busy handler, do_epoll_wait = idle event loop)."""
-        states = []
-        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            try:
-                state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                states.append("R" if state == "R" else (task / "wchan").read_text().strip() or state)
-            except OSError:
-                continue
-        return states
+        return thread_states(self.process.pid)
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+        return cpu_seconds(self.process.pid)
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def thread_states(pid: int) -> list[str]:
+    """Per server thread: R (running) or the kernel function it waits in (futex = GIL or a lock,
+    hrtimer_nanosleep = a sleep, e.g. SQLite's busy handler, do_epoll_wait = idle event loop)."""
+    states = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return states
+    for task in tasks:
+        try:
+            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            states.append("R" if state == "R" else (task / "wchan").read_text().strip() or state)
+        except OSError:
+            continue
+    return states
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Fleet:
+    """N workers behind Debian's nginx, started by deploy.serve as scripts/serve.sh does (session
+    affinity by nginx's route cookie; each simulated learner is one new browser, so nginx spreads
+    them over the workers). ``app`` is app.py or a bare script. Same interface as Server."""
+
+    def __init__(self, root: Path, workers: int, app: str = "app.py", label: str = "Lotse") -> None:
+        self.root, self.workers, self.app, self.label = root, workers, app, label
+        self.db_path = root / "lotse.db"
+        self.port = free_port()
+        self.worker_ports = [free_port() for _ in range(workers)]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.post_script_gc = False  # as in .streamlit/config.toml
+        self.process: subprocess.Popen | None = None
+        self.pids: list[int] = []
+
+    def start(self) -> None:
+        env = {**os.environ, "LOTSE_DB_PATH": str(self.db_path), "LOTSE_DATA_DIR": str(self.root),
+               "LOTSE_DEMO": "0", "LOTSE_BASE_URL": self.url, "PYTHONUNBUFFERED": "1"}
+        log_path = self.root / "serve.log"
+        command = [sys.executable, "-m", "deploy.serve", "--workers", str(self.workers), "--host", "127.0.0.1",
+                   "--port", str(self.port), "--worker-ports", ",".join(map(str, self.worker_ports)),
+                   "--runtime-dir", str(self.root / "run"), "--no-restart", "--app", self.app]
+        with log_path.open("ab") as log:
+            self.process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            text = log_path.read_text(encoding="utf-8", errors="replace")
+            if self.process.poll() is not None:
+                raise SystemExit(f"deploy.serve exited with {self.process.returncode}:\n{text[-3000:]}")
+            if "Lotse läuft mit" in text:
+                self.pids = [int(pid) for pid in re.findall(r"worker \d+ ready on \S+ \(pid (\d+)\)", text)]
+                self.nginx = int(re.search(r"nginx pid (\d+)", text).group(1))
+                return
+            time.sleep(0.2)  # poll interval for the supervisor's ready line
+        self.stop()
+        raise SystemExit("deploy.serve was not ready within 180 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.process:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)  # leftovers of our own group only
+            except ProcessLookupError:
+                pass
+            self.process.wait(15)
+
+    def rss_workers(self) -> list[float]:
+        return [rss_mb(pid) for pid in self.pids]
+
+    def rss_mb(self) -> float:
+        return sum(self.rss_workers())
+
+    def cpu_seconds(self) -> float:  # workers and nginx
+        return sum(cpu_seconds(pid) for pid in [*self.pids, self.nginx])
+
+    def thread_states(self) -> list[str]:
+        return [state for pid in self.pids for state in thread_states(pid)]
 
 
 def prepare(db_path: Path, learners: int) -> tuple[list[str], str, int]:
@@ -187,17 +293,25 @@ class Learner:
     page_hash: str = ""
     heartbeat: tuple[float, str] | None = None  # (interval, fragment id) of the reading-time fragment
     next_beat: float = 0.0
+    page_name: str = "lektion"  # "" for a bare script (a single page)
+    start_delay: float = 0.0  # ramp-up: seconds before this learner connects
+    record_from: float = 0.0  # monotonic time before which only session starts are recorded (ramp-up)
+    rounds: int = 0
 
     async def run(self, deadline: float) -> None:
+        await asyncio.sleep(self.start_delay)  # ramp-up: people do not all arrive in the same second
         uri = self.url.replace("http://", "ws://") + "/_stcore/stream"
         async with websockets.connect(uri, subprotocols=["streamlit"], max_size=None, compression=None,
-                                      additional_headers={"Cookie": f"lotse_session={self.token}"}) as ws:
+                                      additional_headers={"Cookie": f"lotse_session={self.token}"},
+                                      open_timeout=INTERACTION_TIMEOUT) as ws:
             self.ws = ws
             while time.monotonic() < deadline:
                 await self.round(deadline)
 
     async def round(self, deadline: float) -> None:
-        await self.interact("Lektion öffnen", page=True)
+        # The first run of a new session (sign-in by cookie, navigation built) is counted on its own.
+        await self.interact("Lektion öffnen" if self.rounds else SESSION_START, page=True)
+        self.rounds += 1
         start = self.find("button", f"quiz-{self.lesson}-start")
         if start:
             await self.interact("Quiz starten", trigger=start)
@@ -238,7 +352,7 @@ class Learner:
         message = BackMsg()
         client = message.rerun_script
         client.query_string = f"id={self.lesson}"
-        client.page_name = "lektion"
+        client.page_name = self.page_name
         client.page_script_hash = self.page_hash
         client.fragment_id = fragment
         client.cached_message_hashes.extend(sorted(self.cache))  # the server then sends references
@@ -254,7 +368,8 @@ class Learner:
             print(f"! {kind}: {type(error).__name__} after {time.monotonic() - started:.1f} s", file=sys.stderr,
                   flush=True)
             raise
-        self.times.setdefault(kind, []).append(time.monotonic() - started)
+        if started >= self.record_from or kind == SESSION_START:
+            self.times.setdefault(kind, []).append(time.monotonic() - started)
 
     async def think(self) -> None:
         """Pause like a person; the lesson's heartbeat fragment reruns meanwhile, as in the browser."""
@@ -324,6 +439,10 @@ class Result:
     seconds: float
     client_cpu: float = 0.0  # the same for this benchmark process (it must not be the bottleneck)
     threads: dict[str, float] = field(default_factory=dict)  # share of server thread samples per state
+    label: str = ""  # fleet runs: "Lotse" or "bare"
+    workers: int = 1
+    rss_workers: list[float] = field(default_factory=list)  # fleet runs: max RSS per worker (MB)
+    load_avg: float = 0.0  # 1-minute load average at the end (other work competing for the cores)
 
     def p(self, q: float) -> float:
         if not self.times:
@@ -332,11 +451,17 @@ class Result:
         return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def measure(server: Server, tokens: list[str], lesson: str, learners: int, seconds: float,
-                  think: tuple[float, float], seed: int) -> Result:
-    deadline = time.monotonic() + seconds
-    clients = [Learner(server.url, tokens[n], lesson, think, random.Random(seed * 1000 + n)) for n in range(learners)]
+async def measure(server: Server | Fleet, tokens: list[str], lesson: str, learners: int, seconds: float,
+                  think: tuple[float, float], seed: int, page_name: str = "lektion", ramp: float = 0.0) -> Result:
+    """``learners`` connect spread evenly over ``ramp`` seconds; then ``seconds`` of steady state are
+    measured (with ramp > 0, only interactions started after the ramp count, session starts apart)."""
+    steady_from = time.monotonic() + ramp
+    deadline = steady_from + seconds
+    clients = [Learner(server.url, tokens[n], lesson, think, random.Random(seed * 1000 + n), page_name=page_name,
+                       start_delay=ramp * n / learners, record_from=steady_from if ramp else 0.0)
+               for n in range(learners)]
     rss = [server.rss_mb()]
+    per_worker = list(server.rss_workers()) if isinstance(server, Fleet) else []
     cpu0, wall0, own0 = server.cpu_seconds(), time.monotonic(), sum(os.times()[:2])
     states: dict[str, int] = {}
 
@@ -346,6 +471,8 @@ async def measure(server: Server, tokens: list[str], lesson: str, learners: int,
             tick += 1
             if tick % 5 == 0:
                 rss.append(server.rss_mb())
+                if per_worker:
+                    per_worker[:] = [max(a, b) for a, b in zip(per_worker, server.rss_workers())]
             for state in server.thread_states():
                 states[state] = states.get(state, 0) + 1
             await asyncio.sleep(0.1)  # sampling interval
@@ -361,9 +488,11 @@ async def measure(server: Server, tokens: list[str], lesson: str, learners: int,
             by_kind.setdefault(kind, []).extend(values)
     failed = sum(c.errors for c in clients) + sum(1 for o in outcomes if isinstance(o, Exception))
     samples = sum(states.values()) or 1
-    return Result(learners, server.post_script_gc, [t for v in by_kind.values() for t in v], by_kind, failed,
+    steady = [t for kind, values in by_kind.items() if not (ramp and kind == SESSION_START) for t in values]
+    return Result(learners, server.post_script_gc, steady, by_kind, failed,
                   rss[0], max(rss), rss[-1], (server.cpu_seconds() - cpu0) / wall, wall,
-                  (sum(os.times()[:2]) - own0) / wall, {k: v / samples for k, v in states.items()})
+                  (sum(os.times()[:2]) - own0) / wall, {k: v / samples for k, v in states.items()},
+                  getattr(server, "label", ""), getattr(server, "workers", 1), per_worker, os.getloadavg()[0])
 
 
 def line(result: Result) -> str:
@@ -444,16 +573,28 @@ def main() -> int:
         serve_sampled(Path(sys.argv[2]), sys.argv[4:])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--learners", default="10,25,50,100", help="comma-separated N values")
-    parser.add_argument("--seconds", type=float, default=60, help="duration of each N")
+    parser.add_argument("--workers", default="",
+                        help="comma-separated worker counts, e.g. 1,2: Lotse and a bare script behind nginx "
+                             "(deploy.serve), learners 100,300,500,1000, think time 5-15 s")
+    parser.add_argument("--ramp", type=float, default=None,
+                        help="with --workers: learners arrive evenly over this many seconds before the measured "
+                             "steady state (default 30; 0 = all at once, everything measured)")
+    parser.add_argument("--no-bare", action="store_true", help="with --workers: skip the bare Streamlit script")
+    parser.add_argument("--learners", default=None, help="comma-separated N values")
+    parser.add_argument("--seconds", type=float, default=None, help="duration of each N")
     parser.add_argument("--long-minutes", type=float, default=6, help="long run for memory (0 = skip)")
     parser.add_argument("--long-learners", type=int, default=25)
-    parser.add_argument("--think", default="0.5,1.5", help="think time range in seconds, min,max")
+    parser.add_argument("--think", default=None, help="think time range in seconds, min,max")
     parser.add_argument("--gc", default="false,true", help="runner.postScriptGC settings to compare")
     parser.add_argument("--quick", action="store_true", help="short smoke run (10 s per N, no long run)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--profile", action="store_true", help="sample the server's stacks (where time goes)")
     args = parser.parse_args()
+    if args.workers:
+        return fleet_main(args)
+    args.learners = args.learners or "10,25,50,100"
+    args.think = args.think or "0.5,1.5"
+    args.seconds = args.seconds or 60
     if args.quick:
         args.seconds, args.long_minutes = 10, 0
     counts = [int(n) for n in args.learners.split(",")]
@@ -504,6 +645,135 @@ def main() -> int:
               f"RSS per minute {per_minute} MB (start {result.rss_start:.0f}, max {result.rss_max:.0f}, "
               f"end {result.rss_end:.0f}); "
               f"p50={result.p(0.5) * 1000:.0f} ms p95={result.p(0.95) * 1000:.0f} ms")
+    return 0
+
+
+# --- several workers behind nginx, beside a bare Streamlit script ------------------------------------
+
+TARGETS = [  # (workers, learners, p95 limit in seconds); printed beside the figures, not asserted
+    (2, 500, 0.5),
+    (2, 1000, 1.0),
+]
+BARE_RATIO_TARGET = (300, 1.5)  # Lotse's p95 within 1.5x of the bare script's at 300 learners
+
+
+def bare_script(folder: Path, lesson_id: str) -> Path:
+    """A plain Streamlit script showing the lesson's title, Markdown and quiz texts, and nothing else."""
+    from lotse.config import load_settings
+    from lotse.content import load_catalog
+
+    catalog = load_catalog(load_settings().content_dir)
+    lesson = next(item for item in catalog.lessons if item.id == lesson_id)
+    quiz = catalog.quiz(lesson_id)
+    questions = "\n\n".join(f"### Frage {n}\n\n{q.prompt}" for n, q in enumerate(quiz.questions, 1)) if quiz else ""
+    markdown = folder / "bare.md"
+    markdown.write_text(lesson.body + "\n\n" + questions, encoding="utf-8")
+    script = folder / "bare_lesson.py"
+    script.write_text("import streamlit as st\n"
+                      f"st.title({lesson.meta.title!r})\n"
+                      f"st.markdown(open({str(markdown)!r}, encoding='utf-8').read())\n", encoding="utf-8")
+    return script
+
+
+def quantile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def page_p(result: Result, q: float) -> float:
+    """Quantile of the lesson page's full reruns (the interaction the bare script also does)."""
+    return quantile(result.by_kind.get("Lektion öffnen", []), q)
+
+
+def fleet_line(result: Result) -> str:
+    kinds = " ".join(f"{k}={statistics.median(v) * 1000:.0f}" for k, v in sorted(result.by_kind.items()))
+    rss = "/".join(f"{mb:.0f}" for mb in result.rss_workers)
+    return (f"{result.label:5} workers={result.workers} N={result.learners:4d} interactions={len(result.times):5d} "
+            f"p50={result.p(0.5) * 1000:6.0f} ms p95={result.p(0.95) * 1000:6.0f} ms "
+            f"(lesson page p50={page_p(result, 0.5) * 1000:.0f} p95={page_p(result, 0.95) * 1000:.0f} ms; "
+            f"session start p50={quantile(result.by_kind.get(SESSION_START, []), 0.5) * 1000:.0f} "
+            f"p95={quantile(result.by_kind.get(SESSION_START, []), 0.95) * 1000:.0f} ms) RSS max per worker={rss} MB "
+            f"server CPU={result.cpu_share * 100:.0f}% client CPU={result.client_cpu * 100:.0f}% "
+            f"load avg={result.load_avg:.1f} errors={result.errors} | median ms: {kinds}")
+
+
+def fleet_main(args: argparse.Namespace) -> int:
+    worker_counts = [int(n) for n in args.workers.split(",")]
+    counts = [int(n) for n in (args.learners or ("100,300" if args.quick else "100,300,500,1000")).split(",")]
+    think = tuple(float(x) for x in (args.think or "5,15").split(","))
+    seconds = args.seconds or (30 if args.quick else 90)
+    ramp = args.ramp if args.ramp is not None else (15 if args.quick else 30)
+    load = os.getloadavg()
+    print(f"# {os.cpu_count()} cores, load average before the run {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f} "
+          f"(other work on this machine competes for the same cores); think time {think[0]}-{think[1]} s, "
+          f"learners arrive over {ramp:.0f} s, then {seconds:.0f} s measured per N", flush=True)
+    results: list[Result] = []
+    for workers in worker_counts:
+        for label in ["Lotse"] + ([] if args.no_bare else ["bare"]):
+            with tempfile.TemporaryDirectory(prefix="lotse-fleet-") as root:
+                folder = Path(root)
+                tokens, lesson, questions = prepare(folder / "lotse.db", max(counts))
+                app = "app.py" if label == "Lotse" else str(bare_script(folder, lesson))
+                fleet = Fleet(folder, workers, app, label)
+                fleet.start()
+                try:
+                    print(f"# {label}, {workers} worker(s) behind nginx: pids {fleet.pids}, lesson {lesson} "
+                          f"({questions} questions)", flush=True)
+                    page = "lektion" if label == "Lotse" else ""
+                    asyncio.run(measure(fleet, tokens, lesson, 2, 5, (0.5, 1.0), args.seed, page))  # warm up
+                    for n in counts:
+                        result = asyncio.run(measure(fleet, tokens, lesson, n, seconds, think, args.seed, page, ramp))
+                        results.append(result)
+                        print(fleet_line(result), flush=True)
+                        print(thread_line(result), flush=True)
+                    if label == "Lotse":
+                        print(f"# stored by the workers: {stored(fleet.db_path)}", flush=True)
+                finally:
+                    fleet.stop()
+    print()
+    print(f"== Lotse behind nginx, N learners through the browser's websocket protocol, think time "
+          f"{think[0]}-{think[1]} s, arriving over {ramp:.0f} s, then {seconds:.0f} s measured per N; times from "
+          f"rerun request to script finished; p50/p95 = steady state{' (after the arrival)' if ramp else ''}; "
+          f"session start = a learner's first page view ==")
+    for result in results:
+        print(fleet_line(result))
+    print()
+    by_key = {(r.label, r.workers, r.learners): r for r in results}
+    print("Lotse against the bare script with the same Markdown (same run, same N, same think time):")
+    for workers in worker_counts:
+        for n in counts:
+            lotse, bare = by_key.get(("Lotse", workers, n)), by_key.get(("bare", workers, n))
+            if lotse and bare:
+                print(f"  workers={workers} N={n:4d}: " + "; ".join(
+                    f"{name} p50 {quantile(a, 0.5) * 1000:.0f} vs {quantile(b, 0.5) * 1000:.0f} ms "
+                    f"({quantile(a, 0.5) / quantile(b, 0.5):.2f}x), p95 {quantile(a, 0.95) * 1000:.0f} vs "
+                    f"{quantile(b, 0.95) * 1000:.0f} ms ({quantile(a, 0.95) / quantile(b, 0.95):.2f}x) "
+                    f"[{len(a)}/{len(b)} samples]"
+                    for name, a, b in (("all interactions", lotse.times, bare.times),
+                                       ("lesson page", lotse.by_kind.get("Lektion öffnen", []),
+                                        bare.by_kind.get("Lektion öffnen", [])),
+                                       ("session start", lotse.by_kind.get(SESSION_START, []),
+                                        bare.by_kind.get(SESSION_START, [])))
+                    if a and b))
+    print("Targets (printed, not asserted):")
+    for workers, n, limit in TARGETS:
+        result = by_key.get(("Lotse", workers, n))
+        measured = f"p95 {result.p(0.95) * 1000:.0f} ms, errors {result.errors}: " + (
+            "met" if result.p(0.95) < limit and not result.errors else "NOT met") if result else "not measured"
+        print(f"  {n} learners, {workers} workers: p95 < {limit * 1000:.0f} ms -> {measured}")
+    n, ratio = BARE_RATIO_TARGET
+    for workers in worker_counts:
+        lotse, bare = by_key.get(("Lotse", workers, n)), by_key.get(("bare", workers, n))
+        if lotse and bare:
+            overall = lotse.p(0.95) / bare.p(0.95)
+            measured = f"p95 ratio {overall:.2f}x (all interactions): " + ("met" if overall <= ratio else "NOT met")
+        else:
+            measured = "not measured"
+        print(f"  {n} learners, {workers} worker(s): Lotse within {ratio}x of bare Streamlit -> {measured}")
+    load = os.getloadavg()
+    print(f"# load average after the run {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}")
     return 0
 
 

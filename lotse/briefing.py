@@ -13,11 +13,14 @@ from datetime import datetime
 
 from progress import Store
 
+from . import access_log
+from .analytics.cohort import authorised_cohort
 from .analytics.briefing_content import MIN_ANSWERS, BriefingContent, LearnerState, briefing_content, quoted
 from .analytics.course import percent
 from .analytics.figures import MASTERY_THRESHOLD
 from .content import Catalog
 from .identity import User
+from .visibility import Policy
 from .pdf import FONT_FAMILY, new_pdf
 
 RULES = (
@@ -36,21 +39,35 @@ class Block:
 
 
 def seminar_briefing(db: Store, actor: User, cohort_id: int, catalog: Catalog, *,
-                     pseudonymous: bool = False, now: datetime | None = None) -> BriefingContent:
+                     pseudonymous: bool = False, now: datetime | None = None,
+                     policy: Policy | None = None) -> BriefingContent:
     """The briefing's content for a cohort the actor leads (PermissionDenied otherwise)."""
-    return briefing_content(db, actor, cohort_id, catalog, pseudonymous=pseudonymous, now=now)
+    return briefing_content(db, actor, cohort_id, catalog, pseudonymous=pseudonymous, now=now, policy=policy)
 
 
 def _date(day) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def _names(states: list[LearnerState], total: int | None = None) -> str:
-    if not states:
+def _names(states: list[LearnerState], total: int | None, count: int | None) -> str:
+    """The names the policy shows; the others only counted (or nothing when counts are withheld)."""
+    names = [s.label if total is None else f"{s.label} ({s.done} von {total})" for s in states]
+    if count == 0:
         return "niemand"
-    if total is None:
-        return ", ".join(s.label for s in states)
-    return ", ".join(f"{s.label} ({s.done} von {total})" for s in states)
+    hidden = 0 if count is None else count - len(states)
+    if hidden:
+        names.append(f"{hidden} {'Person' if hidden == 1 else 'Personen'} ohne Namen")
+    return ", ".join(names) or "ohne Angabe (zu kleine Gruppe)"
+
+
+def _readiness(c: BriefingContent) -> list[Block]:
+    groups = (("Bereit", c.ready, None), ("Auf dem Weg", c.on_the_way, c.lessons_total),
+              ("Noch nicht begonnen", c.not_started, None))
+    out = []
+    for index, (title, states, total) in enumerate(groups):
+        count = c.counts[index] if c.counts else None
+        out.append(Block("item", _names(states, total, count), f"{title} ({count}):" if count is not None else f"{title}:"))
+    return out
 
 
 def blocks(c: BriefingContent) -> list[Block]:
@@ -64,17 +81,21 @@ def blocks(c: BriefingContent) -> list[Block]:
         out.append(Block("text", "Für diese Kohorte ist noch kein Seminartermin eingetragen."))
     out.append(Block("text", f"Stand: {_date(c.created)}. {c.members} Teilnehmende, {c.lessons_total} Lektionen."))
     out.append(Block("heading", "Wer ist vorbereitet?"))
-    out.append(Block("item", _names(c.ready), f"Bereit ({len(c.ready)}):"))
-    out.append(Block("item", _names(c.on_the_way, c.lessons_total), f"Auf dem Weg ({len(c.on_the_way)}):"))
-    out.append(Block("item", _names(c.not_started), f"Noch nicht begonnen ({len(c.not_started)}):"))
+    out += _readiness(c)
+    if c.withheld:
+        out.append(Block("text", c.withheld))
     out.append(Block("heading", "Schwächste Lernziele"))
-    if not c.weakest:
+    if c.withheld:
+        out.append(Block("text", c.withheld))
+    elif not c.weakest:
         out.append(Block("text", "Noch zu wenige Quizergebnisse für eine Aussage."))
     for m in c.weakest:
         out.append(Block("numbered", f"(Lektion {m.lesson.code} {m.lesson.title}): {percent(m.share)} der Punkte, "
                          f"{m.reached} von {m.learners} erreichen das Ziel.", m.text))
     out.append(Block("heading", "Am häufigsten falsch beantwortete Fragen"))
-    if not c.missed:
+    if c.withheld:
+        out.append(Block("text", c.withheld))
+    elif not c.missed:
         out.append(Block("text", "Noch zu wenige Antworten für eine Aussage."))
     for q in c.missed:
         wrong = f" Häufigste falsche Antwort: {q.mistake} ({percent(q.mistake_share)} der Antworten)." if q.mistake else ""
@@ -84,6 +105,8 @@ def blocks(c: BriefingContent) -> list[Block]:
     if not c.members:
         out.append(Block("text", "Noch hat niemand die Einladung angenommen; Vorschläge folgen, sobald Teilnehmende "
                                  "in Lotse lernen."))
+    elif c.withheld:
+        out.append(Block("text", c.withheld))
     elif not c.focus:
         out.append(Block("text", "Keine auffälligen Lücken: die Gruppe ist gut vorbereitet. Planen Sie Zeit für "
                                  "Fragen aus der Praxis ein."))
@@ -91,6 +114,8 @@ def blocks(c: BriefingContent) -> list[Block]:
         out.append(Block("numbered", topic.reason, topic.title + "."))
     out.append(Block("heading", "So entsteht dieses Briefing"))
     out.append(Block("text", RULES))
+    out.append(Block("text", f"Gruppenwerte erscheinen erst ab {c.min_group} Personen. Namen nur, soweit die "
+                             "Vereinbarung zur Nutzung von Lotse es erlaubt oder die Person es selbst freigegeben hat."))
     return out
 
 
@@ -164,6 +189,14 @@ def _paragraph(pdf, prefix: str, strong: str, text: str) -> None:
             pdf.set_font(FONT_FAMILY, "", 11)
         paragraph.write(text.strip())
     pdf.ln(2.5)
+
+
+def briefing_download(db: Store, actor: User, c: BriefingContent, kind: str) -> bytes:
+    """The PDF ("pdf") or Markdown ("md") download; access is checked again and the people named
+    in it are logged (lotse.access_log)."""
+    authorised_cohort(db, actor, c.cohort.id)
+    access_log.record(db, actor, c.named_ids, c.cohort.id, access_log.BRIEFING)
+    return briefing_pdf(c) if kind == "pdf" else briefing_markdown(c).encode("utf-8")
 
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})

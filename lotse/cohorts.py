@@ -17,6 +17,7 @@ from progress import cohorts as store
 from progress.users import get_user
 
 from .access import require_cohort, require_learner_access, require_role, visible_cohorts
+from .visibility import Policy, current_policy, grants
 from .identity import PermissionDenied, User
 
 NAME_MAX = 120
@@ -147,9 +148,13 @@ def renew_invite(db: Store, actor: User, cohort_id: int) -> str:
     raise RuntimeError("could not find a free invite code")
 
 
-def members(db: Store, actor: User, cohort_id: int) -> list[dict]:
+def members(db: Store, actor: User, cohort_id: int, policy: Policy | None = None) -> list[dict]:
+    """The members for managing the cohort; "last active" only for those the visibility policy
+    (or their own choice) lets the trainer see activity times of (None otherwise)."""
     require_cohort(db, actor, cohort_id)
-    return store.members(db, cohort_id)
+    people = store.members(db, cohort_id)
+    allowed = grants(db, policy or current_policy(), [p["id"] for p in people])
+    return [{**p, "last_active_at": p["last_active_at"] if allowed[p["id"]].activity else None} for p in people]
 
 
 def remove_member(db: Store, actor: User, cohort_id: int, user_id: int) -> bool:

@@ -37,6 +37,11 @@ SETTINGS = (
     Setting("LOTSE_BASE_URL", DEFAULT_BASE_URL, "Public address of the app (xAPI ids, invite and certificate links; while unset, links shown in the browser use its address)."),
     Setting("LOTSE_SECRET", "", "Secret for pseudonyms; default: generated once and kept in the data folder (secret.key)."),
     Setting("LOTSE_CONTACT", "barrierefreiheit@example.org", "Contact for accessibility and privacy feedback, shown in the app."),
+    Setting("LOTSE_TRAINER_VIEW", "lernstand", "What trainers see per person: gruppe (group figures only), lernstand (progress and results per person) or antworten (also every answer)."),
+    Setting("LOTSE_TRAINER_READING_TIME", "gruppe", "Reading time: gruppe (group medians only) or person (per person, within LOTSE_TRAINER_VIEW lernstand or antworten)."),
+    Setting("LOTSE_TRAINER_ACTIVITY", "gruppe", "Activity timestamps (last active, attempt dates): gruppe (group figures only) or person (per person)."),
+    Setting("LOTSE_MIN_GROUP_SIZE", "5", "Group figures computed from fewer people than this are withheld."),
+    Setting("LOTSE_RETENTION_MONTHS", "12", "Months after a cohort ends until `lotse retention run` removes its members' personal learning data from the trainer's reach."),
     Setting("LOTSE_XAPI_BASE_IRI", "", "Base IRI of xAPI activity ids and actor accounts; default: LOTSE_BASE_URL + /xapi."),
     Setting("LOTSE_LRS_URL", "", "xAPI learning record store endpoint (optional)."),
     Setting("LOTSE_LRS_USER", "", "LRS user name (Basic auth)."),
@@ -57,6 +62,11 @@ class Settings:
     base_url: str
     secret: str
     contact: str
+    trainer_view: str
+    trainer_reading_time: str
+    trainer_activity: str
+    min_group_size: int
+    retention_months: int
     xapi_base_iri: str
     lrs_url: str
     lrs_user: str
@@ -85,6 +95,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         base_url=value["LOTSE_BASE_URL"].rstrip("/"),
         secret=value["LOTSE_SECRET"],
         contact=value["LOTSE_CONTACT"],
+        trainer_view=_choice(value["LOTSE_TRAINER_VIEW"], ("gruppe", "lernstand", "antworten"), "gruppe"),
+        trainer_reading_time=_choice(value["LOTSE_TRAINER_READING_TIME"], ("gruppe", "person"), "gruppe"),
+        trainer_activity=_choice(value["LOTSE_TRAINER_ACTIVITY"], ("gruppe", "person"), "gruppe"),
+        min_group_size=_positive_int(value["LOTSE_MIN_GROUP_SIZE"], 5),
+        retention_months=_positive_int(value["LOTSE_RETENTION_MONTHS"], 12),
         xapi_base_iri=(value["LOTSE_XAPI_BASE_IRI"] or value["LOTSE_BASE_URL"].rstrip("/") + "/xapi").rstrip("/"),
         lrs_url=value["LOTSE_LRS_URL"],
         lrs_user=value["LOTSE_LRS_USER"],
@@ -98,6 +113,20 @@ def _positive_int(text: str, default: int) -> int:
     except ValueError:
         return default
     return number if number > 0 else default
+
+
+def _choice(text: str, allowed: tuple[str, ...], default: str) -> str:
+    """An unknown value falls back to ``default``: the least visible choice (fail closed)."""
+    word = text.strip().lower()
+    return word if word in allowed else default
+
+
+EXAMPLE_CONTACT = "barrierefreiheit@example.org"
+
+
+def contact_is_example(settings: Settings) -> bool:
+    """True while LOTSE_CONTACT still holds the example address (the admin is warned)."""
+    return settings.contact.strip().lower().endswith(("@example.org", "@example.com", "@example.de"))
 
 
 def settings_table() -> str:

@@ -18,6 +18,7 @@ from progress import Store
 from progress import learning as store
 
 from .access import require_learner_access, require_self
+from .visibility import require_grant
 from .content import Catalog
 from .content.models import Quiz
 from .grading import AttemptResult, grade_attempt
@@ -56,7 +57,10 @@ def status_of(row: dict | None) -> Status:
 
 
 def lesson_statuses(db: Store, actor: User, learner_id: int) -> dict[str, dict]:
+    """The learner's progress rows (with reading time and activity times): their own, or for a
+    trainer only as far as the visibility policy shows all of it (lotse.visibility)."""
     require_learner_access(db, actor, learner_id)
+    require_grant(db, actor, learner_id, "progress", "reading_time", "activity")
     return store.lesson_states(db, learner_id)
 
 
@@ -77,6 +81,7 @@ def learner_report(db: Store, actor: User, learner_id: int, catalog: Catalog) ->
     from .progress_report import build_report
 
     require_learner_access(db, actor, learner_id)
+    require_grant(db, actor, learner_id, "progress", "answers", "reading_time", "activity")
     return build_report(catalog, store.lesson_states(db, learner_id), store.latest_objective_answers(db, learner_id),
                         store.milestone_events(db, learner_id))
 
@@ -211,11 +216,13 @@ def submit_attempt(db: Store, actor: User, quiz: Quiz, attempt_no: int,
 
 def attempt_history(db: Store, actor: User, learner_id: int, lesson_id: str) -> list[dict]:
     require_learner_access(db, actor, learner_id)
+    require_grant(db, actor, learner_id, "progress", "activity")
     return store.attempts_of(db, learner_id, lesson_id)
 
 
 def attempt_answers(db: Store, actor: User, learner_id: int, attempt_id: int) -> list[dict]:
     require_learner_access(db, actor, learner_id)
+    require_grant(db, actor, learner_id, "answers")
     answers = store.answers_of(db, attempt_id)
     owner = store.attempt_owner(db, attempt_id)
     return answers if owner == learner_id else []
@@ -231,6 +238,7 @@ class AttemptReview:
 def attempt_review(db: Store, actor: User, learner_id: int, quiz: Quiz, attempt_id: int) -> AttemptReview | None:
     """A stored attempt with its answers and per-question feedback, or None if it is not the learner's."""
     require_learner_access(db, actor, learner_id)
+    require_grant(db, actor, learner_id, "answers", "activity")
     attempt = store.get_attempt(db, attempt_id)
     if attempt is None or attempt["user_id"] != learner_id or attempt["lesson_id"] != quiz.lesson:
         return None

@@ -25,7 +25,9 @@ from progress import xapi_sql as sql
 from .access import require_cohort, require_learner_access, require_role
 from .config import Settings
 from .content import Catalog
-from .identity import User
+from . import access_log
+from .identity import PermissionDenied, User
+from .visibility import Grant, Policy, current_policy, grants
 from .interop.lrs import LrsClient, LrsConfig, SendReport
 from .interop.xapi import AnswerRecord, LessonEvent, QuizAttempt, XapiConfig, build_statements
 from .secrets_store import server_secret
@@ -57,25 +59,43 @@ def xapi_config(settings: Settings, *, pseudonymous: bool = True) -> XapiConfig:
                               f"Adresse wie https://lotse.example.de/xapi: {settings.xapi_base_iri!r}") from err
 
 
+NOT_SHARED = ("xAPI-Lerndaten enthalten jede Antwort mit Zeitpunkt. Diese Person hat das nicht freigegeben, "
+              "und die Vereinbarung zur Nutzung von Lotse erlaubt es nicht.")
+
+
+def _full_record(grant: Grant) -> bool:
+    """xAPI statements carry every answer with its time: only when both are visible."""
+    return grant.answers and grant.activity
+
+
 def learner_statements(db: Store, actor: User, learner_id: int, catalog: Catalog,
-                       settings: Settings, *, pseudonymous: bool = True) -> list[dict]:
-    """Every xAPI statement of one learner (the learner, their trainers, admins)."""
+                       settings: Settings, *, pseudonymous: bool = True, policy: Policy | None = None) -> list[dict]:
+    """Every xAPI statement of one learner (the learner; their trainers and admins only when the
+    visibility policy or the learner's choice shows answers and activity times; logged)."""
     require_learner_access(db, actor, learner_id)
+    if actor.id != learner_id:
+        if not _full_record(grants(db, policy or current_policy(), [learner_id])[learner_id]):
+            raise PermissionDenied(NOT_SHARED)
+        access_log.record(db, actor, [learner_id], None, access_log.XAPI)
     return _statements(db, "learner", learner_id, catalog, settings, pseudonymous)
 
 
 def cohort_statements(db: Store, actor: User, cohort_id: int, catalog: Catalog,
-                      settings: Settings, *, pseudonymous: bool = True) -> list[dict]:
-    """Every xAPI statement of a cohort's members (its trainer, admins)."""
+                      settings: Settings, *, pseudonymous: bool = True, policy: Policy | None = None) -> list[dict]:
+    """The xAPI statements of the cohort's members whose answers and activity times the policy
+    (or their own choice) shows (its trainer, admins); logged for those people."""
     require_cohort(db, actor, cohort_id)
-    return _statements(db, "cohort", cohort_id, catalog, settings, pseudonymous)
+    members = [p["id"] for p in sql.people(db, "cohort", cohort_id)]
+    allowed = {uid for uid, grant in grants(db, policy or current_policy(), members).items() if _full_record(grant)}
+    access_log.record(db, actor, allowed, cohort_id, access_log.XAPI)
+    return _statements(db, "cohort", cohort_id, catalog, settings, pseudonymous, allowed)
 
 
 def _statements(db: Store, scope: str, key: int, catalog: Catalog, settings: Settings,
-                pseudonymous: bool) -> list[dict]:
+                pseudonymous: bool, allowed: set[int] | None = None) -> list[dict]:
     config = xapi_config(settings, pseudonymous=pseudonymous)
     actors = {p["id"]: (f"{p['id']}:{p['created_at']}" if pseudonymous else p["login"])
-              for p in sql.people(db, scope, key)}
+              for p in sql.people(db, scope, key) if allowed is None or p["id"] in allowed}
     events = [LessonEvent(e["kind"], actors[e["user_id"]], e["lesson_id"], _moment(e["created_at"]), key=str(e["id"]))
               for e in sql.lesson_events(db, scope, key) if e["user_id"] in actors]
     answers: dict[int, list[AnswerRecord]] = defaultdict(list)

@@ -151,12 +151,13 @@ def search_index(db: Database) -> None:
 
 
 from .schema_analytics import analytics  # noqa: E402
+from .schema_policy import policy  # noqa: E402
 from .schema_projects import projects  # noqa: E402
 from .schema_selfstudy import selfstudy  # noqa: E402
 from .schema_live import live  # noqa: E402
 from .schema_xapi import xapi  # noqa: E402
 
-MIGRATION_SETS: list[Migrations] = [core, analytics, projects, selfstudy, xapi, live]
+MIGRATION_SETS: list[Migrations] = [core, analytics, projects, selfstudy, xapi, live, policy]
 
 
 def pending_names(db: Database) -> list[str]:

@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
-# Install what the tests need (Python packages; Debian's chromium for browser tests) and run them all.
+# Install what the tests need (Python packages; Debian's chromium and nginx for browser and proxy
+# tests) and run them all.
 source "$(dirname "$0")/setup_env.sh"
+source scripts/debian_packages.sh
 install_requirements requirements.txt requirements-dev.txt
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's chromium for the browser tests ..."
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
-  else
-    echo "The browser tests need Debian's chromium at /usr/bin/chromium: sudo apt-get install -y chromium" >&2
-  fi
-fi
+ensure_debian_package /usr/bin/chromium chromium "the browser tests" || true
+ensure_debian_package /usr/sbin/nginx nginx-light "the reverse-proxy tests" || true
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

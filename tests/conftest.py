@@ -106,3 +106,15 @@ def signed_in_app(db, app_env):
         return at
 
     return make
+
+
+OPEN_POLICY = {"LOTSE_TRAINER_VIEW": "antworten", "LOTSE_TRAINER_READING_TIME": "person",
+               "LOTSE_TRAINER_ACTIVITY": "person", "LOTSE_MIN_GROUP_SIZE": "1"}
+
+
+@pytest.fixture
+def open_policy(monkeypatch):
+    """The most open visibility policy (every per-person view, groups of any size): for tests of
+    the analytics themselves on small cohorts. tests/test_visibility.py tests the policy."""
+    for name, value in OPEN_POLICY.items():
+        monkeypatch.setenv(name, value)

@@ -425,3 +425,7 @@ def test_attempt_objectives_follow_the_answers_and_vanish_with_the_account(world
     assert list(raw(db).query(kept)) == list(raw(db).query(query_sums))
     assert next(raw(db).query("SELECT COUNT(*) AS n FROM attempt_objectives o JOIN attempts a ON a.id = o.attempt_id"
                          " WHERE a.user_id = ?", [world["people"]["ben"].id]))["n"] == 0
+
+
+# These tests check the figures themselves; the visibility policy has its own tests (test_visibility.py).
+pytestmark = pytest.mark.usefixtures("open_policy")

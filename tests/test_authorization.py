@@ -170,3 +170,7 @@ def test_matrix_covers_every_public_protected_function():
                      if f.__module__ == module.__name__ and not n.startswith("_")}
         missing = functions - not_protected[short] - {n.split(".")[1] for n in covered if n.startswith(short + ".")}
         assert not missing, f"add {short}.{sorted(missing)} to the authorisation matrix"
+
+
+# The role matrix; what a permitted trainer then sees is up to the visibility policy (test_visibility.py).
+pytestmark = pytest.mark.usefixtures("open_policy")

@@ -194,3 +194,7 @@ def test_a_paragraph_after_a_bold_lead_in_never_splits_a_word():
     lines = [line.strip() for page in reader.pages for line in page.extract_text().splitlines()]
     assert not [line for line in lines if line.endswith(("(Lekti", "(Lektio")) or line.startswith(("n 5.1", "on 5.1"))]
     assert sum("(Lektion" in line for line in lines) == 60
+
+
+# These tests check the figures themselves; the visibility policy has its own tests (test_visibility.py).
+pytestmark = pytest.mark.usefixtures("open_policy")

@@ -27,7 +27,7 @@ MAX_STORED = 20_000  # no text column may hold anything this long after hostile 
 
 ANONYMOUS_PAGES = ["anmelden", "datenschutz", "barrierefreiheit", "verifizieren", "mitmachen"]
 LEARNER_PAGES = ["lernweg", "lektion", "fortschritt", "suche", "glossar", "einstufung", "wiederholen", "reflexion",
-                 "selbsteinschaetzung", "projekte", "zertifikat", "konto", "kein_zugriff"]
+                 "selbsteinschaetzung", "projekte", "zertifikat", "konto", "sichtbarkeit", "kein_zugriff"]
 TRAINER_PAGES = ["cockpit", "fragenanalyse", "teilnehmende", "briefing", "projekte_trainer", "kohorten", "austausch",
                  "inhalte", "live", "live_projektor"]
 ADMIN_PAGES = ["verwaltung"]

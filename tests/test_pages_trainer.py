@@ -72,7 +72,16 @@ def test_every_chart_has_a_table_underneath(signed_in_app, demo):
     assert len(positions) == 5
     assert all(kinds[i + 1] == "dataframe" for i in positions)
     assert len(at.metric) == 5
-    assert [h.value for h in at.header][:3] == ["Auf einen Blick", "Fortschritt je Lektion", "Teilnehmende und Lektionen"]
+    assert [h.value for h in at.header][:4] == ["Diese Woche wichtig", "Auf einen Blick", "Fortschritt je Lektion",
+                                                "Teilnehmende und Lektionen"]
+
+
+def test_cockpit_leads_with_three_to_five_things_to_do(signed_in_app, demo):
+    at = ok(signed_in_app(demo["trainer"], page=ROOT_PAGES["cockpit"]))
+    items = [m.value for m in at.markdown if "Was tun:" in m.value]
+    assert 1 <= len(items) <= 5 and items[0].startswith("**1. ")
+    mastery = next(df.value for df in at.dataframe if "Punkte erreicht (Anteil)" in df.value.columns)
+    assert len(mastery) == 2 * 4  # the table keeps every objective (the chart shows at most the ten weakest)
 
 
 def test_matrix_shows_names_or_pseudonyms(signed_in_app, demo):
@@ -222,3 +231,15 @@ def test_empty_cohort_renders_everywhere(signed_in_app, demo, make_user, db):
         if page.endswith("briefing.py"):
             shown = " ".join(m.value for m in at.markdown)
             assert "Noch hat niemand die Einladung angenommen" in shown and "gut vorbereitet" not in shown
+
+
+def test_fragenanalyse_says_what_to_do(signed_in_app, demo):
+    from lotse.analytics.items import FLAG_ACTIONS, FLAG_TEXTS
+
+    assert set(FLAG_TEXTS.values()) | {"Option ohne Wahl"} == set(FLAG_ACTIONS)  # every hint has advice
+    at = ok(signed_in_app(demo["trainer"], page=ROOT_PAGES["fragenanalyse"]))
+    assert at.header[0].value == "Diese Fragen sollten Sie sich ansehen"  # the advice comes first
+    quiz = next(t.value for t in at.table if "Kennzahl" in t.value.columns)
+    assert quiz["Was tun bei einem auffälligen Wert?"].str.len().min() > 20  # every statistic, plain advice
+    flagged = [t.value for t in at.table if "Was tun?" in t.value.columns]
+    assert all(flagged[0]["Was tun?"].str.len() > 20) if flagged else at.success

@@ -329,3 +329,7 @@ def test_cli_send(cli_env, monkeypatch, capsys):
         assert cli(["xapi", "send", "--cohort", str(cli_env["cohort"])]) == 0
         assert f"0 Aussagen gesendet, {count} übersprungen" in capsys.readouterr().out
     assert count == 12
+
+
+# These tests check the figures themselves; the visibility policy has its own tests (test_visibility.py).
+pytestmark = pytest.mark.usefixtures("open_policy")

@@ -185,7 +185,9 @@ def xapi_panel(user: User) -> None:
     st.markdown("Geben Sie die Lerndaten einer Kohorte im Standardformat xAPI 1.0.3 weiter, zum Beispiel an "
                 "einen Learning Record Store (LRS) Ihres Bildungsinstituts: geöffnete und gelesene Lektionen, "
                 "Antworten und Quizergebnisse. Personen erscheinen unter einem gleichbleibenden Pseudonym, "
-                "ohne Namen oder Anmeldenamen.")
+                "ohne Namen oder Anmeldenamen. Weil xAPI jede Antwort mit Zeitpunkt enthält, sind nur Personen "
+                "dabei, bei denen die Vereinbarung zur Nutzung von Lotse oder ihre eigene Freigabe Antworten und "
+                "Zeitpunkte zeigt.")
     cohorts = {c["id"]: c for c in visible_cohorts(store(), user)}
     if not cohorts:
         st.info("Sie leiten noch keine Kohorte. Legen Sie unter „Kohorten verwalten“ eine an.")

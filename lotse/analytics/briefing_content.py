@@ -22,7 +22,8 @@ from progress import analytics as sql
 
 from ..content import Catalog
 from ..identity import User
-from .cohort import CohortInfo, authorised_cohort, cohort_labels
+from ..visibility import Policy, small_group_note
+from .cohort import CohortInfo, authorised_cohort, cohort_people
 from .course import LessonInfo, course_lessons, local_today, parse_day, percent, plain
 from .figures import MASTERY_THRESHOLD, ObjectiveMastery, objective_mastery
 from .matrix import completed
@@ -40,6 +41,7 @@ class LearnerState:
     label: str
     done: int
     started: bool
+    user_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,30 +74,48 @@ class BriefingContent:
     weakest: list[ObjectiveMastery]
     missed: list[MissedQuestion]
     focus: list[FocusTopic]
+    counts: tuple[int, int, int] | None = None  # ready, on the way, not started (None: withheld)
+    member_count: int = 0
+    withheld: str | None = None  # group figures left out: too few people
+    named_ids: tuple[int, ...] = ()  # whose names the briefing carries (for the access log)
+    min_group: int = 5
 
     @property
     def members(self) -> int:
-        return len(self.ready) + len(self.on_the_way) + len(self.not_started)
+        return self.member_count
 
 
 def briefing_content(db: Store, actor: User, cohort_id: int, catalog: Catalog, *,
-                     pseudonymous: bool = False, now: datetime | None = None) -> BriefingContent:
+                     pseudonymous: bool = False, now: datetime | None = None,
+                     policy: Policy | None = None) -> BriefingContent:
+    """Names only of people whose progress the visibility policy shows; group figures (counts,
+    objectives, questions, focus topics) only from at least ``policy.min_group`` people."""
     cohort = authorised_cohort(db, actor, cohort_id)
     today = local_today(now or datetime.now(timezone.utc))
     ids = [cohort.id]
     lessons = course_lessons(catalog)
-    labels = cohort_labels(db, cohort.id, pseudonymous)
-    ready, on_the_way, not_started = readiness(lessons, sql.progress_cells(db, ids), labels)
+    people = cohort_people(db, cohort.id, pseudonymous, policy)
+    k = people.policy.min_group
+    ready, on_the_way, not_started = readiness(lessons, sql.progress_cells(db, ids), people.all)
+    shown = people.shown("progress")
+    seminar = parse_day(cohort.seminar_date)
+    named = [[s for s in group if s.user_id in shown] for group in (ready, on_the_way, not_started)]
+    base = dict(cohort=cohort, seminar_date=seminar, days_until=(seminar - today).days if seminar else None,
+                created=today, lessons_total=len(lessons), ready=named[0], on_the_way=named[1],
+                not_started=named[2], member_count=len(people.all), min_group=k,
+                named_ids=tuple(s.user_id for group in named for s in group))
+    if people.small:
+        return BriefingContent(**base, weakest=[], missed=[], focus=[], withheld=small_group_note(people.policy))
+    minimum = max(_minimum(len(people.all)), k)
     mastery = objective_mastery(lessons, sql.objective_mastery(db, ids, MASTERY_THRESHOLD))
-    weakest = [m for m in sorted(mastery, key=lambda m: m.share) if m.learners >= _minimum(len(labels))][:TOP]
+    weakest = [m for m in sorted(mastery, key=lambda m: m.share) if m.learners >= minimum][:TOP]
     missed = missed_questions(lessons, sql.question_summary(db, ids, "first"), sql.wrong_responses(db, ids, "first"),
-                              len(labels))
+                              len(people.all), k)
     funnel = {r["lesson_id"]: r for r in sql.lesson_funnel(db, ids)}
     starters = len(ready) + len(on_the_way)
-    seminar = parse_day(cohort.seminar_date)
-    return BriefingContent(cohort, seminar, (seminar - today).days if seminar else None, today, len(lessons),
-                           ready, on_the_way, not_started, [m for m in weakest if m.share < 100], missed[:TOP],
-                           focus_topics(lessons, weakest, missed, funnel, starters))
+    return BriefingContent(**base, weakest=[m for m in weakest if m.share < 100], missed=missed[:TOP],
+                           focus=focus_topics(lessons, weakest, missed, funnel, starters if starters >= k else 0),
+                           counts=(len(ready), len(on_the_way), len(not_started)))
 
 
 def quoted(text: str) -> str:
@@ -118,7 +138,7 @@ def readiness(lessons: list[LessonInfo], cells: list[dict], labels: dict[int, st
         rows = by_user.get(user_id, {})
         done = sum(completed(lesson, rows.get(lesson.id)) for lesson in lessons)
         started = any(lesson.id in rows for lesson in lessons)
-        states.append(LearnerState(label, done, started))
+        states.append(LearnerState(label, done, started, user_id))
     is_ready = [bool(lessons) and s.done == len(lessons) for s in states]
     ready = [s for s, r in zip(states, is_ready) if r]
     on_the_way = sorted((s for s, r in zip(states, is_ready) if s.started and not r), key=lambda s: -s.done)
@@ -127,8 +147,9 @@ def readiness(lessons: list[LessonInfo], cells: list[dict], labels: dict[int, st
 
 
 def missed_questions(lessons: list[LessonInfo], summary: list[dict], wrong: list[dict],
-                     members: int) -> list[MissedQuestion]:
-    """Questions by facility, lowest first, with their most frequent wrong answer."""
+                     members: int, min_group: int = 1) -> list[MissedQuestion]:
+    """Questions by facility, lowest first, with their most frequent wrong answer (named only
+    when at least ``min_group`` answers were that answer)."""
     by_id = {lesson.id: lesson for lesson in lessons}
     wrong_by_question: dict[tuple[str, str], list] = defaultdict(list)
     for row in wrong:
@@ -137,9 +158,12 @@ def missed_questions(lessons: list[LessonInfo], summary: list[dict], wrong: list
     for row in summary:
         lesson = by_id.get(row["lesson_id"])
         question = lesson.quiz.question(row["question_id"]) if lesson and lesson.quiz else None
-        if question is None or row["facility"] is None or row["answers"] < _minimum(members) or row["missed"] == 0:
+        if question is None or row["facility"] is None or row["missed"] == 0 \
+                or row["answers"] < max(_minimum(members), min_group):
             continue
         mistake = typical_mistake(question, wrong_by_question[(lesson.id, question.id)])
+        if mistake and mistake.times < min_group:
+            mistake = None
         result.append(MissedQuestion(lesson, plain(question.prompt), row["answers"], 100 * row["facility"],
                                      mistake.text if mistake else None,
                                      100 * mistake.times / row["answers"] if mistake else None))

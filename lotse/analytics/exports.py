@@ -14,9 +14,11 @@ from progress import Store
 
 from progress import analytics as sql
 
+from .. import access_log
 from ..content import Catalog
 from ..identity import User
-from .cohort import Overview, authorised_cohort, cohort_labels
+from ..visibility import Policy
+from .cohort import Overview, authorised_cohort, cohort_overview, cohort_people
 from .course import course_lessons
 from .items import ItemAnalysis
 
@@ -60,14 +62,28 @@ def items_csv(analysis: ItemAnalysis) -> bytes:
     return to_csv(rows)
 
 
-def attempts_csv(db: Store, actor: User, cohort_id: int, catalog: Catalog, *, pseudonymous: bool = False) -> bytes:
-    """Every quiz attempt of the cohort's members: who, lesson, number, points, percent, passed, date."""
+def matrix_export(db: Store, actor: User, cohort_id: int, catalog: Catalog, *, pseudonymous: bool = False,
+                  policy: Policy | None = None) -> bytes:
+    """The matrix download: built again (access checked again) and logged for the people in it."""
+    overview = cohort_overview(db, actor, cohort_id, catalog, pseudonymous=pseudonymous, policy=policy)
+    access_log.record(db, actor, overview.labels, overview.cohort.id, access_log.MATRIX_CSV)
+    return matrix_csv(overview)
+
+
+def attempts_csv(db: Store, actor: User, cohort_id: int, catalog: Catalog, *, pseudonymous: bool = False,
+                 policy: Policy | None = None) -> bytes:
+    """Every quiz attempt of the members whose progress the policy shows: who, lesson, number,
+    points, percent, passed, and the date only where activity times are shared. Logged."""
     cohort = authorised_cohort(db, actor, cohort_id)
-    labels = cohort_labels(db, cohort.id, pseudonymous)
+    people = cohort_people(db, cohort.id, pseudonymous, policy)
+    labels = people.shown("progress")
     titles = {lesson.id: f"{lesson.code} {lesson.title}" for lesson in course_lessons(catalog)}
-    rows = [{"Teilnehmende": labels.get(r["user_id"], ""), "Lektion": titles.get(r["lesson_id"], r["lesson_id"]),
+    attempts = [r for r in sql.cohort_attempts(db, [cohort.id]) if r["user_id"] in labels]
+    rows = [{"Teilnehmende": labels[r["user_id"]], "Lektion": titles.get(r["lesson_id"], r["lesson_id"]),
              "Versuch": r["attempt_no"], "Punkte": float(r["score"]), "Höchstpunktzahl": float(r["max_score"]),
              "Ergebnis (%)": float(r["percent"]), "Bestanden": bool(r["passed"]),
-             "Abgegeben (UTC)": r["submitted_at"][:19].replace("T", " ")}
-            for r in sql.cohort_attempts(db, [cohort.id])]
+             "Abgegeben (UTC)": r["submitted_at"][:19].replace("T", " ") if people.grants[r["user_id"]].activity
+             else "nicht freigegeben"}
+            for r in attempts]
+    access_log.record(db, actor, {r["user_id"] for r in attempts}, cohort.id, access_log.ATTEMPTS_CSV)
     return to_csv(rows)

@@ -20,10 +20,10 @@ BANDS = [f"{10 * b}–{10 * b + 9} %" for b in range(9)] + ["90–100 %"]
 @dataclass(frozen=True)
 class KeyFigures:
     members: int
-    active_7_days: int
-    started: int
-    lessons_passed: int
-    lessons_read: int
+    active_7_days: int | None  # None: withheld (too few people, see lotse.visibility)
+    started: int | None
+    lessons_passed: int | None
+    lessons_read: int | None
     lessons_possible: int  # members x lessons
     average_best: float | None
     seminar_date: date | None
@@ -31,7 +31,9 @@ class KeyFigures:
 
     @property
     def passed_share(self) -> float | None:
-        return 100 * self.lessons_passed / self.lessons_possible if self.lessons_possible else None
+        if self.lessons_passed is None or not self.lessons_possible:
+            return None
+        return 100 * self.lessons_passed / self.lessons_possible
 
 
 def key_figures(row: dict, lessons: int, seminar: date | None, today: date) -> KeyFigures:
@@ -53,16 +55,22 @@ def funnel_rows(lessons: list[LessonInfo], rows: list[dict], members: int) -> li
     return table
 
 
-def distribution_rows(lessons: list[LessonInfo], rows: list[dict]) -> list[dict]:
-    """Every quiz x every band (zeros included, so the bars line up)."""
+def distribution_rows(lessons: list[LessonInfo], rows: list[dict], min_group: int = 1) -> list[dict]:
+    """Every quiz x every band (zeros included, so the bars line up); a quiz that fewer than
+    ``min_group`` people took is left out (its distribution would show individual results)."""
     counts = {(r["lesson_id"], r["band"]): r["learners"] for r in rows}
+    takers: dict[str, int] = defaultdict(int)
+    for r in rows:
+        takers[r["lesson_id"]] += r["learners"]
     return [{"Lektion": lesson.label, "Ergebnis": band, "Teilnehmende": counts.get((lesson.id, b), 0)}
-            for lesson in lessons if lesson.quiz for b, band in enumerate(BANDS)]
+            for lesson in lessons if lesson.quiz and takers[lesson.id] >= min_group for b, band in enumerate(BANDS)]
 
 
-def activity_rows(rows: list[dict], first: date, last: date) -> list[dict]:
-    """One row per day from ``first`` to ``last`` (days without activity as zeros)."""
-    by_day = {r["day"]: r for r in rows}
+def activity_rows(rows: list[dict], first: date, last: date, min_group: int = 1) -> list[dict]:
+    """One row per day from ``first`` to ``last`` (days without activity as zeros); a day on which
+    fewer than ``min_group`` people were active counts as without activity (it would show when
+    single people learned)."""
+    by_day = {r["day"]: r for r in rows if (r.get("active") or 0) >= min_group}
     table, day = [], first
     while day <= last:
         r = by_day.get(day.isoformat(), {})
@@ -77,8 +85,9 @@ def _minutes(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 1)
 
 
-def time_rows(lessons: list[LessonInfo], cells: list) -> list[dict]:
-    """Reading time per lesson over the members who read at all: median and mean, in minutes.
+def time_rows(lessons: list[LessonInfo], cells: list, min_group: int = 1) -> list[dict]:
+    """Reading time per lesson over the members who read at all: median and mean, in minutes;
+    withheld (None) for a lesson fewer than ``min_group`` people read.
 
     One pass over the matrix rows (one per member and lesson), not a query per lesson.
     """
@@ -89,7 +98,10 @@ def time_rows(lessons: list[LessonInfo], cells: list) -> list[dict]:
     table = []
     for lesson in lessons:
         values = seconds.get(lesson.id, [])
-        table.append({"Lektion": lesson.label, "Teilnehmende mit Lesezeit": len(values),
+        readers = len(values)
+        if readers < min_group:
+            values = []
+        table.append({"Lektion": lesson.label, "Teilnehmende mit Lesezeit": readers,
                       "Median (Minuten)": _minutes(median(values)) if values else None,
                       "Mittelwert (Minuten)": _minutes(fmean(values)) if values else None,
                       "Geschätzte Dauer (Minuten)": lesson.minutes})

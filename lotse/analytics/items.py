@@ -18,6 +18,7 @@ from progress import analytics as sql
 from ..content import Catalog
 from ..identity import User
 from ..progress_report import de_number
+from ..visibility import Policy, current_policy, small_group_note
 from . import item_stats
 from .cohort import authorised_cohort
 from .course import course_lessons, percent, plain
@@ -39,6 +40,32 @@ FLAG_TEXTS = {
     item_stats.FLAG_WEAK_DISCRIMINATION: "trennt schwach",
     item_stats.FLAG_LOW_EFFICIENCY: "geringe Trenneffizienz",
 }
+
+# What a trainer can do about each hint, in plain words (keyed by the German hint text).
+FLAG_ACTIONS = {
+    FLAG_TEXTS[item_stats.FLAG_TOO_EASY]: "Fast alle lösen sie. Gut als Einstieg; wenn sie etwas prüfen soll, "
+                                          "machen Sie die falschen Antworten glaubwürdiger.",
+    FLAG_TEXTS[item_stats.FLAG_TOO_HARD]: "Kaum jemand löst sie. Prüfen Sie, ob die Lektion das Wissen wirklich "
+                                          "vermittelt und ob die Frage verständlich ist; sonst im Seminar aufgreifen.",
+    FLAG_TEXTS[item_stats.FLAG_NEGATIVE_DISCRIMINATION]: "Wer sonst gut ist, liegt hier eher falsch. Prüfen Sie "
+                                                         "zuerst, ob die richtige Lösung korrekt hinterlegt ist.",
+    FLAG_TEXTS[item_stats.FLAG_VERY_WEAK_DISCRIMINATION]: "Die Frage sagt kaum etwas über das Verständnis. "
+                                                          "Formulierung und Antwortoptionen überarbeiten.",
+    FLAG_TEXTS[item_stats.FLAG_WEAK_DISCRIMINATION]: "Die Frage unterscheidet wenig. Bei Gelegenheit schärfer "
+                                                     "formulieren; kein dringender Handlungsbedarf.",
+    FLAG_TEXTS[item_stats.FLAG_LOW_EFFICIENCY]: "Die Frage nutzt ihre Möglichkeiten nicht. Antwortoptionen "
+                                                "prüfen: Ist eine zu offensichtlich oder zu abwegig?",
+    "Option ohne Wahl": "Eine Antwortoption wählt niemand. Ersetzen Sie sie durch einen typischen Irrtum aus "
+                        "der Praxis.",
+}
+
+
+def questions_to_check(analysis: ItemAnalysis) -> list[dict]:
+    """The flagged questions first, each hint with what to do (for the top of Fragenanalyse)."""
+    return [{"Frage": f"{q.number}. {plain(q.prompt, 90)}", "Auffällig": flag,
+             "Was tun?": FLAG_ACTIONS.get(flag, "Frage und Antwortoptionen prüfen.")}
+            for q in analysis.questions for flag in q.flags]
+
 
 THRESHOLDS = [
     ("Leichtigkeit (Facility)", "Anteil der erreichten Punkte. Über "
@@ -92,6 +119,7 @@ class ItemAnalysis:
     learners: int
     questions: list[QuestionRow]
     quiz: QuizStatistics | None = None
+    withheld: str | None = None  # fewer people than the policy's minimum: why nothing is shown
 
     @property
     def reliable(self) -> bool:
@@ -115,8 +143,13 @@ def quiz_lessons(catalog: Catalog) -> list[tuple[str, str]]:
 
 
 def item_analysis(db: Store, actor: User, cohort_id: int, catalog: Catalog, lesson_id: str,
-                  which: str = "first") -> ItemAnalysis | None:
-    """Statistics per question of the lesson's quiz; None if the lesson or quiz is unknown."""
+                  which: str = "first", policy: Policy | None = None) -> ItemAnalysis | None:
+    """Statistics per question of the lesson's quiz; None if the lesson or quiz is unknown.
+
+    Group figures only: from fewer than ``policy.min_group`` people nothing but the counts is
+    returned, and a typed answer is listed only when at least that many gave it.
+    """
+    policy = policy or current_policy()
     cohort = authorised_cohort(db, actor, cohort_id)
     if which not in ATTEMPT_LABELS:
         raise ValueError(f"unknown attempt choice {which!r}")
@@ -137,9 +170,12 @@ def item_analysis(db: Store, actor: User, cohort_id: int, catalog: Catalog, less
         learners.add(row["user_id"])
     max_marks = {q.id: q.points for q in quiz.questions}
     attempts = list(marks.values())
+    if learners and len(learners) < policy.min_group:
+        return ItemAnalysis(lesson_id, lesson.title, which, len(marks), len(learners), [],
+                            withheld=small_group_note(policy))
     stats = item_statistics(attempts, max_marks)
     flags = item_flags(stats)
-    questions = [_question_row(number, q, stats[q.id], flags[q.id], responses[q.id])
+    questions = [_question_row(number, q, stats[q.id], flags[q.id], responses[q.id], policy.min_group)
                  for number, q in enumerate(quiz.questions, start=1)]
     return ItemAnalysis(lesson_id, lesson.title, which, len(marks), len(learners), questions,
                         quiz_statistics(attempts, max_marks))
@@ -157,20 +193,29 @@ def quiz_figures(stats: QuizStatistics) -> list[dict]:
         return "–" if value is None else f"{de_number(value)}{unit}"
 
     rows = [
-        ("Mittelwert", points(stats.mean), f"Durchschnittliche Punktzahl von {de_number(stats.max_total)} möglichen."),
-        ("Median", points(stats.median), "Die Hälfte der Versuche liegt darunter, die Hälfte darüber."),
-        ("Standardabweichung", points(stats.sd), "Wie weit die Ergebnisse auseinanderliegen."),
+        ("Mittelwert", points(stats.mean), f"Durchschnittliche Punktzahl von {de_number(stats.max_total)} möglichen.",
+         "Unter etwa der Hälfte: Lektion und Quiz passen nicht zusammen – die schwersten Fragen unten ansehen."),
+        ("Median", points(stats.median), "Die Hälfte der Versuche liegt darunter, die Hälfte darüber.",
+         "Liegt er weit vom Mittelwert entfernt, ziehen einige Ausreißer den Mittelwert; dann dem Median trauen."),
+        ("Standardabweichung", points(stats.sd), "Wie weit die Ergebnisse auseinanderliegen.",
+         "Sehr groß: Die Gruppe ist gemischt – im Seminar mit unterschiedlichen Niveaus planen."),
         ("Schiefe", number(stats.skewness), "Unter 0: die meisten liegen über dem Mittelwert, wenige fallen ab; "
-                                             "über 0: umgekehrt."),
+                                             "über 0: umgekehrt.",
+         "Deutlich über 0: Vielen fällt das Quiz schwer – Grundlagen im Seminar wiederholen."),
         ("Wölbung (Kurtosis)", number(stats.kurtosis), "Über 0: die Ergebnisse ballen sich um die Mitte; "
-                                                        "unter 0: sie verteilen sich breit."),
+                                                        "unter 0: sie verteilen sich breit.",
+         "Meist kein Handlungsbedarf; nur zusammen mit den anderen Werten lesen."),
         ("Interne Konsistenz (Cronbachs Alpha)", number(stats.cic, " %"),
          "Messen die Fragen gemeinsam dasselbe? Je höher, desto verlässlicher unterscheidet das Quiz; "
-         "bei wenigen Fragen oder Versuchen ist der Wert kaum aussagekräftig."),
-        ("Fehlerquote", number(stats.error_ratio, " %"), "Anteil der Streuung, der auf Messfehler zurückgeht."),
-        ("Standardfehler", points(stats.standard_error), "Um so viele Punkte kann ein Ergebnis zufällig schwanken."),
+         "bei wenigen Fragen oder Versuchen ist der Wert kaum aussagekräftig.",
+         "Unter etwa 50 %: Fragen mit dem Hinweis „trennt schwach“ oder „trennt umgekehrt“ überarbeiten."),
+        ("Fehlerquote", number(stats.error_ratio, " %"), "Anteil der Streuung, der auf Messfehler zurückgeht.",
+         "Über etwa 50 %: Ergebnisse sind eher Zufall – mehr oder klarere Fragen helfen."),
+        ("Standardfehler", points(stats.standard_error), "Um so viele Punkte kann ein Ergebnis zufällig schwanken.",
+         "Unterschiede zwischen Personen oder Gruppen, die kleiner sind, nicht überbewerten."),
     ]
-    return [{"Kennzahl": name, "Wert": value, "Bedeutung": meaning} for name, value, meaning in rows]
+    return [{"Kennzahl": name, "Wert": value, "Bedeutung": meaning, "Was tun bei einem auffälligen Wert?": action}
+            for name, value, meaning, action in rows]
 
 
 def _decode(text: str):
@@ -180,7 +225,7 @@ def _decode(text: str):
         return None
 
 
-def _question_row(number: int, q, s, codes: list[str], responses: list) -> QuestionRow:
+def _question_row(number: int, q, s, codes: list[str], responses: list, min_group: int = 1) -> QuestionRow:
     options = []
     counts = option_counts(q, responses)
     if counts is not None and s.n:
@@ -196,7 +241,8 @@ def _question_row(number: int, q, s, codes: list[str], responses: list) -> Quest
     return QuestionRow(number, q.id, plain(q.prompt), TYPE_LABELS.get(q.type, q.type), s.n,
                        None if s.facility is None else 100 * s.facility, None if s.sd is None else 100 * s.sd,
                        s.discrimination_index, s.discriminative_efficiency, words, options,
-                       [] if counts is not None else frequent_answers(q, responses))
+                       [] if counts is not None else [(text, times) for text, times in frequent_answers(q, responses)
+                                                      if times >= min_group])
 
 
 def option_table(question: QuestionRow) -> list[dict]:

@@ -1,7 +1,8 @@
 """Learner drill-down: one member's lessons, attempts and answers, for the trainer of their cohort.
 
-Shown: what the trainer needs to support the learner (status, scores, answers, reading time).
-Not shown: login, drafts, reflections or any other private notes.
+Shown: what the visibility policy (lotse.visibility) and the learner's own choice allow: status
+and scores (Lernstand), answers, reading time, activity dates. Not shown: login, drafts,
+reflections or any other private notes. Every opened detail is logged (lotse.access_log).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from progress import Store
 
 from progress import analytics as sql
 
+from .. import access_log
 from ..access import DENIED, require_learner_access
 from ..content import Catalog
 from ..identity import PermissionDenied, User
-from .cohort import authorised_cohort, cohort_labels
+from ..visibility import Policy
+from .cohort import authorised_cohort, cohort_people
 from .course import course_lessons, parse_day, percent, plain
 from .matrix import cell_text
 from .responses import describe_response
@@ -40,32 +43,50 @@ class LearnerDetail:
     attempts: list[AttemptDetail]
 
 
-def cohort_learners(db: Store, actor: User, cohort_id: int, *, pseudonymous: bool = False) -> dict[int, str]:
-    """Members of an authorised cohort: user id -> name or pseudonym (for the selector)."""
+NOT_SHOWN = ("Nach der Vereinbarung zur Nutzung von Lotse sehen Sie über diese Person nur Gruppenwerte "
+             "(im Kohorten-Cockpit).")
+
+
+def cohort_learners(db: Store, actor: User, cohort_id: int, *, pseudonymous: bool = False,
+                    policy: Policy | None = None) -> dict[int, str]:
+    """Members whose progress the policy (or their own choice) shows: user id -> name or pseudonym."""
     cohort = authorised_cohort(db, actor, cohort_id)
-    return cohort_labels(db, cohort.id, pseudonymous)
+    return cohort_people(db, cohort.id, pseudonymous, policy).shown("progress")
 
 
 def learner_detail(db: Store, actor: User, cohort_id: int, learner_id: int, catalog: Catalog, *,
-                   pseudonymous: bool = False) -> LearnerDetail:
-    """PermissionDenied unless the actor leads the cohort and the learner is a member of it."""
+                   pseudonymous: bool = False, policy: Policy | None = None) -> LearnerDetail:
+    """PermissionDenied unless the actor leads the cohort, the learner is a member of it and the
+    visibility policy shows this person's progress. Columns and answers as the grant allows."""
     cohort = authorised_cohort(db, actor, cohort_id)
     if not sql.is_member_of_any(db, [cohort.id], learner_id):
         raise PermissionDenied(DENIED)
     require_learner_access(db, actor, learner_id)
-    labels = cohort_labels(db, cohort.id, pseudonymous)
+    people = cohort_people(db, cohort.id, pseudonymous, policy)
+    grant = people.grants.get(learner_id)
+    if grant is None or not grant.progress:
+        raise PermissionDenied(NOT_SHOWN)
+    access_log.record(db, actor, [learner_id], cohort.id, access_log.DETAIL)
     lessons = course_lessons(catalog)
     progress = {r["lesson_id"]: r for r in sql.learner_progress(db, learner_id)}
     lesson_rows = []
     for lesson in lessons:
         r = progress.get(lesson.id)
         cell = None if r is None else {**r, "read": r["read_at"] is not None}
-        lesson_rows.append({"Lektion": lesson.label, "Stand": cell_text(cell),
-                            "Versuche": r["attempts"] if r else 0,
-                            "Lesezeit (Minuten)": round(r["reading_seconds"] / 60, 1) if r else 0.0,
-                            "Zuletzt aktiv": _day(r["last_activity_at"]) if r else "–"})
-    return LearnerDetail(learner_id, labels.get(learner_id, ""), lesson_rows,
-                         _attempts(sql.learner_answers(db, learner_id), lessons))
+        row = {"Lektion": lesson.label, "Stand": cell_text(cell), "Versuche": r["attempts"] if r else 0}
+        if grant.reading_time:
+            row["Lesezeit (Minuten)"] = round(r["reading_seconds"] / 60, 1) if r else 0.0
+        if grant.activity:
+            row["Zuletzt aktiv"] = _day(r["last_activity_at"]) if r else "–"
+        lesson_rows.append(row)
+    attempts = _attempts(sql.learner_answers(db, learner_id), lessons)
+    return LearnerDetail(learner_id, people.all.get(learner_id, ""), lesson_rows,
+                         [_limited(a, grant.answers, grant.activity) for a in attempts])
+
+
+def _limited(attempt: AttemptDetail, answers: bool, activity: bool) -> AttemptDetail:
+    return AttemptDetail(attempt.lesson, attempt.attempt_no, attempt.percent, attempt.passed,
+                         attempt.submitted_at if activity else "", attempt.answers if answers else [])
 
 
 def _day(value: str | None) -> str:
@@ -105,5 +126,5 @@ def _verdict(mark: float, max_mark: float) -> str:
 
 def attempt_title(attempt: AttemptDetail) -> str:
     verdict = "bestanden" if attempt.passed else "nicht bestanden"
-    return (f"{attempt.lesson} – Versuch {attempt.attempt_no} am {attempt.submitted_at}: "
-            f"{percent(attempt.percent)} ({verdict})")
+    when = f" am {attempt.submitted_at}" if attempt.submitted_at else ""
+    return f"{attempt.lesson} – Versuch {attempt.attempt_no}{when}: {percent(attempt.percent)} ({verdict})"

@@ -11,7 +11,7 @@ import argparse
 
 from progress import StoreError, open_store
 
-from ..config import load_settings
+from ..config import contact_is_example, load_settings
 from ..content import load_catalog
 from ..startup import prepare
 
@@ -36,4 +36,7 @@ def run(args: argparse.Namespace) -> int:
     migrated = f", {len(applied)} migration(s) applied" if applied else ", schema current"
     demo = " with demo data (LOTSE_DEMO=1)" if settings.demo else ""
     print(f"Database ready{demo}{migrated}: {settings.db_path}")
+    if contact_is_example(settings):
+        print(f"Warning: LOTSE_CONTACT is still the example address {settings.contact}; set the privacy and "
+              "accessibility contact of your organisation.")
     return 0

@@ -61,6 +61,7 @@ PAGES = [
     ("lernende", "projekte", "/projekte"),
     ("lernende", "zertifikat", "/zertifikat"),
     ("lernende", "konto", "/konto"),
+    ("lernende", "sichtbarkeit", "/sichtbarkeit"),
     ("lernende", "barrierefreiheit", "/barrierefreiheit"),
     ("lernende", "kein-zugriff", "/cockpit"),
     ("trainerin", "lernweg", "/"),

@@ -101,7 +101,9 @@ def journey_course(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> LotseServer:
     content = journey_course(tmp_path_factory.mktemp("content"))
-    with running_server(content_dir=content) as running:
+    # A cohort of one learner: group figures only appear with LOTSE_MIN_GROUP_SIZE 1 (the policy's
+    # own browser test, test_policy_walkthrough.py, runs with the defaults).
+    with running_server(content_dir=content, extra_env={"LOTSE_MIN_GROUP_SIZE": "1"}) as running:
         yield running
 
 
