@@ -45,7 +45,7 @@ def resume_step(run: placement.Run, groups: list) -> int:
     """The part to show when this browser session has none yet (a reload, a new visit): the one in the
     address (?teil=), otherwise the first part with an unanswered question."""
     raw = st.query_params.get("teil", "")
-    if isinstance(raw, str) and raw.isdigit() and 1 <= int(raw) <= len(groups):
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and 1 <= int(raw) <= len(groups):
         return int(raw) - 1
     for step, (_, items) in enumerate(groups):
         if not all(widgets.answered(item.question, run.responses.get(item.key)) for item in items):

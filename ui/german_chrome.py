@@ -96,5 +96,9 @@ _SCRIPT = """<script>(() => {
 })();</script>"""
 
 
+def script() -> str:
+    return _SCRIPT % (json.dumps(EXACT), json.dumps(PATTERNS))
+
+
 def install() -> None:
-    st.html(_SCRIPT % (json.dumps(EXACT), json.dumps(PATTERNS)), unsafe_allow_javascript=True)
+    st.html(script(), unsafe_allow_javascript=True)

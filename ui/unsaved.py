@@ -71,8 +71,12 @@ _SCRIPT = """<script>(() => {
 })();</script>"""
 
 
+def guard_script() -> str:
+    return _SCRIPT % json.dumps(list(HELD_UNTIL_SAVED))
+
+
 def install_guard() -> None:
-    st.html(_SCRIPT % json.dumps(list(HELD_UNTIL_SAVED)), unsafe_allow_javascript=True)
+    st.html(guard_script(), unsafe_allow_javascript=True)
 
 
 def restore(key: str) -> None:
