@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.chrome import apply_page_chrome, favicon
+from ui.failure import report_failure
 from ui.maintenance import require_database
 from ui.session import current_user
 
@@ -95,4 +96,7 @@ require_database()
 user = current_user()
 # expanded: every page stays listed although the sidebar also holds "Abmelden" (Streamlit otherwise folds
 # the list after a few entries as soon as the sidebar has other elements).
-st.navigation(sections(None if user is None else user.role), expanded=True).run()
+try:
+    st.navigation(sections(None if user is None else user.role), expanded=True).run()
+except Exception as error:  # st.stop and st.rerun are no Exception: they pass through
+    report_failure(error)

@@ -15,7 +15,8 @@ from ui.session import (client, offer_invite, pop_notice, remember_requested_pag
                         signed_in_user, sso_configured, sso_notice, sso_provider)
 
 RULES = ("Login: 3 bis 64 Zeichen (Buchstaben, Ziffern, . _ - @). Anzeigename: bis 80 Zeichen. "
-         "Passwort: mindestens 10 Zeichen, kein häufig verwendetes Passwort.")
+         "Passwort: mindestens 10 Zeichen und schwer zu erraten, am besten vier Wörter mit Bindestrichen "
+         "(zum Beispiel „Kaffeetasse-Rathaus-Fahrrad-Wolke“).")
 
 
 def german_date(iso: str) -> str:

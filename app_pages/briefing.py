@@ -4,8 +4,9 @@ import streamlit as st
 
 from lotse.briefing import briefing_download, briefing_filename, briefing_markdown, seminar_briefing
 from lotse.live import cohort_record
-from ui.cockpit import cohort_view, on_click
+from ui.cockpit import cohort_view
 from ui.context import store
+from ui.downloads import guarded
 from ui.live_view import record_section
 from ui.session import require
 
@@ -15,10 +16,11 @@ cohort, content = cohort_view(user, "briefing", seminar_briefing)
 
 markdown = briefing_markdown(content)
 left, right = st.columns(2)
-left.download_button("Als PDF herunterladen", on_click(lambda db: briefing_download(db, user, content, "pdf")),
-                     file_name=briefing_filename(content, "pdf"), mime="application/pdf", key="briefing-pdf",
+left.download_button("Als PDF herunterladen",
+                     guarded(user, lambda db, actor: briefing_download(db, actor, content, "pdf")), file_name=briefing_filename(content, "pdf"), mime="application/pdf", key="briefing-pdf",
                      icon=":material/picture_as_pdf:")
-right.download_button("Als Markdown herunterladen", on_click(lambda db: briefing_download(db, user, content, "md")),
+right.download_button("Als Markdown herunterladen",
+                      guarded(user, lambda db, actor: briefing_download(db, actor, content, "md")),
                       file_name=briefing_filename(content, "md"), mime="text/markdown", key="briefing-md",
                       icon=":material/download:")
 st.divider()

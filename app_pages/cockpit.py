@@ -10,8 +10,9 @@ from lotse.analytics.exports import matrix_export
 from lotse.analytics.matrix import DONE_COLUMN, LEGEND, NAME_COLUMN
 from lotse.live import cohort_record
 from ui import charts
-from ui.cockpit import PRESENTATION_KEY, cohort_view, on_click
+from ui.cockpit import PRESENTATION_KEY, cohort_view
 from ui.context import catalog, store
+from ui.downloads import guarded
 from ui.escape import md_escape
 from ui.live_view import record_section
 from ui.session import require
@@ -82,7 +83,8 @@ if view.matrix:
                  height=min(600, 38 + 35 * max(1, len(view.matrix))))
     with st.expander("Welche Lektion hat welche Nummer?"):
         st.dataframe(view.lesson_legend, hide_index=True, key="cockpit-legend")
-    export = on_click(lambda db: matrix_export(db, user, cohort.id, catalog(), pseudonymous=presenting))
+    content = catalog()
+    export = guarded(user, lambda db, actor: matrix_export(db, actor, cohort.id, content, pseudonymous=presenting))
     st.download_button("Matrix als CSV herunterladen", export, file_name=f"matrix-kohorte-{cohort.id}.csv",
                        mime="text/csv", key="cockpit-matrix-csv", icon=":material/download:")
 

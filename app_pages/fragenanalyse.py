@@ -10,6 +10,7 @@ from lotse.identity import PermissionDenied
 from ui import charts
 from ui.cockpit import cockpit_header, denied
 from ui.context import catalog, store
+from ui.downloads import guarded
 from ui.session import require
 
 user = require("trainer", "admin")
@@ -68,7 +69,9 @@ charts.show(charts.bar_chart(rows, "Frage", "Leichtigkeit (%)", title="Leichtigk
                              domain=(0, 100), extra_tooltip=["Trennschärfe (%)", "Hinweise"]),
             table, key="fragenanalyse-items",  # the question text narrow, so the figures stay in view
             column_config={"Frage": st.column_config.TextColumn("Frage", width="medium")})
-st.download_button("Kennzahlen als CSV herunterladen", items_csv(analysis),
+content = catalog()
+items_file = guarded(user, lambda db, actor: items_csv(item_analysis(db, actor, cohort.id, content, lesson_id, which)))
+st.download_button("Kennzahlen als CSV herunterladen", items_file,
                    file_name=f"fragenanalyse-{lesson_id}-{which}.csv", mime="text/csv",
                    key="fragenanalyse-csv", icon=":material/download:")
 

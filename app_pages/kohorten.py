@@ -9,6 +9,7 @@ import streamlit as st
 from lotse.cohorts import (CohortError, create_cohort, disable_invite, invite_link, list_cohorts, members,
                            remove_member, renew_invite, update_cohort)
 from lotse.identity import PermissionDenied
+from lotse.ids import parse_id
 from ui.context import store
 from ui.escape import md_escape
 from ui.session import public_base_url, require, set_notice
@@ -56,9 +57,9 @@ if not cohorts:
     st.stop()
 
 by_id = {c["id"]: c for c in cohorts}
-wanted = st.query_params.get("kohorte", "")
-if wanted.isdigit() and int(wanted) in by_id and "kohorten-auswahl" not in st.session_state:
-    st.session_state["kohorten-auswahl"] = int(wanted)
+wanted = parse_id(st.query_params.get("kohorte", ""))
+if wanted in by_id and "kohorten-auswahl" not in st.session_state:
+    st.session_state["kohorten-auswahl"] = wanted
 if st.session_state.get("kohorten-auswahl") not in by_id:
     st.session_state["kohorten-auswahl"] = cohorts[0]["id"]
 cohort_id = st.selectbox("Kohorte", list(by_id), key="kohorten-auswahl", format_func=lambda i: (

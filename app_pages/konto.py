@@ -11,6 +11,7 @@ from lotse.cohorts import cohorts_of_learner
 from lotse.identity import ROLE_LABELS
 from lotse.privacy import PrivacyError, delete_account, export_json
 from ui.context import store
+from ui.downloads import guarded
 from ui.escape import md_escape
 from ui.session import require, set_notice, sign_in, sign_out
 
@@ -60,14 +61,8 @@ else:
 st.header("Meine Daten")
 st.write("Sie können alle Daten, die Lotse über Sie speichert, als JSON-Datei herunterladen "
          "(Auskunft und Datenübertragbarkeit, Art. 15 und 20 DSGVO).")
-database, actor = store(), user
-
-
-def export_file() -> str:
-    """Runs on its own thread when the button is clicked; the store gives it its own connection."""
-    return export_json(database, actor, actor.id)
-
-
+# Built when clicked, and only while this session still holds (ui.downloads).
+export_file = guarded(user, lambda db, actor: export_json(db, actor, actor.id))
 st.download_button("Meine Daten herunterladen (JSON)", data=export_file, file_name=f"lotse-daten-{user.login}.json",
                    mime="application/json", key="konto-export", on_click="ignore")
 

@@ -9,6 +9,7 @@ from lotse.identity import PermissionDenied
 from lotse.live_export import record_csv, record_pdf
 from ui.cockpit import cockpit_header, denied
 from ui.context import catalog, store
+from ui.downloads import guarded
 from ui.live_view import join_box, record_section
 from ui.notice import show_notice
 from ui.session import require
@@ -121,10 +122,9 @@ else:
 st.header("Ergebnisse der Kohorte")
 record_section(live.cohort_record(store(), user, cohort.id), key="live-ergebnis")
 left, right = st.columns(2)
-left.download_button("Ergebnisse als CSV", lambda: record_csv(live.cohort_record(store(), user, cohort.id)),
-                     file_name=f"seminar-live-kohorte-{cohort.id}.csv", mime="text/csv", key="live-csv",
-                     icon=":material/download:", on_click="ignore")
-right.download_button("Ergebnisse als PDF",
-                      lambda: record_pdf(cohort.name, live.cohort_record(store(), user, cohort.id)),
-                      file_name=f"seminar-live-kohorte-{cohort.id}.pdf", mime="application/pdf", key="live-pdf",
-                      icon=":material/picture_as_pdf:", on_click="ignore")
+as_csv = guarded(user, lambda db, actor: record_csv(live.cohort_record(db, actor, cohort.id)))
+as_pdf = guarded(user, lambda db, actor: record_pdf(cohort.name, live.cohort_record(db, actor, cohort.id)))
+left.download_button("Ergebnisse als CSV", as_csv, file_name=f"seminar-live-kohorte-{cohort.id}.csv", mime="text/csv",
+                     key="live-csv", icon=":material/download:", on_click="ignore")
+right.download_button("Ergebnisse als PDF", as_pdf, file_name=f"seminar-live-kohorte-{cohort.id}.pdf",
+                      mime="application/pdf", key="live-pdf", icon=":material/picture_as_pdf:", on_click="ignore")

@@ -11,6 +11,7 @@ import streamlit as st
 from lotse import onepager, phases
 from lotse import projects as P
 from lotse.identity import PermissionDenied
+from lotse.ids import parse_id
 from ui import project_forms as forms
 from ui import project_view as view
 from ui.context import catalog, store
@@ -207,8 +208,8 @@ mine = P.list_projects(store(), user)
 ids = [p["id"] for p in mine]
 wanted = st.query_params.get("projekt")
 if wanted is not None and SELECT not in ss:
-    if wanted.isdigit() and int(wanted) in ids:
-        ss[SELECT] = int(wanted)
+    if parse_id(wanted) in ids:
+        ss[SELECT] = parse_id(wanted)
     else:
         st.warning(P.NOT_VISIBLE)
 if ss.get(SELECT) not in ids:

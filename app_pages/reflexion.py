@@ -10,6 +10,7 @@ from lotse import reflection
 from lotse.countdown import german_datetime
 from lotse.identity import PermissionDenied
 from ui.context import catalog, store
+from ui.downloads import guarded
 from ui.escape import md_escape
 from ui.lesson_view import LESSON_PAGE
 from ui.notice import show_notice
@@ -149,10 +150,12 @@ def render_export() -> None:
     st.markdown("Alle Ihre Einträge mit Datum und früheren Fassungen, zum Aufheben oder Mitnehmen ins Seminar.")
     left, right = st.columns(2)
     with left:
-        st.download_button("Als Markdown-Datei herunterladen", reflection.export_markdown(database, user, content),
+        st.download_button("Als Markdown-Datei herunterladen",
+                           guarded(user, lambda db, actor: reflection.export_markdown(db, actor, content)),
                            file_name="reflexionsjournal.md", mime="text/markdown", key="reflexion-export-md", icon="📄")
     with right:
-        st.download_button("Als JSON-Datei herunterladen", reflection.export_json(database, user, content),
+        st.download_button("Als JSON-Datei herunterladen",
+                           guarded(user, lambda db, actor: reflection.export_json(db, actor, content)),
                            file_name="reflexionsjournal.json", mime="application/json", key="reflexion-export-json",
                            icon="🗂️")
 

@@ -7,8 +7,9 @@ from lotse.analytics.learner import NOT_SHOWN, attempt_title, cohort_learners, l
 from lotse.analytics.matrix import LEGEND
 from lotse.briefing import escape_markdown
 from lotse.identity import PermissionDenied
-from ui.cockpit import cockpit_header, denied, on_click
+from ui.cockpit import cockpit_header, denied
 from ui.context import catalog, store
+from ui.downloads import guarded
 from ui.session import require
 
 user = require("trainer", "admin")
@@ -21,7 +22,7 @@ try:
 except PermissionDenied:
     denied()
 content = catalog()
-export = on_click(lambda conn: attempts_csv(conn, user, cohort.id, content, pseudonymous=presenting))
+export = guarded(user, lambda db, actor: attempts_csv(db, actor, cohort.id, content, pseudonymous=presenting))
 st.download_button("Alle Quizversuche der Kohorte als CSV", export, file_name=f"versuche-kohorte-{cohort.id}.csv",
                    mime="text/csv", key="teilnehmende-attempts-csv", icon=":material/download:")
 if not learners:

@@ -2,41 +2,51 @@
 
 Sign-in failures get one generic answer whether or not the login exists, and an unknown login costs
 a password hash like a known one. Failed attempts are counted in the database (so the limit holds
-across browser sessions and server restarts) per login AND per client address:
+across browser sessions and server restarts):
 
-* at most ``ACCOUNT_LIMIT`` failures per login within ``WINDOW`` (guessing one person's password),
-* at most ``CLIENT_LIMIT`` failures per client within ``WINDOW`` (trying many logins from one place).
+* at most ``ACCOUNT_LIMIT`` failures per login from one client within ``WINDOW``, then that client
+  waits (guessing one person's password from one place),
+* at most ``CLIENT_LIMIT`` failures per client within ``WINDOW`` (trying many logins from one place),
+* from ``ACCOUNT_LIMIT`` failures of a login from anywhere on, each further attempt on it waits a
+  delay after the latest failure that doubles from ``BACKOFF_FIRST`` up to ``BACKOFF_MAX``: guessing
+  from many addresses stays slow, yet nobody can lock the owner out for longer than that delay.
 
-Throttled attempts are not counted themselves, so a lock ends ``WINDOW`` after the last counted
-failure. See ``client_key`` for how the client is identified.
+Every attempt is counted as a failure BEFORE the password is checked, in one transaction with the
+check of the limits (``_reserve_attempt``), so attempts sent at once cannot all pass the check; a
+correct password then clears the login's failures. Throttled attempts are not counted themselves.
+See ``client_key`` for how the client is identified.
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
+import math
 import re
 import secrets
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from progress import Conflict, Store
+from progress import Busy, Conflict, Store
 
 from progress import accounts_sql as store
+from progress import throttle_sql
 from progress import users as user_store
 
 from . import sessions
 from .access import require_role
 from .config import Settings
 from .identity import ROLES, PermissionDenied, User
-from .passwords import MAX_LENGTH as PASSWORD_MAX, hash_password, password_problem, verify_password
+from .passwords import MAX_LENGTH as PASSWORD_MAX, PasswordBusy, hash_password, password_problem, verify_password
 
 LOGIN_MIN, LOGIN_MAX = 3, 64
 NAME_MAX = 80
 ACCOUNT_LIMIT = 5
 CLIENT_LIMIT = 20
 WINDOW = timedelta(minutes=15)
+BACKOFF_FIRST = timedelta(seconds=2)
+BACKOFF_MAX = timedelta(seconds=60)
 RESET_CODE_VALID = timedelta(hours=72)
 RESET_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no look-alikes (see lotse.cohorts)
 RESET_LENGTH = 12
@@ -45,6 +55,9 @@ FAILED = "Anmeldung fehlgeschlagen. Bitte prüfen Sie Login und Passwort."
 THROTTLED = ("Zu viele fehlgeschlagene Versuche. Aus Sicherheitsgründen ist die Anmeldung für kurze Zeit "
              "gesperrt. Bitte versuchen Sie es in 15 Minuten erneut.")
 RESET_FAILED = "Der Code passt nicht zu diesem Login oder ist abgelaufen. Bitte fragen Sie die Administration."
+WAIT = ("Für dieses Konto gab es gerade mehrere fehlgeschlagene Anmeldungen. Bitte warten Sie {seconds} "
+        "Sekunden und versuchen Sie es dann erneut.")
+BUSY = "Gerade melden sich sehr viele Personen an. Bitte versuchen Sie es in einer Minute erneut."
 SIGNUP_CLOSED = ("Die freie Registrierung ist ausgeschaltet. Bitte nutzen Sie den Einladungslink Ihrer "
                  "Trainerin oder Ihres Trainers.")
 _LOGIN_CHARS = re.compile(r"^[\w.@-]+$")  # \w: Unicode letters and digits, and _
@@ -72,45 +85,82 @@ def login_problem(login: str) -> str | None:
     return None
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"))
+
+
 def clean_display_name(name: str | None) -> str:
-    """The display name as stored, or AccountError. Any Unicode text; no control characters."""
-    text = " ".join(unicodedata.normalize("NFC", name or "").split())
+    """The display name as stored, or AccountError. Any Unicode text in NFC; invisible characters
+    (zero-width spaces and joiners, soft hyphens) are removed; control characters, including those
+    that turn the writing direction (right-to-left overrides), are refused."""
+    text = " ".join(unicodedata.normalize("NFC", name or "").translate(_INVISIBLE).split())
     if not text:
         raise AccountError("Bitte geben Sie einen Anzeigenamen an.")
     if len(text) > NAME_MAX:
         raise AccountError(f"Der Anzeigename darf höchstens {NAME_MAX} Zeichen lang sein (jetzt: {len(text)}).")
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
-        raise AccountError("Der Anzeigename enthält unzulässige Steuerzeichen.")
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Cf", "Co") for ch in text):
+        raise AccountError("Der Anzeigename enthält unzulässige Steuerzeichen (zum Beispiel für die "
+                           "Schreibrichtung). Bitte geben Sie ihn ohne diese ein.")
     return text
 
 
-def _checked_password(password: str, repeat: str | None, login: str) -> str:
+def _checked_password(password: str, repeat: str | None, login: str, name: str = "") -> str:
     if repeat is not None and password != repeat:
         raise AccountError("Die beiden Passwörter stimmen nicht überein.")
-    problem = password_problem(password, login)
+    problem = password_problem(password, login, [name])
     if problem:
         raise AccountError(problem)
     return password
 
 
-def client_key(ip_address: str | None, headers: Mapping[str, str] | None = None) -> str:
+def _hash(password: str) -> str:
+    """The Argon2 hash, or AccountError(BUSY) when too many hashes are running (see lotse.passwords)."""
+    try:
+        return hash_password(password)
+    except PasswordBusy:
+        raise AccountError(BUSY) from None
+
+
+def trusted_networks(addresses: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """LOTSE_TRUSTED_PROXIES: comma-separated addresses or networks (``127.0.0.1, 10.1.0.0/24``).
+
+    Entries that are not addresses are ignored (and so trusted nowhere)."""
+    networks = []
+    for entry in addresses.split(","):
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue
+    return tuple(networks)
+
+
+def _trusted(address: str, trusted: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip.version == net.version and ip in net for net in trusted)
+
+
+def client_key(ip_address: str | None, headers: Mapping[str, str] | None = None,
+               trusted: tuple = ()) -> str:
     """Who is knocking, for the per-client limit.
 
-    A direct connection is identified by its address (headers are not trusted: anyone can send
-    them). When the connection comes from a reverse proxy on a loopback or private address, the
-    proxy's view of the client is the LAST entry of X-Forwarded-For (the one the proxy appended).
-    Without any address (Streamlit reports none for localhost) the client is "local".
+    A connection is identified by its address; X-Forwarded-For is believed only when the connection
+    comes from one of the ``trusted`` proxies (LOTSE_TRUSTED_PROXIES, none by default), because
+    anyone can send that header. Then the client is the right-most entry that is not itself a
+    trusted proxy. Streamlit reports no address for connections from this machine (a proxy on
+    127.0.0.1 included); those count as 127.0.0.1 for the trust check and as "local" otherwise.
     """
     address = (ip_address or "").strip()
-    try:
-        via_proxy = not address or ipaddress.ip_address(address).is_private or ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        via_proxy = False
-    forwarded = ""
-    if via_proxy and headers:
-        forwarded = next((v for k, v in headers.items() if k.lower() == "x-forwarded-for"), "") or ""
-    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-    return (hops[-1] if hops else address or "local")[:64]
+    if not _trusted(address or "127.0.0.1", trusted):
+        return (address or "local")[:64]
+    forwarded = next((v for k, v in (headers or {}).items() if k.lower() == "x-forwarded-for"), "") or ""
+    client = address or "local"
+    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+        client = hop
+        if not _trusted(hop, trusted):
+            break
+    return client[:64]
 
 
 # --- creating accounts ---------------------------------------------------------------------------
@@ -129,7 +179,7 @@ def create_account(db: Store, login: str, display_name: str, password: str | Non
     name = clean_display_name(display_name)
     if role not in ROLES:
         raise AccountError("Unbekannte Rolle.")
-    password_hash = hash_password(_checked_password(password, None, normalised)) if password is not None else None
+    password_hash = _hash(_checked_password(password, None, normalised, name)) if password is not None else None
     if store.login_taken(db, normalised):
         raise AccountError("Dieser Login ist bereits vergeben. Bitte wählen Sie einen anderen.")
     try:
@@ -170,30 +220,68 @@ def _client_throttled(db: Store, client: str, moment: datetime) -> bool:
     return store.failures_for_client(db, client, sessions.iso(moment - WINDOW)) >= CLIENT_LIMIT
 
 
-def is_throttled(db: Store, login: str, client: str, now: datetime | None = None) -> bool:
+def _refusal(counts: dict, moment: datetime) -> str | None:
+    """THROTTLED or WAIT for these failure counts (see the module docstring), or None."""
+    if counts.get("pair_failures", 0) >= ACCOUNT_LIMIT or counts.get("client_failures", 0) >= CLIENT_LIMIT:
+        return THROTTLED
+    extra = counts.get("login_failures", 0) - ACCOUNT_LIMIT
+    if extra < 0 or not counts.get("last_at"):
+        return None
+    delay = min(BACKOFF_FIRST * 2 ** min(extra, 16), BACKOFF_MAX)
+    left = datetime.fromisoformat(counts["last_at"]) + delay - moment
+    return WAIT.format(seconds=math.ceil(left.total_seconds())) if left > timedelta(0) else None
+
+
+def _counts(db: Store, login: str, client: str, moment: datetime) -> dict:
+    return throttle_sql.failure_counts(db, login, client, sessions.iso(moment - WINDOW))
+
+
+def throttle_message(db: Store, login: str, client: str, now: datetime | None = None) -> str | None:
+    """Why an attempt for this login from this client would be refused now, or None."""
     moment = sessions.utc(now)
-    since = sessions.iso(moment - WINDOW)
-    return (store.failures_for_login(db, normalise_login(login)[:LOGIN_MAX], since) >= ACCOUNT_LIMIT
-            or store.failures_for_client(db, client, since) >= CLIENT_LIMIT)
+    return _refusal(_counts(db, normalise_login(login)[:LOGIN_MAX], client, moment), moment)
+
+
+def is_throttled(db: Store, login: str, client: str, now: datetime | None = None) -> bool:
+    return throttle_message(db, login, client, now) is not None
+
+
+def _reserve_attempt(db: Store, login: str, client: str, moment: datetime) -> None:
+    """Check the limits and count this attempt as a failure in one transaction, or AccountError.
+
+    Done before the (slow) password check, so attempts sent at once cannot all pass the check."""
+    try:
+        with db.transaction():
+            refusal = _refusal(_counts(db, login, client, moment), moment)
+            if refusal is None:
+                store.record_failure(db, login, client, sessions.iso(moment))
+    except Busy:
+        raise AccountError(BUSY) from None
+    if refusal is not None:
+        raise AccountError(refusal)
 
 
 def authenticate(db: Store, login: str, password: str, client: str, now: datetime | None = None) -> User:
-    """The user for these credentials, or AccountError(FAILED / THROTTLED). Upgrades old hashes."""
+    """The user for these credentials, or AccountError(FAILED / THROTTLED / WAIT / BUSY). Upgrades old hashes."""
     moment = sessions.utc(now)
     normalised = normalise_login(login)[:LOGIN_MAX]
-    if is_throttled(db, normalised, client, moment):
-        raise AccountError(THROTTLED)
+    _reserve_attempt(db, normalised, client, moment)
     row = store.credentials(db, normalised) if not login_problem(normalised) else None
-    if len(password) > PASSWORD_MAX * 4:
-        ok, needs_rehash = False, False  # refuse absurd input without hashing it
-    else:
-        ok, needs_rehash = verify_password(row["password_hash"] if row else None, password)
+    try:
+        if len(password) > PASSWORD_MAX * 4:
+            ok, needs_rehash = False, False  # refuse absurd input without hashing it
+        else:
+            ok, needs_rehash = verify_password(row["password_hash"] if row else None, password)
+    except PasswordBusy:
+        raise AccountError(BUSY) from None  # the reserved attempt stays counted
     if not ok or row is None or row["disabled"]:
-        store.record_failure(db, normalised, client, sessions.iso(moment))
         store.prune_failures(db, sessions.iso(moment - timedelta(days=1)))
         raise AccountError(FAILED)
     if needs_rehash:
-        user_store.set_password_hash(db, row["id"], hash_password(password))
+        try:
+            user_store.set_password_hash(db, row["id"], hash_password(password))
+        except PasswordBusy:
+            pass  # upgraded at the next sign-in
     store.clear_failures(db, normalised)
     user_store.touch_user(db, row["id"])
     return user_store.get_user(db, row["id"])
@@ -205,12 +293,15 @@ def change_password(db: Store, actor: User, current: str, new: str, repeat: str)
     The caller starts a fresh session for the browser in use.
     """
     require_role(actor, *ROLES)
-    ok, _ = verify_password(user_store.password_hash_of(db, actor.id), current)
+    try:
+        ok, _ = verify_password(user_store.password_hash_of(db, actor.id), current)
+    except PasswordBusy:
+        raise AccountError(BUSY) from None
     if not ok:
         raise AccountError("Das bisherige Passwort ist nicht richtig.")
     if new == current:
         raise AccountError("Das neue Passwort muss sich vom bisherigen unterscheiden.")
-    user_store.set_password_hash(db, actor.id, hash_password(_checked_password(new, repeat, actor.login)))
+    user_store.set_password_hash(db, actor.id, _hash(_checked_password(new, repeat, actor.login, actor.display_name)))
     return sessions.revoke_all(db, actor.id)
 
 
@@ -258,17 +349,19 @@ def redeem_reset_code(db: Store, login: str, code: str, new: str, repeat: str, c
     """Set a new password with a reset code; ends all sessions. Wrong codes count as failed sign-ins."""
     moment = sessions.utc(now)
     normalised = normalise_login(login)[:LOGIN_MAX]
-    if is_throttled(db, normalised, client, moment):
-        raise AccountError(THROTTLED)
+    refusal = throttle_message(db, normalised, client, moment)
+    if refusal:
+        raise AccountError(refusal)
     row = store.credentials(db, normalised)
     code_hash = _code_hash(normalise_reset_code(code))
     if row is None or row["disabled"] or not store.usable_reset_code(db, code_hash, row["id"], sessions.iso(moment)):
         store.record_failure(db, normalised, client, sessions.iso(moment))
         raise AccountError(RESET_FAILED)
     password = _checked_password(new, repeat, normalised)  # policy errors are not failures
+    password_hash = _hash(password)
     if not store.use_reset_code(db, code_hash, sessions.iso(moment)):
         raise AccountError(RESET_FAILED)
-    user_store.set_password_hash(db, row["id"], hash_password(password))
+    user_store.set_password_hash(db, row["id"], password_hash)
     sessions.revoke_all(db, row["id"], moment)
     store.clear_failures(db, normalised)
     user_store.touch_user(db, row["id"])

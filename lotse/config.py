@@ -46,6 +46,7 @@ SETTINGS = (
     Setting("LOTSE_LRS_URL", "", "xAPI learning record store endpoint (optional)."),
     Setting("LOTSE_LRS_USER", "", "LRS user name (Basic auth)."),
     Setting("LOTSE_LRS_PASSWORD", "", "LRS password (Basic auth)."),
+    Setting("LOTSE_TRUSTED_PROXIES", "", "Reverse proxies whose X-Forwarded-For is believed for sign-in throttling (comma-separated addresses or networks, e.g. 127.0.0.1 behind nginx on the same machine); default: none."),
 )
 
 
@@ -71,6 +72,7 @@ class Settings:
     lrs_url: str
     lrs_user: str
     lrs_password: str
+    trusted_proxies: str
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -104,6 +106,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         lrs_url=value["LOTSE_LRS_URL"],
         lrs_user=value["LOTSE_LRS_USER"],
         lrs_password=value["LOTSE_LRS_PASSWORD"],
+        trusted_proxies=value["LOTSE_TRUSTED_PROXIES"],
     )
 
 

@@ -214,6 +214,17 @@ def submit_attempt(db: Store, actor: User, quiz: Quiz, attempt_no: int,
     return attempt_id, result, created
 
 
+def matches_recorded(db: Store, actor: User, quiz: Quiz, attempt_id: int, responses: dict[str, Any]) -> bool:
+    """Whether ``responses`` are the answers recorded for the actor's attempt (a second tab that
+    submitted the same attempt is told when its answers were not the ones kept)."""
+    require_self(actor, actor.id)
+    if store.attempt_owner(db, attempt_id) != actor.id:
+        return False
+    stored = {a["question_id"]: a["response"] for a in store.answers_of(db, attempt_id)}
+    cleaned = clean_responses(quiz, responses)
+    return all(cleaned.get(question_id) == response for question_id, response in stored.items())
+
+
 def attempt_history(db: Store, actor: User, learner_id: int, lesson_id: str) -> list[dict]:
     require_learner_access(db, actor, learner_id)
     require_grant(db, actor, learner_id, "progress", "activity")

@@ -139,6 +139,7 @@ def delete_account(db: Store, actor: User, user_id: int, confirm_login: str) -> 
     if user.is_admin and accounts_sql.admin_count(db) <= 1:
         raise PrivacyError("Das letzte Administrationskonto kann nicht gelöscht werden.")
     _delete(db, user)
+    db.checkpoint()  # the deleted rows leave the write-ahead log too
     return Deleted(user.id, user.login)
 
 
@@ -172,4 +173,5 @@ def purge_inactive(db: Store, actor: User, months: int, now: datetime | None = N
             user = get_user(db, row["id"])
             if user is not None:
                 _delete(db, user)
+        db.checkpoint()
     return found

@@ -9,6 +9,10 @@ and for everyone:
   time) older than the period are deleted; the progress summary (lesson_progress, attempts,
   answers) stays with the account;
 - access-log entries older than the period are deleted.
+Sign-in traces have shorter rules of their own (``prune_sign_in_traces``, also run by
+``python -m lotse prepare``): failed sign-ins are kept one day, sessions are forgotten once expired,
+idle past the idle limit or revoked more than a day ago, reset codes once used or expired; the
+write-ahead log is checkpointed afterwards, so deleted rows leave it too.
 Certificates and their verification records are kept until the account is deleted (a third party
 must be able to check a certificate). A cohort's end is the latest of seminar date, preparation
 deadline and end of the last work phase; a cohort without any of them never ends by itself and is
@@ -18,14 +22,18 @@ listed in the report. Running it again changes nothing (idempotent).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from progress import Store
 from progress import access_log as access_sql
+from progress import accounts_sql
 from progress import retention_sql as sql
+from progress import sessions as session_store
 
+from . import sessions
 from .access import require_role
 from .analytics.course import parse_day
+from .config import Settings
 from .identity import User
 from .privacy import months_before
 from .visibility import Policy, current_policy
@@ -94,3 +102,31 @@ def run_retention(db: Store, actor: User, *, policy: Policy | None = None, now: 
             sql.delete_events_before(db, stamp)
             access_sql.delete_before(db, stamp)
     return report
+
+
+# --- sign-in traces ---------------------------------------------------------------------------------
+
+KEEP_FAILURES = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Pruned:
+    failures: int
+    sessions: int
+    reset_codes: int
+
+    def summary(self) -> str:
+        return (f"{self.failures} failed sign-in(s), {self.sessions} session(s), "
+                f"{self.reset_codes} reset code(s) removed")
+
+
+def prune_sign_in_traces(db: Store, settings: Settings, now: datetime | None = None) -> Pruned:
+    """Forget failed sign-ins, ended sessions and used reset codes that no longer serve a purpose."""
+    moment = sessions.utc(now)
+    failures = accounts_sql.prune_failures(db, sessions.iso(moment - KEEP_FAILURES))
+    ended = session_store.prune_sessions(db, sessions.iso(moment), sessions.iso(moment - sessions.KEEP_REVOKED))
+    idle = sql.prune_idle_sessions(db, sessions.iso(moment - sessions.idle_limit(settings)
+                                                    - sessions.KEEP_REVOKED))
+    codes = accounts_sql.prune_reset_codes(db, sessions.iso(moment))
+    db.checkpoint()
+    return Pruned(failures, ended + idle, codes)

@@ -97,3 +97,19 @@ def revoke(db: Store, token: str | None, now: datetime | None = None) -> None:
 def revoke_all(db: Store, user_id: int, now: datetime | None = None) -> int:
     """End every session of a user (password change, reset, disabling); returns how many."""
     return store.revoke_user_sessions(db, user_id, iso(utc(now)))
+
+
+def still_valid(db: Store, token: str | None, user_id: int, settings: Settings,
+                now: datetime | None = None) -> User | None:
+    """The user again when something is produced later for a page (a download clicked minutes after
+    the page was drawn): the session ``token`` must still be live and belong to ``user_id``.
+
+    Without a token (single sign-on keeps no Lotse session) the account itself must still exist
+    and not be disabled."""
+    if token is not None:
+        user = validate(db, token, settings, now)
+        return user if user is not None and user.id == user_id else None
+    from progress import users as user_store
+
+    user = user_store.get_user(db, user_id)
+    return user if user is not None and not user.disabled else None

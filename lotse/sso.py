@@ -147,6 +147,16 @@ def _login_proposal(claims: Mapping[str, Any]) -> str:
     return text
 
 
+def _directory_name(text: str) -> str:
+    """The directory's name cleaned like a typed one; empty when it cannot be used (then the login)."""
+    from .accounts import NAME_MAX, AccountError, clean_display_name
+
+    try:
+        return clean_display_name(" ".join(text[:NAME_MAX * 4].split())[:NAME_MAX])
+    except AccountError:
+        return ""
+
+
 def identity_from_claims(claims: Mapping[str, Any], config: SsoConfig) -> SsoIdentity:
     """Pure mapping of ``st.user`` to who signs in with which role; SsoRefused if not allowed."""
     if not claims.get("is_logged_in", True) or not claims.get("sub"):
@@ -155,7 +165,7 @@ def identity_from_claims(claims: Mapping[str, Any], config: SsoConfig) -> SsoIde
     if role is None:
         raise SsoRefused(REFUSED)
     subject = f"{claims.get('iss', '')}|{claims['sub']}"[:300]
-    name = " ".join(str(claims.get("name") or claims.get("preferred_username") or "").split())[:80]
+    name = _directory_name(str(claims.get("name") or claims.get("preferred_username") or ""))
     login = _login_proposal(claims)
     return SsoIdentity(subject, login, name or login, str(claims.get("email") or "")[:254], role)
 

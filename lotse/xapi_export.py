@@ -15,15 +15,17 @@ import time
 import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from progress import Store
 
 from progress import xapi_sql as sql
 
 from .access import require_cohort, require_learner_access, require_role
-from .config import Settings
+from .config import DEFAULT_BASE_URL, Settings
 from .content import Catalog
 from . import access_log
 from .identity import PermissionDenied, User
@@ -68,6 +70,21 @@ def _full_record(grant: Grant) -> bool:
     return grant.answers and grant.activity
 
 
+LOCAL_BASE_WARNING = ("Achtung: Die Aktivitäts-IDs beginnen mit {base}. Diese Adresse gilt nur auf dem "
+                      "eigenen Rechner; ein Learning Record Store kann die Aussagen so keiner echten Plattform "
+                      "zuordnen. Bitte LOTSE_BASE_URL (oder LOTSE_XAPI_BASE_IRI) auf die öffentliche Adresse "
+                      "setzen, zum Beispiel https://lotse.example.de.")
+
+
+def base_iri_warning(settings: Settings) -> str | None:
+    """A German warning when the activity ids would use a local address (the default base)."""
+    host = (urlsplit(settings.xapi_base_iri).hostname or "").lower()
+    local = host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost")
+    if local or settings.xapi_base_iri.startswith(DEFAULT_BASE_URL):
+        return LOCAL_BASE_WARNING.format(base=settings.xapi_base_iri)
+    return None
+
+
 def learner_statements(db: Store, actor: User, learner_id: int, catalog: Catalog,
                        settings: Settings, *, pseudonymous: bool = True, policy: Policy | None = None) -> list[dict]:
     """Every xAPI statement of one learner (the learner; their trainers and admins only when the
@@ -94,6 +111,8 @@ def cohort_statements(db: Store, actor: User, cohort_id: int, catalog: Catalog,
 def _statements(db: Store, scope: str, key: int, catalog: Catalog, settings: Settings,
                 pseudonymous: bool, allowed: set[int] | None = None) -> list[dict]:
     config = xapi_config(settings, pseudonymous=pseudonymous)
+    if catalog.course is not None:
+        config = replace(config, course_id=catalog.course.id, course_name=catalog.course.title)
     actors = {p["id"]: (f"{p['id']}:{p['created_at']}" if pseudonymous else p["login"])
               for p in sql.people(db, scope, key) if allowed is None or p["id"] in allowed}
     events = [LessonEvent(e["kind"], actors[e["user_id"]], e["lesson_id"], _moment(e["created_at"]), key=str(e["id"]))

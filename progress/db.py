@@ -45,4 +45,7 @@ def connect(path: Path | str) -> Database:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
+    # Deleted rows are overwritten with zeros (in the WAL too), so personal data that was deleted
+    # cannot be read back from free pages; see Store.checkpoint for the WAL itself.
+    conn.execute("PRAGMA secure_delete = ON")
     return Database(conn)

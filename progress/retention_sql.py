@@ -1,5 +1,5 @@
-"""SQL for the retention run (lotse.retention): cohort end dates, ending memberships, deleting
-old learning-log and access-log entries. Timestamps are ISO text, compared as text."""
+"""SQL for the retention runs (lotse.retention): cohort end dates, ending memberships, deleting old
+learning-log and access-log entries, and forgetting idle sessions. Timestamps are ISO text, compared as text."""
 
 from __future__ import annotations
 
@@ -36,3 +36,9 @@ def delete_events_before(db: Database, cutoff: str) -> int:
 @uses_connection
 def count_access_before(db: Database, cutoff: str) -> int:
     return next(db.query("SELECT COUNT(*) AS n FROM access_log WHERE at < ?", [cutoff]))["n"]
+
+
+@uses_connection
+def prune_idle_sessions(db: Database, idle_before: str) -> int:
+    """Forget sessions nobody used since ``idle_before`` (they can no longer be used anyway)."""
+    return db.execute("DELETE FROM sessions WHERE last_seen_at < ?", [idle_before]).rowcount

@@ -134,6 +134,14 @@ class Store:
                 raise
             db.execute("COMMIT")
 
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and empty it (after deleting personal
+        data, so no old page with it stays in the log). False when readers kept it from finishing
+        (it is retried by the next checkpoint; SQLite also checkpoints on its own)."""
+        with self.connection() as db:
+            busy, _, _ = db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
+
     def idle_count(self) -> int:
         """Connections waiting in the pool (for tests and diagnostics)."""
         return self._idle.qsize()

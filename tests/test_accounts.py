@@ -186,13 +186,16 @@ def fail(db, login, client, moment, times=1):
             accounts.authenticate(db, login, "wrong-password!", client, moment)
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(db, make_user):
+def test_five_failures_lock_that_client_for_fifteen_minutes_and_others_only_briefly(db, make_user):
     make_user("learner", login="anna")
     fail(db, "anna", "c1", T0, accounts.ACCOUNT_LIMIT)
-    for client in ("c1", "another-client"):  # the limit is per account, from anywhere
-        with pytest.raises(AccountError) as info:
-            accounts.authenticate(db, "anna", PASSWORD, client, T0 + timedelta(minutes=1))
-        assert str(info.value) == THROTTLED
+    with pytest.raises(AccountError) as info:
+        accounts.authenticate(db, "anna", PASSWORD, "c1", T0 + timedelta(minutes=1))
+    assert str(info.value) == THROTTLED
+    with pytest.raises(AccountError, match="warten Sie 2 Sekunden"):  # the backoff, from anywhere
+        accounts.authenticate(db, "anna", PASSWORD, "another-client", T0)
+    assert accounts.authenticate(db, "anna", PASSWORD, "another-client", T0 + timedelta(seconds=2)).login == "anna"
+    fail(db, "anna", "c1", T0 + timedelta(minutes=14), 1)  # still locked: not even counted
     assert accounts.authenticate(db, "anna", PASSWORD, "c1", T0 + timedelta(minutes=15, seconds=1)).login == "anna"
 
 
@@ -356,18 +359,27 @@ def test_set_role_and_list(db, make_user, admin):
 
 # --- client identification ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("ip, headers, expected", [
-    (None, None, "local"),
-    ("93.184.216.34", None, "93.184.216.34"),
-    ("93.184.216.34", {"X-Forwarded-For": "1.1.1.1"}, "93.184.216.34"),  # direct: headers not trusted
-    ("127.0.0.1", {"X-Forwarded-For": "198.51.100.7"}, "198.51.100.7"),  # behind a local proxy
-    ("10.0.0.2", {"x-forwarded-for": "6.6.6.6, 198.51.100.7"}, "198.51.100.7"),  # last hop = proxy's view
-    ("127.0.0.1", {}, "127.0.0.1"),
-    (None, {"X-Forwarded-For": "198.51.100.7"}, "198.51.100.7"),
-    ("kaputt", None, "kaputt"),
+LOOPBACK = accounts.trusted_networks("127.0.0.1, ::1")
+
+
+@pytest.mark.parametrize("ip, headers, trusted, expected", [
+    (None, None, (), "local"),
+    ("93.184.216.34", None, (), "93.184.216.34"),
+    ("93.184.216.34", {"X-Forwarded-For": "1.1.1.1"}, LOOPBACK, "93.184.216.34"),  # direct: not trusted
+    ("127.0.0.1", {"X-Forwarded-For": "198.51.100.7"}, LOOPBACK, "198.51.100.7"),  # behind a local proxy
+    ("127.0.0.1", {"X-Forwarded-For": "198.51.100.7"}, (), "127.0.0.1"),  # no proxy configured
+    ("10.0.0.2", {"x-forwarded-for": "6.6.6.6, 198.51.100.7"}, (), "10.0.0.2"),  # a LAN client picks nothing
+    ("10.0.0.2", {"x-forwarded-for": "6.6.6.6, 198.51.100.7"}, accounts.trusted_networks("10.0.0.0/24"),
+     "198.51.100.7"),  # last hop = proxy's view
+    ("10.0.0.2", {"x-forwarded-for": "6.6.6.6, 198.51.100.7, 10.0.0.3"}, accounts.trusted_networks("10.0.0.0/24"),
+     "198.51.100.7"),  # a chain of trusted proxies is skipped
+    ("127.0.0.1", {}, LOOPBACK, "127.0.0.1"),
+    (None, {"X-Forwarded-For": "198.51.100.7"}, (), "local"),
+    (None, {"X-Forwarded-For": "198.51.100.7"}, LOOPBACK, "198.51.100.7"),  # Streamlit: None = this machine
+    ("kaputt", None, LOOPBACK, "kaputt"),
 ])
-def test_client_key(ip, headers, expected):
-    assert accounts.client_key(ip, headers) == expected
+def test_client_key(ip, headers, trusted, expected):
+    assert accounts.client_key(ip, headers, trusted) == expected
 
 
 # --- command line ------------------------------------------------------------------------------

@@ -160,7 +160,7 @@ def test_matrix_covers_every_public_protected_function():
         "cohorts": {"new_invite_code", "normalise_code", "invite_link", "invite_preview"},
         "accounts": {"normalise_login", "login_problem", "clean_display_name", "client_key", "create_account",
                      "sign_up", "is_throttled", "authenticate", "normalise_reset_code", "format_reset_code",
-                     "redeem_reset_code", "has_password"},
+                     "redeem_reset_code", "has_password", "trusted_networks", "throttle_message"},
         "privacy": {"export_json", "remaining_personal_data", "months_before", "inactive_accounts"},
     }
     covered = {name.split(" ")[0] for name in MATRIX}

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -55,11 +57,23 @@ def downloads(monkeypatch):
         return file_id
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    original_deferred = MediaFileManager.add_deferred
+
+    def deferring(self, data_callable, *args, **kwargs):  # built when clicked (ui.downloads)
+        file_id = original_deferred(self, data_callable, *args, **kwargs)
+        files[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", deferring)
     return files
 
 
-def download(at, files: dict[str, bytes], key: str) -> bytes:
+def download(at, files: dict, key: str) -> bytes:
+    """The file as the browser gets it; a deferred one is built as Streamlit does, on its own thread."""
     button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))
+    if button.proto.deferred_file_id:
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(files[button.proto.deferred_file_id]).result()
     return files[button.proto.url.rsplit("/", 1)[1].split(".")[0]]
 
 
@@ -194,6 +208,18 @@ def test_trainer_downloads_the_cohorts_statements(signed_in_app, db, cohort, con
     expected = cohort_statements(db, cohort["trainer"], cohort["id"], fixture_catalog(), load_settings())
     assert statements == json.loads(statements_json(expected)) and len(statements) == 11
     assert "lena" not in json.dumps(statements)
+
+
+def test_xapi_download_is_refused_once_the_trainer_signed_out_elsewhere(signed_in_app, db, cohort, content,
+                                                                          downloads):
+    from lotse import sessions
+    from lotse.identity import PermissionDenied
+
+    at = ok(signed_in_app(cohort["trainer"], page=PAGE))
+    at = ok(at.button(key="austausch-xapi-zusammenstellen").click().run())
+    sessions.revoke_all(db, cohort["trainer"].id)
+    with pytest.raises(PermissionDenied, match="nicht mehr möglich"):
+        download(at, downloads, "austausch-xapi-json")
 
 
 def test_trainer_sends_to_a_configured_lrs(signed_in_app, cohort, content, monkeypatch):

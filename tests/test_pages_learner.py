@@ -371,3 +371,17 @@ def test_content_page_lists_lessons_due_for_review(signed_in_app, make_user, tmp
     rows = at.dataframe[-1].value.to_dict("records")
     assert rows == [{"Lektion": "Lektion eins", "Datei": "lessons/eins.md", "Stand": "1. Dezember 2025",
                      "Überprüfen bis": "31. Januar 2026"}]
+
+
+def test_the_second_tab_submitting_the_same_attempt_is_told_what_was_recorded(signed_in_app, learner, db):
+    tab_a = start_quiz(open_lesson(signed_in_app, learner, LESSON_ONE), LESSON_ONE)
+    tab_b = open_lesson(signed_in_app, learner, LESSON_ONE)
+    tab_b.radio(key=qkey(LESSON_ONE, "ozg-ziel")).set_value(2).run()     # both tabs answer attempt 1 ...
+    tab_a.radio(key=qkey(LESSON_ONE, "ozg-ziel")).set_value(0).run()
+    tab_a.button(key=f"quiz-{LESSON_ONE}-submit-a1").click().run()       # ... tab A submits first
+    tab_b.button(key=f"quiz-{LESSON_ONE}-submit-a1").click().run()       # tab B submits the same attempt
+    ok(tab_b)
+    [warning] = [w for w in texts(tab_b.warning) if "bereits abgegeben" in w]
+    assert "nicht gespeichert" in warning                                 # B's different answers were not kept
+    assert "Frage 1: ✓ richtig" in texts(tab_b.subheader)                 # and B sees what was recorded (A's)
+    assert len(store.attempts_of(db, learner.id, LESSON_ONE)) == 1

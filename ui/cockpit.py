@@ -11,12 +11,12 @@ from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
 import streamlit as st
-from progress import Store
 
 from lotse.access import DENIED
 from lotse.analytics.cohort import CohortInfo, trainer_cohorts
 from lotse.analytics.course import parse_day
 from lotse.identity import PermissionDenied, User
+from lotse.ids import parse_id
 
 from .context import catalog, store
 
@@ -83,8 +83,7 @@ def cohort_view(user: User, page: str, build: Callable[..., View]) -> tuple[Coho
 
 def _query_cohort() -> int | None:
     """?kohorte=<id> from a link; anything that is not a plain number is ignored."""
-    raw = st.query_params.get("kohorte", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return parse_id(st.query_params.get("kohorte", ""))
 
 
 def denied() -> NoReturn:
@@ -93,8 +92,6 @@ def denied() -> NoReturn:
     st.stop()
 
 
-def on_click(build: Callable[[Store], bytes]) -> Callable[[], bytes]:
-    """Deferred download contents: Streamlit calls this only when the button is clicked, on a
-    thread of its own; the store hands that thread its own connection. The core checks access again."""
-    database = store()
-    return lambda: build(database)
+def presenting() -> bool:
+    """Whether the presentation mode (pseudonyms) is on, as cockpit_header left it for this run."""
+    return bool(st.session_state.get(PRESENTATION_KEY, False))

@@ -20,9 +20,11 @@ from lotse.interop.exchange import (FORMAT_LABELS, MAX_UPLOAD_BYTES, SaveOutcome
                                     question_rows, quiz_path, save_quiz, skipped_rows)
 from lotse.interop.lrs import LrsError
 from lotse.secrets_store import SecretError
-from lotse.xapi_export import XapiExportError, cohort_statements, lrs_config, send_to_lrs, statements_json
+from lotse.xapi_export import (XapiExportError, base_iri_warning, cohort_statements, lrs_config, send_to_lrs,
+                               statements_json)
 
 from .context import catalog, settings, store
+from .downloads import guarded
 from .escape import md_escape
 
 PLACEHOLDERS = "„Keine Rückmeldung hinterlegt.“ und „Keine Erläuterung hinterlegt.“"
@@ -199,11 +201,15 @@ def xapi_panel(user: User) -> None:
         statements = _statements(user, cohort_id)
         if statements is not None:
             moment = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
-            st.session_state[prepared_key] = (statements_json(statements), len(statements), moment)
+            st.session_state[prepared_key] = (None, len(statements), moment)  # the file is built when clicked
     prepared = st.session_state.get(prepared_key)
+    if prepared and base_iri_warning(settings()):
+        st.warning(base_iri_warning(settings()))
     if prepared:
-        text, count, moment = prepared
-        st.download_button(f"{count} Aussagen als JSON herunterladen (Stand {moment} Uhr)", text,
+        count, moment = prepared[1], prepared[2]
+        content, config = catalog(), settings()
+        fresh = guarded(user, lambda db, actor: statements_json(cohort_statements(db, actor, cohort_id, content, config)))
+        st.download_button(f"{count} Aussagen als JSON herunterladen (Stand {moment} Uhr)", fresh,
                            file_name=f"xapi-kohorte-{cohort_id}.json", mime="application/json",
                            key="austausch-xapi-json", on_click="ignore", icon=":material/download:")
     _lrs_section(user, cohort_id)

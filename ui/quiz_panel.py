@@ -68,6 +68,13 @@ def _responses(quiz: Quiz, attempt_no: int) -> dict:
             for q in quiz.questions}
 
 
+ALREADY_SUBMITTED = "Dieser Versuch wurde bereits abgegeben, zum Beispiel in einem anderen Fenster. "
+SAME_ANSWERS = "Gewertet sind dieselben Antworten wie hier. Unten sehen Sie das Ergebnis."
+OTHER_ANSWERS = ("Gewertet sind die zuerst abgegebenen Antworten; Ihre Antworten in diesem Fenster wurden nicht "
+                 "gespeichert. Unten sehen Sie, was gewertet wurde. Mit „Neuer Versuch“ können Sie es noch "
+                 "einmal versuchen.")
+
+
 def _save_draft(user: User, quiz: Quiz, attempt_no: int) -> None:
     if not learning.save_draft(store(), user, quiz.lesson, attempt_no, _responses(quiz, attempt_no)):
         st.session_state[_notice_key(quiz.lesson)] = (
@@ -95,13 +102,18 @@ def _keep_answering(lesson_id: str, attempt_no: int) -> None:
 
 def _submit(user: User, quiz: Quiz, attempt_no: int) -> None:
     st.session_state.pop(_confirm_key(quiz.lesson, attempt_no), None)
+    responses = _responses(quiz, attempt_no)
     try:
-        _, _, created = learning.submit_attempt(store(), user, quiz, attempt_no, _responses(quiz, attempt_no))
+        attempt_id, _, created = learning.submit_attempt(store(), user, quiz, attempt_no, responses)
     except PermissionDenied as denied:
         st.session_state[_notice_key(quiz.lesson)] = ("error", str(denied))
         return
     if created:
         st.session_state[_notice_key(quiz.lesson)] = ("success", "Ihre Antworten sind gespeichert und ausgewertet.")
+    else:  # another tab or window submitted this attempt first
+        same = learning.matches_recorded(store(), user, quiz, attempt_id, responses)
+        st.session_state[_notice_key(quiz.lesson)] = ("warning", ALREADY_SUBMITTED + (
+            SAME_ANSWERS if same else OTHER_ANSWERS))
     _bring_quiz_to_top(quiz.lesson)
 
 

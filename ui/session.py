@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from lotse import sessions
-from lotse.accounts import client_key
+from lotse.accounts import client_key, trusted_networks
 from lotse.config import DEFAULT_BASE_URL
 from lotse.identity import User
 
@@ -82,7 +82,8 @@ def client() -> str:
         ip, headers = st.context.ip_address, st.context.headers.to_dict()
     except Exception:
         return "local"
-    return client_key(ip if isinstance(ip, str) else None, headers if isinstance(headers, dict) else None)
+    return client_key(ip if isinstance(ip, str) else None, headers if isinstance(headers, dict) else None,
+                      trusted_networks(settings().trusted_proxies))
 
 
 # --- resolving the user ------------------------------------------------------------------------

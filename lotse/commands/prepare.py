@@ -13,6 +13,7 @@ from progress import StoreError, open_store
 
 from ..config import contact_is_example, load_settings
 from ..content import load_catalog
+from ..retention import prune_sign_in_traces
 from ..startup import prepare
 
 
@@ -31,11 +32,12 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         prepare(store, settings, load_catalog(settings.content_dir))
+        pruned = prune_sign_in_traces(store, settings)
     finally:
         store.close()
     migrated = f", {len(applied)} migration(s) applied" if applied else ", schema current"
     demo = " with demo data (LOTSE_DEMO=1)" if settings.demo else ""
-    print(f"Database ready{demo}{migrated}: {settings.db_path}")
+    print(f"Database ready{demo}{migrated}: {settings.db_path}; {pruned.summary()}")
     if contact_is_example(settings):
         print(f"Warning: LOTSE_CONTACT is still the example address {settings.contact}; set the privacy and "
               "accessibility contact of your organisation.")

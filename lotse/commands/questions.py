@@ -22,7 +22,7 @@ from lotse.config import load_settings
 from lotse.countdown import plural
 from lotse.interop.common import SLUG_RE, InteropError, Skipped
 from lotse.interop.exchange import (EXPORT_FORMATS, FORMATS, blocks_quiz, default_objective,
-                                    export_quiz, lesson_objectives, quiz_text, read_questions,
+                                    export_quiz, lesson_objectives, quiz_text, read_questions, size_problem,
                                     validation_problems)
 from lotse.interop.quiz_yaml import build_quiz, error_text, load_quiz
 
@@ -60,6 +60,9 @@ def run_import(args: argparse.Namespace) -> int:
         _say(f"Fehler: {out} gibt es schon. Mit --force überschreiben.")
         return 1
     try:
+        too_big = size_problem(args.file.stat().st_size, args.format)
+        if too_big:
+            raise InteropError(too_big)
         result = read_questions(args.file.read_bytes(), args.format)
         objectives = lesson_objectives(args.root, args.lesson)
         if objectives is None and (args.root / "lessons" / f"{args.lesson}.md").is_file():

@@ -25,7 +25,7 @@ from ..interop.lrs import LrsError
 from ..secrets_store import SecretError
 from .store_access import StoreNotReady, open_ready_store
 from ..xapi_export import (XapiExportError, cohort_statements, learner_statements, lrs_config,
-                           send_to_lrs, statements_json)
+                           send_to_lrs, statements_json, base_iri_warning)
 
 CLI_ACTOR = User(id=0, login="kommandozeile", display_name="Kommandozeile", role="admin")
 
@@ -88,6 +88,9 @@ def run_export(args: argparse.Namespace) -> int:
     finally:
         db.close()
     text = statements_json(statements)
+    warning = base_iri_warning(settings)
+    if warning:
+        _say(warning)
     if args.out is None:
         sys.stdout.write(text)
     else:

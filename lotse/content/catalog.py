@@ -91,8 +91,15 @@ class Catalog:
         return [self.glossary[t].term for t in lesson.meta.glossary if t in self.glossary]
 
 
+MAX_FILE_BYTES = 512 * 1024  # the longest lesson today has 17 KB; search and rendering stay fast
+
+
 def _read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(shown, 1, "file", f"is too large ({size // 1024} KB; at most "
+                                  f"{MAX_FILE_BYTES // 1024} KB); split it into several lessons")]
         raw = path.read_bytes()
     except OSError as error:
         return None, [Problem(shown, 1, "file", f"cannot be read: {error.strerror}")]

@@ -7,6 +7,12 @@ from typing import Any, Iterable
 
 import yaml
 
+# A few anchors (&name) and aliases (*name) are fine; a "billion laughs" nests aliases so that a
+# 600-byte file stands for billions of values, which everything walking the data then visits.
+MAX_ALIASES = 100
+MAX_EXPANDED_NODES = 200_000
+MAX_DEPTH = 60  # nested mappings and lists
+
 
 class ContentError(Exception):
     """A content file that cannot be read at all (syntax); carries the 1-based line."""
@@ -69,15 +75,76 @@ def duplicate_keys(node: yaml.Node | None, offset: int) -> list[tuple[int, str]]
     return sorted(found)
 
 
+class YamlRefused(yaml.YAMLError):
+    """The document is too big once its aliases are expanded, or nested too deeply."""
+
+
+class _BudgetLoader(yaml.SafeLoader):
+    """SafeLoader that stops at MAX_ALIASES aliases, while composing (before anything is built)."""
+
+    aliases = 0
+    depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise YamlRefused(f"more than {MAX_ALIASES} aliases (*name); write the values out instead")
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise YamlRefused(f"nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _expanded_size(root: yaml.Node | None) -> int:
+    """How many nodes the document has with every alias written out (shared nodes counted once per
+    use); stops counting beyond MAX_EXPANDED_NODES. Raises YamlRefused when nested too deeply."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)] if root is not None else []
+    while stack:
+        node, depth, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if depth > MAX_DEPTH:
+            raise YamlRefused(f"nested more than {MAX_DEPTH} levels deep")
+        children = ([v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode)
+                    else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
+        pending = [c for c in children if id(c) not in sizes]
+        if children_done or not pending:
+            sizes[id(node)] = min(MAX_EXPANDED_NODES + 1, 1 + sum(sizes.get(id(c), 1) for c in children))
+            continue
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in pending)
+    return sizes.get(id(root), 0) if root is not None else 0
+
+
+def compose_within_budget(text: str) -> tuple[Any, yaml.Node | None]:
+    """(data, root node) of one YAML document, or YamlRefused / another yaml.YAMLError."""
+    loader = _BudgetLoader(text)
+    try:
+        node = loader.get_single_node()
+        if _expanded_size(node) > MAX_EXPANDED_NODES:
+            raise YamlRefused(f"more than {MAX_EXPANDED_NODES:,} values once its aliases (*name) are "
+                              "expanded; write the values out instead")
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
+def safe_load(text: str) -> Any:
+    """yaml.safe_load with the alias and depth budget (raises yaml.YAMLError, e.g. YamlRefused)."""
+    return compose_within_budget(text)[0]
+
+
 def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
     """Parse one YAML document; raise ContentError with the file line on a syntax error."""
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        data, node = compose_within_budget(text)
+    except YamlRefused as error:
+        raise ContentError(1 + offset, "yaml", f"YAML refused: {error}") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + offset

@@ -19,8 +19,9 @@ from pydantic import ValidationError
 
 from lotse.access import require_role
 from lotse.content import Catalog, load_catalog
-from lotse.content.catalog import parse_lesson
+from lotse.content.catalog import MAX_FILE_BYTES, parse_lesson
 from lotse.content.models import Quiz
+from lotse.content.yaml_lines import safe_load
 from lotse.content.problems import Problem, display_path
 from lotse.identity import User
 from lotse.interop.common import SLUG_RE, ExportResult, ImportResult, InteropError, Skipped
@@ -35,6 +36,8 @@ FORMATS = ("gift", "moodle-xml", "ilias-qti")  # what can be imported
 EXPORT_FORMATS = ("gift", "moodle-xml")
 FORMAT_LABELS = {"gift": "GIFT", "moodle-xml": "Moodle XML", "ilias-qti": "ILIAS (QTI)"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a Moodle XML export with embedded images can be large
+MAX_GIFT_BYTES = 1024 * 1024  # GIFT is plain text without images: 1 MB holds thousands of questions
+MAX_QUESTIONS = 2000  # per imported file (a quiz has a dozen)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.DOTALL)
 
 
@@ -50,10 +53,30 @@ def guess_format(filename: str, data: bytes) -> str:
     return "moodle-xml" if filename.lower().endswith(".xml") or start == b"<" else "gift"
 
 
+def size_problem(size: int, fmt: str) -> str | None:
+    """Why a file of ``size`` bytes in format ``fmt`` is refused before it is read, or None."""
+    limit = MAX_GIFT_BYTES if fmt == "gift" else MAX_UPLOAD_BYTES
+    if fmt != "ilias-qti" and size > limit:
+        return (f"die Datei ist zu groß ({size / 1_048_576:.1f} MB; höchstens {limit / 1_048_576:.0f} MB "
+                "für dieses Format); bitte in kleinere Dateien aufteilen")
+    return None
+
+
+def _count_problem(data: bytes, fmt: str) -> str | None:
+    """A quick count of question blocks, before any parsing."""
+    count = data.count(b"<question") if fmt == "moodle-xml" else data.count(b"}")
+    if count > MAX_QUESTIONS:
+        return f"mehr als {MAX_QUESTIONS} Fragen in einer Datei; bitte in kleinere Dateien aufteilen"
+    return None
+
+
 def read_questions(data: bytes, fmt: str) -> ImportResult:
     """File content -> drafts and skipped questions. Raises InteropError for a bad file."""
     if fmt not in FORMATS:
         raise InteropError(f"unbekanntes Format „{fmt}“ (möglich: {', '.join(FORMATS)})")
+    problem = size_problem(len(data), fmt) or (None if fmt == "ilias-qti" else _count_problem(data, fmt))
+    if problem:
+        raise InteropError(problem)
     if fmt == "ilias-qti":
         return parse_ilias_qti(data)
     if is_zip(data) or looks_like_qti(data):  # a clear word instead of "not UTF-8"/"DOCTYPE"
@@ -74,9 +97,11 @@ def lesson_objectives(root: Path, lesson: str) -> list[str] | None:
     path = root / "lessons" / f"{lesson}.md"
     if not path.is_file():
         return None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return None
     match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
     try:
-        meta = yaml.safe_load(match.group(1)) if match else None
+        meta = safe_load(match.group(1)) if match else None
     except yaml.YAMLError:
         meta = None
     if not isinstance(meta, dict) or not isinstance(meta.get("objectives"), list):
@@ -214,7 +239,7 @@ def save_quiz(actor: User, root: Path, lesson: str, yaml_text: str, *, replace: 
     require_role(actor, "admin")
     path = quiz_path(root, lesson)
     try:
-        quiz = Quiz.model_validate(yaml.safe_load(yaml_text))
+        quiz = Quiz.model_validate(safe_load(yaml_text))
     except (yaml.YAMLError, ValidationError) as err:
         raise InteropError(f"Das Quiz ist ungültig: {err}") from err
     if quiz.lesson != lesson:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 
+from lotse.ids import is_ascii_number
 from lotse.interop.common import Draft, ImportResult, Skipped, append_explanation, choice_data
 from lotse.interop.text_formats import to_markdown
 
@@ -206,7 +207,7 @@ def _numeric(answertext: str, fmt: str, notes: list[str], draft: dict) -> dict:
 def _ordering(answertext: str, fmt: str, notes: list[str]) -> dict:
     header, _, rest = answertext[1:].partition("\n")
     tokens = header.upper().split()
-    count = int(tokens[0]) if tokens and tokens[0].isdigit() else None
+    count = int(tokens[0]) if tokens and is_ascii_number(tokens[0]) and len(tokens[0]) < 10 else None
     items = [_rich(line, "moodle", notes) for line in rest.split("\n") if line.strip()]
     grading = next((t for t in tokens[1:] if t.startswith(_GRADING_PREFIXES)),
                    "RELATIVE_NEXT_EXCLUDE_LAST")

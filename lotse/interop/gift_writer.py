@@ -110,6 +110,9 @@ def export_gift(quiz: Quiz) -> ExportResult:
         if isinstance(question, ShortAnswer) and question.case_sensitive:
             result.warnings.append(f"{question.id}: Groß-/Kleinschreibung kennt GIFT nicht "
                                    "(Moodle vergleicht ohne)")
+        if question.points != 1:
+            result.warnings.append(f"{question.id}: {format_number(question.points)} Punkte kennt GIFT nicht "
+                                   "(Moodle setzt 1 Punkt; Lotse liest sie beim Reimport aus dem Kommentar)")
         if isinstance(question, Numeric) and question.unit:
             result.warnings.append(f"{question.id}: Einheit „{question.unit}“ kennt GIFT nicht")
     result.text = "\n".join(out)

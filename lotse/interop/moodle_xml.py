@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
+from lotse.ids import is_ascii_number
 from lotse.interop.common import (Draft, ImportResult, InteropError, Skipped, append_explanation,
                                   choice_data)
 from lotse.interop.text_formats import to_markdown
@@ -50,6 +51,8 @@ _EXTERNAL_DOCTYPE_TEXT = re.compile(_EXTERNAL_DOCTYPE, re.DOTALL)
 _EXTERNAL_DOCTYPE_BYTES = re.compile(_EXTERNAL_DOCTYPE.replace(r"(?:\ufeff)?", r"(?:\xef\xbb\xbf)?")
                                      .encode(), re.DOTALL)
 
+
+MAX_XML_DEPTH = 100  # Moodle and ILIAS files nest about ten levels
 
 def _blank_external_doctype(data: bytes | str) -> bytes | str:
     """`<!DOCTYPE x SYSTEM "...">` (no internal subset) -> spaces, line breaks kept.
@@ -104,15 +107,24 @@ def parse_xml(data: bytes | str, *, external_doctype: bool = False,
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     lines: dict[int, int] = {}
+    depth = [0]
 
     def start(tag: str, attrs: dict[str, str]) -> None:
+        depth[0] += 1
+        if depth[0] > MAX_XML_DEPTH:
+            raise InteropError(f"XML mit mehr als {MAX_XML_DEPTH} ineinander verschachtelten Elementen",
+                               parser.CurrentLineNumber)
         lines[id(builder.start(tag, attrs))] = parser.CurrentLineNumber
+
+    def end(tag: str) -> None:
+        depth[0] -= 1
+        builder.end(tag)
 
     def refuse(*_args: object) -> None:
         raise InteropError(refusal, parser.CurrentLineNumber)
 
     parser.StartElementHandler = start
-    parser.EndElementHandler = builder.end
+    parser.EndElementHandler = end
     parser.CharacterDataHandler = builder.data
     parser.CommentHandler = builder.comment
     parser.StartDoctypeDeclHandler = refuse
@@ -245,7 +257,7 @@ def _ordering(q: ET.Element, fmt: str, notes: list[str], data: dict) -> dict:
     if grading not in ("ABS", "ABSOLUTE", "ABSOLUTE_POSITION"):
         notes.append(f"Moodle bewertet mit {grading}, Lotse nach absoluter Position")
     count = _text(q, "selectcount")
-    if _text(q, "selecttype").upper() not in ("", "ALL", "EXACT") and count.isdigit() \
+    if _text(q, "selecttype").upper() not in ("", "ALL", "EXACT") and is_ascii_number(count) \
             and 0 < int(count) < len(items):
         notes.append(f"Moodle zeigt nur {count} von {len(items)} Elementen, Lotse alle")
     return {"type": "ordering", "items": items}
@@ -271,6 +283,10 @@ def _headers(q: ET.Element, notes: list[str]) -> tuple[dict, str]:
             extra = _rich(node, fmt, notes)
             if extra not in _BOILERPLATE:
                 append_explanation(data, f"{label}: {extra}")
+    for image in q.iter("image"):
+        name = (image.text or "").strip().rsplit("/", 1)[-1]
+        notes.append(f"Bild „{name or 'ohne Namen'}“ (altes <image>-Feld) nicht übernommen "
+                     "(bitte in lessons/images/ ablegen)")
     tags = [_text(t) for t in q.iter("tag")]
     if tags:
         notes.append("Schlagwörter nicht übernommen: " + ", ".join(tags))

@@ -16,6 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from lotse.content.german_problems import FIELD_WORDS, german_message
 from lotse.content.models import QUESTION_TYPES, Question, Quiz
+from lotse.content.yaml_lines import safe_load
 from lotse.interop.common import SLUG_RE, ImportResult, InteropError, Skipped, unique_slug
 
 PLACEHOLDER_FEEDBACK = "Keine Rückmeldung hinterlegt."
@@ -153,7 +154,7 @@ def dump_quiz(quiz: Quiz) -> str:
 def load_quiz(path: Path) -> Quiz:
     """Read and validate quizzes/<lesson>.yaml."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
         return Quiz.model_validate(data)
     except OSError as err:
         raise InteropError(f"{path}: {err.strerror}") from err

@@ -5,17 +5,33 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from lotse.interop.common import InteropError
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
 _TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+# At a line start these would begin a heading, list, quote, rule or numbered list ("15. Mai").
+_BLOCK_START = re.compile(r"^([ \t]*)([#>+-]|\d+(?=[.)]))", re.MULTILINE)
 _LOOKS_HTML = re.compile(r"</?[A-Za-z][^>]*>|&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 
 
-def escape_markdown(text: str) -> str:
-    """Plain text -> Markdown that renders the same characters."""
+def escape_markdown(text: str, line_start: bool = True) -> str:
+    """Plain text -> Markdown that renders the same characters (``line_start=False``: the text
+    continues a line, so its beginning cannot start a heading or list)."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _ENTITY_LIKE.sub("&amp;", text)
-    return _TAG_LIKE.sub("&lt;", text)
+    text = _TAG_LIKE.sub("&lt;", text)
+    if not line_start:
+        head, newline, rest = text.partition("\n")
+        return head + newline + _BLOCK_START.sub(_escape_block_start, rest) if newline else head
+    return _BLOCK_START.sub(_escape_block_start, text)
+
+
+def _escape_block_start(match: re.Match) -> str:
+    marker = match.group(2)
+    if marker.isdigit():  # "15. Mai": escape the dot that follows the number
+        return match.group(1) + marker + "\\"
+    return match.group(1) + "\\" + marker
 
 
 def to_markdown(text: str, fmt: str, notes: list[str] | None = None) -> str:
@@ -36,6 +52,10 @@ _BLOCKS = {"p", "div", "section", "article", "blockquote", "table", "ul", "ol", 
            "h1", "h2", "h3", "h4", "h5", "h6", "figure", "dl"}
 _INLINE = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+_VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "col", "area", "base", "source", "param"}
+MAX_HTML_DEPTH = 30  # nested elements in one question text; real questions use a handful
+TOO_DEEP = (f"Text mit mehr als {MAX_HTML_DEPTH} ineinander verschachtelten HTML-Elementen "
+            "(zum Beispiel Listen in Listen); so tief kann Lotse nicht übernehmen")
 
 
 class _HtmlToMarkdown(HTMLParser):
@@ -50,8 +70,13 @@ class _HtmlToMarkdown(HTMLParser):
         self.pre = 0
         self.skip = 0
         self.cells = 0
+        self.depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID:
+            self.depth += 1
+            if self.depth > MAX_HTML_DEPTH:
+                raise InteropError(TOO_DEEP)
         attr = dict(attrs)
         if tag in ("script", "style"):
             self.skip += 1
@@ -85,6 +110,8 @@ class _HtmlToMarkdown(HTMLParser):
             self._image(attr)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID:
+            self.depth = max(0, self.depth - 1)
         if tag in ("script", "style"):
             self.skip = max(0, self.skip - 1)
         elif tag in ("ul", "ol") and self.lists:
@@ -114,9 +141,10 @@ class _HtmlToMarkdown(HTMLParser):
             self.out.append(data)
             return
         text = re.sub(r"\s+", " ", data)
-        if self._at_line_start():
+        at_start = self._at_line_start()
+        if at_start:
             text = text.lstrip()
-        self.out.append(escape_markdown(text))
+        self.out.append(escape_markdown(text, line_start=at_start))
 
     def _at_line_start(self) -> bool:
         tail = "".join(self.out[-3:])

@@ -39,6 +39,8 @@ class XapiConfig:
     pseudonymize: bool = True
     language: str = "de-DE"
     platform: str = "Lotse"
+    course_id: str = ""  # the course every statement is grouped under (contextActivities.grouping)
+    course_name: str = ""
 
     def __post_init__(self) -> None:
         if not is_iri(self.base_iri) or not urlsplit(self.base_iri).netloc:
@@ -125,6 +127,24 @@ def _activity(config: XapiConfig, iri: str, kind: str, name: str, **definition: 
                            **definition}}
 
 
+def _course(config: XapiConfig) -> list[dict]:
+    """The course activity for contextActivities.grouping (empty without a course)."""
+    if not config.course_id:
+        return []
+    return [_activity(config, _iri(config, "courses", config.course_id), "course",
+                      config.course_name or config.course_id)]
+
+
+def _unanswered(response: Any) -> bool:
+    """No answer given: such questions are left out of the statements (an "answered" statement
+    needs a response)."""
+    if response is None:
+        return True
+    if isinstance(response, str):
+        return not response.strip()
+    return isinstance(response, (list, tuple, dict)) and not response
+
+
 def _score(raw: float, maximum: float) -> dict:
     return {"scaled": round(raw / maximum, 4), "raw": round(raw, 4), "min": 0,
             "max": round(maximum, 4)}
@@ -139,7 +159,8 @@ def _event_statement(config: XapiConfig, event: LessonEvent, titles: Mapping[str
         "actor": _actor(config, event.user_id), "verb": _verb(verb),
         "object": _activity(config, _iri(config, "lessons", event.lesson_id), "lesson",
                             titles.get(event.lesson_id, event.lesson_id)),
-        "context": {"platform": config.platform, "language": config.language},
+        "context": {"platform": config.platform, "language": config.language,
+                    **({"contextActivities": {"grouping": _course(config)}} if config.course_id else {})},
         "timestamp": when}
     if verb == "completed":
         statement["result"] = {"completion": True}
@@ -162,6 +183,8 @@ def _attempt_statements(config: XapiConfig, attempt: QuizAttempt, titles: Mappin
                "platform": config.platform, "language": config.language}
     statements = []
     for answer in attempt.answers:
+        if _unanswered(answer.response):
+            continue
         question = quiz.question(answer.question_id) if quiz else None
         definition = interaction(question, config.language) if question else {}
         name = answer.question_id
@@ -179,7 +202,7 @@ def _attempt_statements(config: XapiConfig, attempt: QuizAttempt, titles: Mappin
                                              answer.question_id), "cmi.interaction",
                                 name, **definition),
             "context": context | {"contextActivities": {
-                "parent": [{"objectType": "Activity", "id": quiz_iri}], "grouping": [lesson]}}})
+                "parent": [{"objectType": "Activity", "id": quiz_iri}], "grouping": [lesson, *_course(config)]}}})
     raw = sum(a.mark for a in attempt.answers)
     maximum = sum(a.max_mark for a in attempt.answers)
     passed = attempt.passed
@@ -194,7 +217,8 @@ def _attempt_statements(config: XapiConfig, attempt: QuizAttempt, titles: Mappin
         "id": _uuid(config, "quiz", attempt.user_id, attempt.attempt_id), **base,
         "verb": _verb("passed" if passed else "failed"), "result": result,
         "object": _activity(config, quiz_iri, "assessment", f"Quiz: {title}"),
-        "context": context | {"contextActivities": {"parent": [lesson]}}})
+        "context": context | {"contextActivities": {"parent": [lesson],
+                                                    **({"grouping": _course(config)} if config.course_id else {})}}})
     return statements
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 
+from lotse.ids import is_ascii_number
+
 from .canvas import (RATING_KEYS, RATING_LABELS, RATING_MAX, RATING_MIN, MAX_RATINGS, SECTIONS, SPECS, STATUSES,
                      SUBJECT_MAX, TITLE_MAX, Field, ListSpec, ProjectError)
 
@@ -57,7 +59,7 @@ def _clean_rating(value: object, label: str) -> int | None:
         raise ProjectError(problem)
     if value is None or value == "" or value == 0:
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and is_ascii_number(value.strip()):
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
