@@ -379,6 +379,7 @@ def test_the_second_tab_submitting_the_same_attempt_is_told_what_was_recorded(si
     tab_b.radio(key=qkey(LESSON_ONE, "ozg-ziel")).set_value(2).run()     # both tabs answer attempt 1 ...
     tab_a.radio(key=qkey(LESSON_ONE, "ozg-ziel")).set_value(0).run()
     tab_a.button(key=f"quiz-{LESSON_ONE}-submit-a1").click().run()       # ... tab A submits first
+    tab_a.button(key=f"quiz-{LESSON_ONE}-confirm-submit-a1").click().run()  # questions 2-4 open: "Trotzdem abgeben"
     tab_b.button(key=f"quiz-{LESSON_ONE}-submit-a1").click().run()       # tab B submits the same attempt
     ok(tab_b)
     [warning] = [w for w in texts(tab_b.warning) if "bereits abgegeben" in w]

@@ -89,8 +89,11 @@ def unanswered(quiz: Quiz, attempt_no: int) -> list[int]:
 
 
 def _ask_or_submit(user: User, quiz: Quiz, attempt_no: int) -> None:
-    """"Antworten abgeben": with questions left open, ask first (they would count 0 points)."""
-    if unanswered(quiz, attempt_no):
+    """"Antworten abgeben": with questions left open, ask first (they would count 0 points); an attempt
+    another tab already submitted goes straight on, so the learner is told what was recorded."""
+    state = learning.quiz_state(store(), user, quiz.lesson)
+    still_open = state.answering and state.attempt_no == attempt_no
+    if still_open and unanswered(quiz, attempt_no):
         st.session_state[_confirm_key(quiz.lesson, attempt_no)] = True
         return
     _submit(user, quiz, attempt_no)
