@@ -49,6 +49,7 @@ PUBLIC = [
     ("Informationen", "mitmachen", "Mitmachen (Seminar live)", "how_to_vote", "mitmachen"),
 ]
 HIDDEN_FROM_MENU = {"lektion", "live_projektor"}
+HOME_KEY = "start"  # url_path of the default page, which Streamlit serves at "/" only
 
 
 def page(file: str, title: str, icon: str, url: str, **options) -> st.Page:
@@ -57,8 +58,11 @@ def page(file: str, title: str, icon: str, url: str, **options) -> st.Page:
 
 def signed_out_sections() -> dict:
     """Sign-in is the home page; every protected address shows it too, so deep links survive sign-in."""
-    sign_in = [page("anmelden", "Anmelden", "login", "anmelden", default=True)]
-    sign_in += [page("anmelden", "Anmelden", "login", url, visibility="hidden") for *_, url, _ in PAGES]
+    # The default page is served at "/" only; its url_path names no address (Streamlit hashes pages by
+    # url_path, so it must differ from the hidden twin that serves /anmelden without "Page not found").
+    sign_in = [page("anmelden", "Anmelden", "login", HOME_KEY, default=True)]
+    sign_in += [page("anmelden", "Anmelden", "login", url, visibility="hidden") for url in ["anmelden"] + [
+        row[4] for row in PAGES]]
     return {"": sign_in, "Informationen": [page(*row[1:]) for row in PUBLIC]}
 
 
@@ -67,6 +71,9 @@ def signed_in_sections(role: str) -> dict:
     for section, file, title, icon, url, roles in PAGES:
         if role in roles:
             options = {"default": file == "lernweg", "visibility": "hidden" if file in HIDDEN_FROM_MENU else "visible"}
+            if options["default"]:  # served at "/"; a hidden twin serves its own address (/lernweg)
+                sections.setdefault("", []).append(page(file, title, icon, url, visibility="hidden"))
+                url = HOME_KEY
             sections.setdefault(section, []).append(page(file, title, icon, url, **options))
         else:  # the address exists, but only says "Kein Zugriff"; the real page never runs
             sections.setdefault("", []).append(page("kein_zugriff", "Kein Zugriff", "block", url, visibility="hidden"))
@@ -87,7 +94,9 @@ def sections(role: str | None) -> dict:
 
 require_database()
 user = current_user()
+# expanded: every page stays listed although the sidebar also holds "Abmelden" (Streamlit otherwise folds
+# the list after a few entries as soon as the sidebar has other elements).
 try:
-    st.navigation(sections(None if user is None else user.role)).run()
+    st.navigation(sections(None if user is None else user.role), expanded=True).run()
 except Exception as error:  # st.stop and st.rerun are no Exception: they pass through
     report_failure(error)

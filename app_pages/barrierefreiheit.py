@@ -32,13 +32,13 @@ _MISSING = "[vom Betreiber zu ergänzen: {}]"
 
 KNOWN_GAPS = [
     ("Englische Bedienelemente der Anwendungssoftware",
-     "Einige Bedienelemente stammen aus der verwendeten Software (Streamlit) und sind nur englisch beschriftet: "
-     "die Schaltflächen an Tabellen (zum Beispiel „Download as CSV“, „Search“, „Fullscreen“), die Hilfe-Symbole "
-     "(„Help for …“), die Teile von Datumsfeldern („day“, „month“, „year“), der Sprunglink „Skip to main "
-     "content“, die Ankerlinks an Überschriften („Link to heading“), das Menü an Diagrammen („Show data“, "
-     "„Save as PNG“ usw.), der Datei-Upload („Upload“, „per file“), die Schaltfläche „Close“ und die "
-     "Meldung „Page not found“. Screenreader lesen sie englisch vor (WCAG 3.1.2). Die Beschriftungen lassen sich "
-     "in der Software nicht übersetzen; alle Inhalte und Hinweise von Lotse selbst sind deutsch."),
+     "Einige Bedienelemente stammen aus der verwendeten Software (Streamlit). Lotse übersetzt deren Beschriftungen "
+     "im Browser ins Deutsche (Hilfe-Symbole, Ankerlinks an Überschriften, Seitenleiste, Passwortfelder, "
+     "Datei-Upload, die Meldung „Seite nicht gefunden“). Englisch bleiben: die Schaltflächen an Tabellen (zum "
+     "Beispiel „Download as CSV“, „Search“, „Show/hide columns“), die Teile von Datumsfeldern („day“, „month“, "
+     "„year“), der Sprunglink „Skip to main content“ und das Menü an Diagrammen („Show data“, „Save as PNG“ "
+     "usw.). Screenreader lesen diese englisch vor (WCAG 3.1.2); alle Inhalte und Hinweise von Lotse selbst "
+     "sind deutsch."),
     ("Struktur der Seitennavigation",
      "Die Navigationsleiste ist technisch eine Liste, deren Zwischenüberschriften keine Listeneinträge sind. "
      "Screenreader können deshalb die Zahl der Einträge falsch ansagen (WCAG 1.3.1). Die Links selbst sind "

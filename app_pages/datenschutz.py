@@ -7,6 +7,7 @@ import streamlit as st
 from lotse.visibility import policy_from, privacy_notice
 from ui.context import settings
 from ui.escape import md_escape
+from ui.session import current_user
 
 config = settings()
 policy = policy_from(config)
@@ -77,6 +78,12 @@ st.markdown("""
 - **Einschränkung und Widerspruch** (Art. 18 und 21): Wenden Sie sich an die unten genannte Stelle.
 - **Beschwerde** (Art. 77): Sie können sich bei der zuständigen Datenschutz-Aufsichtsbehörde beschweren.
 """)
+
+if current_user() is not None:
+    st.page_link("app_pages/konto.py", label="Zu „Mein Konto“: alle Daten herunterladen oder das Konto löschen",
+                 icon=":material/account_circle:")
+else:
+    st.caption("Melden Sie sich an; dann finden Sie unter „Mein Konto“ den Download Ihrer Daten.")
 
 st.header("Kontakt")
 st.markdown("Verantwortlich ist die Stelle, die diese Lotse-Instanz betreibt. Fragen zum Datenschutz richten Sie "

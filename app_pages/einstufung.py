@@ -38,10 +38,24 @@ def save(run_id: int, items: list[placement.Item]) -> None:
 def go(run_id: int, items: list[placement.Item], step: int) -> None:
     save(run_id, items)
     st.session_state[step_key(run_id)] = step
+    st.query_params["teil"] = str(step + 1)  # a reload or a bookmark comes back to this part
+
+
+def resume_step(run: placement.Run, groups: list) -> int:
+    """The part to show when this browser session has none yet (a reload, a new visit): the one in the
+    address (?teil=), otherwise the first part with an unanswered question."""
+    raw = st.query_params.get("teil", "")
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and 1 <= int(raw) <= len(groups):
+        return int(raw) - 1
+    for step, (_, items) in enumerate(groups):
+        if not all(widgets.answered(item.question, run.responses.get(item.key)) for item in items):
+            return step
+    return len(groups) - 1
 
 
 def finish(run_id: int, items: list[placement.Item]) -> None:
     placement.finish_run(database, user, content, run_id, responses(run_id, items))
+    st.query_params.pop("teil", None)
     st.session_state["einstufung-notiz"] = "Ihre Einstufung ist ausgewertet. Unten sehen Sie Ihren Lernweg."
 
 
@@ -51,6 +65,7 @@ def start() -> None:
 
 def discard(run_id: int) -> None:
     placement.discard_run(database, user, run_id)
+    st.query_params.pop("teil", None)
 
 
 def render_running(run: placement.Run, stored_items: list) -> None:
@@ -59,7 +74,9 @@ def render_running(run: placement.Run, stored_items: list) -> None:
         st.info("Für die Einstufung gibt es gerade keine Fragen.")
         st.button("Einstufung beenden", key="einstufung-leer-abbrechen", on_click=discard, args=(run.id,))
         return
-    step = min(max(0, int(st.session_state.get(step_key(run.id), 0))), len(groups) - 1)
+    if step_key(run.id) not in st.session_state:
+        st.session_state[step_key(run.id)] = resume_step(run, groups)
+    step = min(max(0, int(st.session_state[step_key(run.id)])), len(groups) - 1)
     module_id, items = groups[step]
     module = modules.get(module_id)
     st.progress((step + 1) / len(groups), text=f"Teil {step + 1} von {len(groups)}")

@@ -28,10 +28,12 @@ if not items:
     st.info("Kein Begriff passt zu Ihrer Suche." if query.strip() else "Das Glossar ist noch leer.")
     st.stop()
 
-letters = sorted({item.letter for item in items})
+# A to Z first, terms starting with a digit ("#", shown as "0–9") last: the glossary opens on "A".
+letters = sorted({item.letter for item in items}, key=lambda letter: (letter == "#", letter))
 if not query.strip() and len(letters) > 1:
     # One letter at a time: the whole glossary is several hundred elements, slow to draw in the browser.
     chosen = st.pills("Anfangsbuchstabe", [*letters, ALL], default=letters[0], key="glossar-buchstabe",
+                      format_func=lambda letter: "0–9" if letter == "#" else letter,
                       help="Zeigt die Begriffe mit diesem Anfangsbuchstaben; „Alle“ zeigt das ganze Glossar.")
     if chosen != ALL:
         items = [item for item in items if item.letter == (chosen or letters[0])]
@@ -41,7 +43,7 @@ current = None
 for item in items:
     if item.letter != current:
         current = item.letter
-        st.header(md_escape(current), anchor=anchor(current))
+        st.header("0–9" if current == "#" else md_escape(current), anchor=anchor(current))
     st.subheader(md_escape(item.term), anchor=f"begriff-{item.term_id}")
     if item.aliases:
         st.caption("Auch: " + md_escape(", ".join(item.aliases)))

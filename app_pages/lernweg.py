@@ -3,7 +3,7 @@ and overall, and "Weiterlernen" to the next open lesson."""
 
 import streamlit as st
 
-from lotse import learning
+from lotse import learning, onboarding
 from ui.context import catalog, store
 from ui.countdown_box import render_countdown
 from ui.escape import md_escape
@@ -24,10 +24,27 @@ if not course.total:
 
 st.progress(course.share, text=f"Insgesamt abgeschlossen: {course.completed} von {course.total} Lektionen "
                                f"({course.share * 100:.0f} %). Abgeschlossen heißt: Quiz bestanden.")
-if course.next_lesson is None:
+begin = onboarding.start(store(), user, content, course)
+if begin.first_visit:
+    with st.container(border=True):
+        st.header("Willkommen bei Lotse", anchor="willkommen")
+        st.markdown(md_escape(f"Der Kurs „{content.course.title if content.course else 'Lotse'}“ hat "
+                              f"{onboarding.course_size(course)}. Jede Lektion endet mit einem kurzen Quiz; "
+                              "Ihr Fortschritt wird gespeichert, Sie können jederzeit unterbrechen."))
+        st.markdown("**Unser Vorschlag:** Beginnen Sie mit der Einstufung. Sie beantworten einige Fragen und "
+                    "erhalten einen persönlichen Lernweg: was Sie zuerst bearbeiten und was Sie überfliegen können. "
+                    "Sie können die Einstufung auch überspringen und mit der ersten Lektion beginnen.")
+        st.page_link("app_pages/einstufung.py", label="Einstufung starten", icon="🎯")
+elif begin.check_running:
+    st.page_link("app_pages/einstufung.py", label="Ihre Einstufung fortsetzen", icon="🎯")
+if begin.next_lesson_id is None:
     st.success("Sie haben alle Lektionen abgeschlossen. Herzlichen Glückwunsch!", icon="🎉")
-elif st.button(f"Weiterlernen: {course.next_lesson.title}", key="lernweg-weiterlernen", type="primary", icon="▶️"):
-    st.switch_page(LESSON_PAGE, query_params={"id": course.next_lesson.lesson_id})
+else:
+    label = f"Weiterlernen: {begin.next_title}" if not begin.first_visit else f"Ohne Einstufung beginnen: {begin.next_title}"
+    if st.button(label, key="lernweg-weiterlernen", type="secondary" if begin.first_visit else "primary", icon="▶️"):
+        st.switch_page(LESSON_PAGE, query_params={"id": begin.next_lesson_id})
+    if begin.by_placement:
+        st.caption("Die nächste Lektion folgt Ihrem persönlichen Lernweg aus der Einstufung.")
 
 legend = " · ".join(f"{learning.STATUS_ICONS[s]} {s.value}" for s in learning.Status)
 st.caption(f"Zeichen: {legend}")

@@ -15,6 +15,7 @@ from ui.escape import md_escape
 from ui.lesson_view import LESSON_PAGE
 from ui.notice import show_notice
 from ui.session import require
+from ui.unsaved import forget, keep, restore
 
 user = require("learner", "trainer", "admin")
 content = catalog()
@@ -38,6 +39,7 @@ def add(prompt: reflection.Prompt, key: str) -> None:
         notify("warning", str(problem))
         return
     st.session_state[key] = ""
+    forget(key)
     notify("success", "Ihr Eintrag ist gespeichert. Nur Sie können ihn lesen.")
 
 
@@ -130,8 +132,10 @@ def render_journal() -> None:
     st.page_link(LESSON_PAGE, query_params={"id": chosen.lesson_id}, icon="📖",
                  label=f"Aus der Lektion „{chosen.lesson_title}“")
     key = f"reflexion-neu-{chosen.lesson_id}-{chosen.id}"
-    st.text_area("Ihr neuer Eintrag", key=key, height=180, max_chars=reflection.TEXT_MAX,
-                 help="Schreiben Sie so, wie Sie denken – niemand bewertet diesen Text.")
+    restore(key)  # a draft typed before the learner left the page
+    st.text_area("Ihr neuer Eintrag", key=key, height=180, max_chars=reflection.TEXT_MAX, on_change=keep, args=(key,),
+                 help="Schreiben Sie so, wie Sie denken – niemand bewertet diesen Text. Ein Entwurf bleibt erhalten, "
+                      "bis Sie ihn speichern, auch wenn Sie zwischendurch eine andere Seite öffnen.")
     st.button("Eintrag speichern", key=f"{key}-speichern", type="primary", on_click=add, args=(chosen, key))
     entries = [e for e in entries if e["lesson_id"] == chosen.lesson_id and e["prompt_id"] == chosen.id]
     if entries:

@@ -25,6 +25,7 @@ def save(phase: str, statements: list[assessment.Statement]) -> None:
     ratings = {s.key: st.session_state.get(rating_key(phase, s)) for s in statements}
     stored = assessment.save(database, user, content, phase, ratings)
     if stored:
+        st.session_state["selbst-phase"] = phase  # stay on the form just saved, with its values
         st.session_state[NOTICE] = ("success", f"Gespeichert: {stored} Einschätzungen für „{assessment.PHASE_LABELS[phase]}“.")
     else:
         st.session_state[NOTICE] = ("warning", "Bitte wählen Sie bei mindestens einer Aussage einen Wert.")
@@ -82,5 +83,8 @@ st.session_state.setdefault("selbst-phase", "nachher" if any(r.before is not Non
 phase = st.radio("Welche Einschätzung möchten Sie abgeben?", list(assessment.PHASES), horizontal=True,
                  key="selbst-phase", format_func=assessment.PHASE_LABELS.get)
 st.caption("Skala: " + " · ".join(f"{value} = {text}" for value, text in assessment.SCALE.items()))
+if phase == "nachher" and all(r.after is None for r in rows) and any(r.before is not None for r in rows):
+    st.info("Ihre Einschätzung „vorher“ ist gespeichert; Ihre Werte sehen Sie unten unter „Ihre Veränderung“. "
+            "Das Formular hier ist für die Einschätzung „nachher“ am Ende des Kurses.")
 render_form(phase, rows)
 render_change(rows)

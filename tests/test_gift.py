@@ -152,7 +152,7 @@ def test_invalid_questions_are_reported_not_dropped():
     assert quiz is None
     assert [(s.name, s.line) for s in skipped] == [("Null", 1), ("Eins", 3), ("Keine", 5)]
     assert "keine Zahl" in skipped[0].reason
-    assert "at least one correct option" in skipped[2].reason
+    assert "mindestens eine Antwortmöglichkeit richtig" in skipped[2].reason
 
 
 def test_malformed_file_lists_every_broken_question():

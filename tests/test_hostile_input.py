@@ -36,10 +36,10 @@ CASES = ([(None, p) for p in ANONYMOUS_PAGES] + [("learner", p) for p in LEARNER
 
 # URL parameters the pages read (test_every_url_parameter_read_is_covered keeps this list complete):
 # "invite" is read on every page (a signed-in learner may join from any page), the others here.
-URL_PARAMETERS = {"id", "invite", "kohorte", "projekt", "q", "code", "sitzung"}
+URL_PARAMETERS = {"id", "invite", "kohorte", "projekt", "q", "code", "sitzung", "teil"}
 COHORT_PAGES = ("cockpit", "fragenanalyse", "teilnehmende", "briefing", "projekte_trainer", "kohorten", "live")
 URL_PARAMETERS_OF = {"anmelden": URL_PARAMETERS, "lektion": {"id"}, "projekte": {"projekt"}, "suche": {"q"},
-                     "verifizieren": {"code"}, "mitmachen": {"code"}, "live_projektor": {"sitzung"},
+                     "verifizieren": {"code"}, "mitmachen": {"code"}, "live_projektor": {"sitzung"}, "einstufung": {"teil"},
                      **{page: {"kohorte"} for page in COHORT_PAGES}}
 UNKNOWN_PARAMETER = "x"
 # For URL parameters one payload of each kind (every parameter of a page carries it at once).
@@ -92,11 +92,18 @@ def html_bodies(at) -> list[str]:
 _QUIZ_TO_TOP = re.compile(re.escape(_TO_QUIZ_SCRIPT).replace("%d", r"\d+"))
 
 
+def _own_scripts() -> set[str]:
+    """Lotse's fixed page-chrome scripts: the German labels and the guard for unsaved text."""
+    from ui import german_chrome, unsaved
+
+    return {german_chrome.script(), unsaved.guard_script()}
+
+
 def _chrome(body: str) -> bool:
     head = body.lstrip()
     return PWN_FLAG not in body and (head.startswith(("<script>document.documentElement.lang = ",
                                                       "<script>document.cookie = ", "<style>"))
-                                     or _QUIZ_TO_TOP.fullmatch(body) is not None)
+                                     or _QUIZ_TO_TOP.fullmatch(body) is not None or body in _own_scripts())
 
 
 def assert_safe(at, where: str) -> None:

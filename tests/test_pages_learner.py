@@ -70,7 +70,7 @@ def answer_lesson_one(at, attempt: int, right: bool) -> None:
         at.checkbox(key=f"{qkey(LESSON_ONE, 'bereiche', attempt)}-o{index}").check().run()
     at.radio(key=qkey(LESSON_ONE, "it-allein", attempt)).set_value(not right).run()
     for position, item in enumerate([0, 1, 2] if right else [2, 1, 0]):
-        at.selectbox(key=f"{qkey(LESSON_ONE, 'reihenfolge', attempt)}-p{position}").set_value(item).run()
+        at.radio(key=f"{qkey(LESSON_ONE, 'reihenfolge', attempt)}-p{position}").set_value(item).run()
     ok(at)
 
 
@@ -87,8 +87,9 @@ def test_every_learner_page_renders_on_first_run(signed_in_app, make_user, page,
 def test_home_shows_modules_status_in_words_and_the_way_forward(signed_in_app, learner):
     at = ok(signed_in_app(learner))
     assert texts(at.title) == ["Mein Lernweg"]
-    assert plain(at.header) == ["Modul 1: Grundlagen", "Modul 2: Vertiefung"]
-    assert lesson_links(at) == ["○ Grundlagen der Verwaltungsdigitalisierung — nicht begonnen · ca. 10 Min.",
+    assert plain(at.header) == ["Willkommen bei Lotse", "Modul 1: Grundlagen", "Modul 2: Vertiefung"]  # first visit
+    assert lesson_links(at)[0] == "Einstufung starten"
+    assert lesson_links(at)[1:] == ["○ Grundlagen der Verwaltungsdigitalisierung — nicht begonnen · ca. 10 Min.",
                                 "○ Vertiefung mit Zahlen — nicht begonnen · ca. 5 Min."]
     assert "0 von 2 Lektionen" in at.get("progress")[0].proto.text
     at.button(key="lernweg-weiterlernen").click().run()
@@ -183,7 +184,7 @@ def test_journey_read_answer_submit_feedback_status_retry_best_attempt(signed_in
     reloaded = open_lesson(signed_in_app, learner, LESSON_ONE)
     assert reloaded.radio(key=qkey(LESSON_ONE, "ozg-ziel")).value == 1
     assert reloaded.checkbox(key=f"{qkey(LESSON_ONE, 'bereiche')}-o2").value is True
-    assert reloaded.selectbox(key=f"{qkey(LESSON_ONE, 'reihenfolge')}-p0").value == 2
+    assert reloaded.radio(key=f"{qkey(LESSON_ONE, 'reihenfolge')}-p0").value == 2
     order_first = reloaded.radio(key=qkey(LESSON_ONE, "ozg-ziel")).options
 
     # Submit: feedback per question in words and icons, score against the pass mark.
@@ -216,6 +217,7 @@ def test_journey_read_answer_submit_feedback_status_retry_best_attempt(signed_in
     # A worse third attempt: the best attempt still counts.
     reloaded.button(key=f"quiz-{LESSON_ONE}-retry-a2").click().run()
     reloaded.button(key=f"quiz-{LESSON_ONE}-submit-a3").click().run()
+    reloaded.button(key=f"quiz-{LESSON_ONE}-confirm-submit-a3").click().run()  # nothing answered: "Trotzdem abgeben"
     ok(reloaded)
     row = store.lesson_states(db, learner.id)[LESSON_ONE]
     assert learning.status_of(row) is learning.Status.PASSED and row["best_percent"] == 100
@@ -231,8 +233,8 @@ def test_journey_read_answer_submit_feedback_status_retry_best_attempt(signed_in
 
 def test_matching_short_answer_and_numeric_inputs(signed_in_app, learner, db):
     at = start_quiz(open_lesson(signed_in_app, learner, LESSON_TWO), LESSON_TWO)
-    at.selectbox(key=f"{qkey(LESSON_TWO, 'zuordnung')}-m0").set_value("elektronisch").run()
-    at.selectbox(key=f"{qkey(LESSON_TWO, 'zuordnung')}-m1").set_value("analog").run()
+    at.radio(key=f"{qkey(LESSON_TWO, 'zuordnung')}-m0").set_value("elektronisch").run()
+    at.radio(key=f"{qkey(LESSON_TWO, 'zuordnung')}-m1").set_value("analog").run()
     at.text_input(key=qkey(LESSON_TWO, "begriff")).input("  e-akte ").run()
     at.text_input(key=qkey(LESSON_TWO, "quote")).input("zweiundsiebzig").run()
     assert any("ist keine Zahl" in c for c in texts(at.caption))
@@ -251,6 +253,7 @@ def test_user_text_in_answers_is_shown_as_text(signed_in_app, learner):
     at = start_quiz(open_lesson(signed_in_app, learner, LESSON_TWO), LESSON_TWO)
     at.text_input(key=qkey(LESSON_TWO, "begriff")).input("<img src=x onerror=alert(1)> **fett**").run()
     at.button(key=f"quiz-{LESSON_TWO}-submit-a1").click().run()
+    at.button(key=f"quiz-{LESSON_TWO}-confirm-submit-a1").click().run()  # the other questions are open
     ok(at)
     shown = [m for m in texts(at.markdown) if "<strong>Ihre Antwort:</strong> „" in m]
     assert len(shown) == 1 and "<img" not in shown[0]
@@ -326,6 +329,7 @@ def test_two_tabs_one_submit_and_the_stale_tab_is_told(signed_in_app, learner, d
     tab_b = open_lesson(signed_in_app, learner, LESSON_ONE)
     tab_a.radio(key=qkey(LESSON_ONE, "ozg-ziel")).set_value(0).run()
     tab_a.button(key=f"quiz-{LESSON_ONE}-submit-a1").click().run()
+    tab_a.button(key=f"quiz-{LESSON_ONE}-confirm-submit-a1").click().run()  # questions 2-4 are open
     tab_b.radio(key=qkey(LESSON_ONE, "ozg-ziel")).set_value(2).run()     # tab B still shows attempt 1
     ok(tab_b)
     assert any("bereits abgegeben" in w for w in texts(tab_b.warning))
@@ -376,6 +380,7 @@ def test_the_second_tab_submitting_the_same_attempt_is_told_what_was_recorded(si
     tab_b.radio(key=qkey(LESSON_ONE, "ozg-ziel")).set_value(2).run()     # both tabs answer attempt 1 ...
     tab_a.radio(key=qkey(LESSON_ONE, "ozg-ziel")).set_value(0).run()
     tab_a.button(key=f"quiz-{LESSON_ONE}-submit-a1").click().run()       # ... tab A submits first
+    tab_a.button(key=f"quiz-{LESSON_ONE}-confirm-submit-a1").click().run()  # questions 2-4 open: "Trotzdem abgeben"
     tab_b.button(key=f"quiz-{LESSON_ONE}-submit-a1").click().run()       # tab B submits the same attempt
     ok(tab_b)
     [warning] = [w for w in texts(tab_b.warning) if "bereits abgegeben" in w]

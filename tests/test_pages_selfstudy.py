@@ -102,6 +102,49 @@ def test_entry_check_from_start_to_learning_path_and_retake(signed_in_app, learn
     assert "Was sich seit der letzten Einstufung verändert hat" in text
 
 
+def test_entry_check_resumes_where_the_learner_stopped(signed_in_app, learner, content_dir):
+    """Issue 17, point 6: a reload (a new browser session) in the middle used to start again at part 1."""
+    at = ok(signed_in_app(learner, page="app_pages/einstufung.py"))
+    at.button(key="einstufung-starten").click().run()
+    for radio in [r for r in at.radio if r.key.startswith("einstufung-")]:
+        at.radio(key=radio.key).set_value(0).run()
+    at.button(key="einstufung-weiter").click().run()
+    assert at.query_params.get("teil") in ("2", ["2"]), at.query_params  # the address names the part
+    reloaded = ok(signed_in_app(learner, page="app_pages/einstufung.py"))  # no ?teil=: resumes by the answers
+    assert "Teil 2 von 2" in reloaded.get("progress")[0].proto.text
+    bookmarked = ok(signed_in_app(learner, page="app_pages/einstufung.py", query_params={"teil": "1"}))
+    assert "Teil 1 von 2" in bookmarked.get("progress")[0].proto.text
+
+
+def test_first_visit_leads_to_the_entry_check_and_the_path_follows_it(signed_in_app, learner, content_dir):
+    """Issue 17, point 6: after sign-up „Mein Lernweg“ welcomes the learner and offers the entry check
+    (or to skip it); afterwards „Weiterlernen“ opens the first lesson of the personal path."""
+    home = ok(signed_in_app(learner))
+    assert "Willkommen bei Lotse" in [h.value for h in home.header]
+    links = [link.proto.label for link in home.get("page_link")]
+    assert "Einstufung starten" in links, links
+    assert home.button(key="lernweg-weiterlernen").label.startswith("Ohne Einstufung beginnen: ")
+    course_first = home.button(key="lernweg-weiterlernen").label.removeprefix("Ohne Einstufung beginnen: ")
+
+    at = ok(signed_in_app(learner, page="app_pages/einstufung.py"))
+    at.button(key="einstufung-starten").click().run()
+    for radio in [r for r in at.radio if r.key.startswith("einstufung-")]:  # module 1 all right
+        at.radio(key=radio.key).set_value(0).run()
+    at.button(key="einstufung-weiter").click().run()
+    at.button(key="einstufung-auswerten").click().run()  # module 2 left open: "Zuerst bearbeiten"
+    ok(at)
+
+    home = ok(signed_in_app(learner))
+    assert "Willkommen bei Lotse" not in [h.value for h in home.header]
+    first = [e for e in at.subheader if "Zuerst bearbeiten" in e.value]
+    assert first, [e.value for e in at.subheader]
+    label = home.button(key="lernweg-weiterlernen").label
+    focus_links = [link.proto.label for link in at.get("page_link")]  # the path on the result page
+    assert label.startswith("Weiterlernen: ") and label.removeprefix("Weiterlernen: ") != course_first, label
+    assert any(label.removeprefix("Weiterlernen: ") in t for t in focus_links), (label, focus_links)
+    assert any("persönlichen Lernweg" in c.value for c in home.caption)
+
+
 # --- Wiederholen -----------------------------------------------------------------------------------------
 
 
@@ -284,3 +327,17 @@ def test_journal_keeps_the_chosen_prompt_after_saving(signed_in_app, learner, db
     assert chosen.value.id == "naechster-schritt"
     assert "(1 Eintrag)" in chosen.options[1] and second.startswith("Nächste Schritte")
     assert at.text_area(key=key).value == ""
+
+
+def test_self_assessment_stays_on_the_saved_form_and_says_before_is_kept(signed_in_app, learner, content_dir):
+    """Issue 17, point 9: after saving „vorher“ the learner sees those values, not an empty „nachher“
+    form; a later visit opens „nachher“ and says that „vorher“ is saved (it looked like a loss)."""
+    at = ok(signed_in_app(learner, page="app_pages/selbsteinschaetzung.py"))
+    at.radio(key="selbst-vorher-l3-it").set_value(2)
+    submit_button(at).click().run()
+    ok(at)
+    assert at.radio(key="selbst-phase").value == "vorher"
+    assert at.radio(key="selbst-vorher-l3-it").value == 2
+    later = ok(signed_in_app(learner, page="app_pages/selbsteinschaetzung.py"))
+    assert later.radio(key="selbst-phase").value == "nachher"
+    assert any("Ihre Einschätzung „vorher“ ist gespeichert" in i.value for i in later.info), [i.value for i in later.info]

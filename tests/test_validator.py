@@ -26,15 +26,17 @@ QUIZ_CASES = [
     ("yaml syntax", ("pass_mark: 70", "pass_mark: [70"), "questions:", "yaml",
      "YAML syntax error: expected ',' or ']', but got ':'"),
     ("unknown key", ("pass_mark: 70", "pass_mark: 70\npassmark: 70"), "passmark:", "passmark",
-     "unknown field (check the spelling; see docs/authoring.md)"),
+     "„passmark“: Dieses Feld kennt Lotse nicht. Bitte prüfen Sie die Schreibweise (siehe docs/authoring.md)."),
     ("wrong type", ("pass_mark: 70", "pass_mark: viel"), "pass_mark:", "pass_mark",
-     "Input should be a valid number, unable to parse string as a number"),
-    ("missing field", ("    explanation: Weil.\n", ""), "  - id: frage", "questions[0].explanation", "is required"),
+     "„Bestehensgrenze in Prozent“ (pass_mark) muss eine Zahl sein, zum Beispiel 70."),
+    ("missing field", ("    explanation: Weil.\n", ""), "  - id: frage", "questions[0].explanation",
+     "Frage 1: „Erklärung“ (explanation) fehlt. Bitte ergänzen."),
     ("unknown type", ("type: single_choice", "type: essay"), "type: essay", "questions[0].type",
-     "unknown question type 'essay'; use one of single_choice, multiple_choice, true_false, ordering, matching, "
-     "short_answer, numeric"),
+     "Unbekannter Fragetyp „essay“. Erlaubt sind: single_choice, multiple_choice, true_false, ordering, matching, "
+     "short_answer, numeric (siehe docs/authoring.md)."),
     ("two correct", ("      - text: B\n", "      - text: B\n        correct: true\n"), "    options:",
-     "questions[0].options", "single choice needs exactly one correct option, found 2"),
+     "questions[0].options", "Frage 1: „Antwortmöglichkeiten“ (options): Bei einer Einfachauswahl muss genau eine "
+     "Antwortmöglichkeit richtig sein (correct: true); es sind 2."),
     ("duplicate key", ("    prompt: Was gilt?", "    prompt: Was gilt?\n    prompt: Doppelt"), "prompt: Doppelt",
      "prompt", "appears twice; only one value may be given"),
     ("unknown objective", ("objective: ziel", "objective: zeil"), "objective: zeil", "questions[0].objective",
@@ -44,9 +46,9 @@ QUIZ_CASES = [
     ("lesson mismatch", ("lesson: eins", "lesson: zwei"), "lesson: zwei", "lesson",
      "must match the file name: the file is eins.yaml, so lesson must be 'eins'"),
     ("bad id", ("  - id: frage", "  - id: Frage 1"), "id: Frage 1", "questions[0].id",
-     "must be an id of lower-case letters a-z, digits and '-' (max. 64 characters)"),
+     "Frage 1: „Kennung“ (id) muss eine Kennung aus Kleinbuchstaben a–z, Ziffern und „-“ sein (höchstens 64 Zeichen)."),
     ("missing feedback", ("        feedback: Falsch.\n", ""), "      - text: B", "questions[0].options[1].feedback",
-     "is required"),
+     "Frage 1, Antwortmöglichkeit 2: „Rückmeldung“ (feedback) fehlt. Bitte ergänzen."),
 ]
 
 
@@ -70,17 +72,17 @@ def test_duplicate_question_ids(tmp_path):
 @pytest.mark.parametrize("question, needle, message", [
     ("  - id: mc\n    type: multiple_choice\n    objective: ziel\n    prompt: P\n    explanation: E\n    options:\n"
      "      - text: A\n        feedback: F\n      - text: B\n        feedback: F\n", "options:",
-     "multiple choice needs at least one correct option"),
+     "Bei einer Mehrfachauswahl muss mindestens eine Antwortmöglichkeit richtig sein (correct: true)."),
     ("  - id: ord\n    type: ordering\n    objective: ziel\n    prompt: P\n    explanation: E\n    items: [A, A]\n", "items:",
-     "items must be distinct"),
+     "„Schritte“ (items): Jeder Eintrag darf nur einmal vorkommen."),
     ("  - id: ord\n    type: ordering\n    objective: ziel\n    prompt: P\n    explanation: E\n    items: [A]\n", "items:",
-     "List should have at least 2 items after validation, not 1"),
+     "„Schritte“ (items) braucht mindestens 2 Einträge."),
     ("  - id: mat\n    type: matching\n    objective: ziel\n    prompt: P\n    explanation: E\n    pairs:\n"
      "      - {left: A, right: X}\n      - {left: B, right: X}\n", "- id: mat",
-     "matching needs at least two distinct right-hand items"),
+     "Eine Zuordnung braucht mindestens zwei verschiedene rechte Seiten."),
     ("  - id: mc\n    type: multiple_choice\n    objective: ziel\n    prompt: P\n    explanation: E\n    options:\n"
      "      - {text: A, feedback: F, correct: true, weight: 60}\n      - {text: B, feedback: F, weight: -50}\n", "options:",
-     "positive weights must add up to 100, they add up to 60"),
+     "Die positiven Gewichtungen müssen zusammen 100 ergeben; es sind 60."),
 ])
 def test_question_consistency(tmp_path, question, needle, message):
     quiz = QUIZ + question
@@ -93,7 +95,7 @@ LESSON_CASES = [
     ("no front matter", ("---\nid: eins", "id: eins"), "id: eins", 0, "front matter",
      "the file must start with a line '---' followed by YAML front matter"),
     ("unknown key", ("order: 1", "order: 1\nobjectivs: []"), "objectivs:", 0, "objectivs",
-     "unknown field (check the spelling; see docs/authoring.md)"),
+     "„objectivs“: Dieses Feld kennt Lotse nicht. Bitte prüfen Sie die Schreibweise (siehe docs/authoring.md)."),
     ("id mismatch", ("id: eins", "id: zwei"), "id: zwei", 0, "id",
      "must match the file name: the file is eins.md, so the id must be 'eins'"),
     ("unknown module", ("module: m1", "module: m9"), "module: m9", 0, "module", "unknown module 'm9'; modules in course.yaml: m1"),
@@ -185,7 +187,7 @@ def test_cli_exit_codes_and_summary(tmp_path, capsys):
     (root / "quizzes" / "eins.yaml").write_text(QUIZ.replace("pass_mark: 70", "pass_mark: 170"), encoding="utf-8")
     assert main(["validate", str(root)]) == 1
     out = capsys.readouterr().out
-    assert "quizzes/eins.yaml:2: pass_mark: Input should be less than or equal to 100" in out
+    assert "quizzes/eins.yaml:2: pass_mark: „Bestehensgrenze in Prozent“ (pass_mark) darf höchstens 100 sein." in out
     assert main(["validate", str(tmp_path / "nirgendwo")]) == 2
 
 

@@ -53,6 +53,7 @@ def lesson_from_query(catalog: Catalog) -> Lesson:
     raw = st.query_params.get("id", "")
     lesson = catalog.lesson(raw) if isinstance(raw, str) and re.fullmatch(SLUG_PATTERN, raw) else None
     if lesson is not None:
+        _keep_address(lesson.id)
         return lesson
     st.title("Lektion nicht gefunden")
     if not raw:
@@ -62,6 +63,18 @@ def lesson_from_query(catalog: Catalog) -> Lesson:
                    "oder die Lektion wurde umbenannt.")
     st.page_link(HOME_PAGE, label="Zu „Mein Lernweg“", icon="🧭")
     st.stop()
+
+
+def _keep_address(lesson_id: str) -> None:
+    """Write the lesson's id into the address on every full run.
+
+    A page link to the page already open (Vorherige/Nächste Lektion) runs the new lesson, but
+    Streamlit's browser side only rewrites the address when the page itself changes, so it kept the
+    old ?id= and the next click or a reload meant the old lesson. Setting the query parameter sends
+    the address to the browser, which adds a history entry when it differs (the back button works)
+    and does nothing when it already matches.
+    """
+    st.query_params["id"] = lesson_id
 
 
 @lru_cache(maxsize=4096)

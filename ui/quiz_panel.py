@@ -14,7 +14,7 @@ import time
 
 import streamlit as st
 
-from lotse import learning
+from lotse import learning, quiz_review
 from lotse.content import Lesson
 from lotse.content.models import Quiz
 from lotse.identity import PermissionDenied, User
@@ -33,6 +33,10 @@ def _notice_key(lesson_id: str) -> str:
 
 def _to_quiz_key(lesson_id: str) -> str:
     return f"quiz-{lesson_id}-to-top"
+
+
+def _confirm_key(lesson_id: str, attempt_no: int) -> str:
+    return f"quiz-{lesson_id}-confirm-a{attempt_no}"
 
 
 # After a submit (or a new attempt) the button the learner pressed is gone and the page would stay
@@ -78,7 +82,29 @@ def _save_draft(user: User, quiz: Quiz, attempt_no: int) -> None:
                        "Unten sehen Sie das Ergebnis.")
 
 
+def unanswered(quiz: Quiz, attempt_no: int) -> list[int]:
+    """Numbers ("Frage 2") of the questions without an answer in this attempt."""
+    responses = _responses(quiz, attempt_no)
+    return [n for n, q in enumerate(quiz.questions, 1) if not widgets.answered(q, responses[q.id])]
+
+
+def _ask_or_submit(user: User, quiz: Quiz, attempt_no: int) -> None:
+    """"Antworten abgeben": with questions left open, ask first (they would count 0 points); an attempt
+    another tab already submitted goes straight on, so the learner is told what was recorded."""
+    state = learning.quiz_state(store(), user, quiz.lesson)
+    still_open = state.answering and state.attempt_no == attempt_no
+    if still_open and unanswered(quiz, attempt_no):
+        st.session_state[_confirm_key(quiz.lesson, attempt_no)] = True
+        return
+    _submit(user, quiz, attempt_no)
+
+
+def _keep_answering(lesson_id: str, attempt_no: int) -> None:
+    st.session_state.pop(_confirm_key(lesson_id, attempt_no), None)
+
+
 def _submit(user: User, quiz: Quiz, attempt_no: int) -> None:
+    st.session_state.pop(_confirm_key(quiz.lesson, attempt_no), None)
     responses = _responses(quiz, attempt_no)
     try:
         attempt_id, _, created = learning.submit_attempt(store(), user, quiz, attempt_no, responses)
@@ -111,7 +137,8 @@ def render_quiz(user: User, lesson: Lesson, quiz: Quiz, progress_row: dict | Non
     if state.answering:
         _answering(user, lesson, quiz, state)
     elif state.last_attempt is not None:
-        _feedback(user, lesson, quiz, state.last_attempt, sections)
+        passed_ever = bool(progress_row and progress_row["passed"])
+        _feedback(user, lesson, quiz, state.last_attempt, sections, quiz_review.shows_correct(quiz, passed_ever))
     else:
         _intro(lesson, quiz, user)
     _history(user, lesson, progress_row)
@@ -121,7 +148,8 @@ def _intro(lesson: Lesson, quiz: Quiz, user: User) -> None:
     """Before the first attempt: what to expect, and a start button (the questions stay out of
     the way while reading, and the page stays light)."""
     st.markdown(f"Das Quiz hat {len(quiz.questions)} Fragen. Bestanden haben Sie ab {de_number(quiz.pass_mark)} % "
-                "der Punkte. Sie können es beliebig oft wiederholen; es zählt Ihr bester Versuch.")
+                "der Punkte. Sie können es beliebig oft wiederholen; es zählt Ihr bester Versuch. "
+                + quiz_review.review_promise(quiz))
     st.button("Quiz starten", key=f"quiz-{lesson.id}-start", type="primary", icon="📝",
               on_click=_start_new, args=(user, lesson.id))
 
@@ -134,8 +162,29 @@ def _answering(user: User, lesson: Lesson, quiz: Quiz, state: learning.QuizState
     for number, question in enumerate(quiz.questions, 1):
         _question(user, quiz, number, question, state.attempt_no, state.seed, state.draft.get(question.id))
     st.caption("Unbeantwortete Fragen zählen 0 Punkte.")
+    if st.session_state.get(_confirm_key(lesson.id, state.attempt_no)):
+        if _confirm_open_questions(user, quiz, state.attempt_no):
+            return
     st.button("Antworten abgeben", key=f"quiz-{lesson.id}-submit-a{state.attempt_no}", type="primary",
-              on_click=_submit, args=(user, quiz, state.attempt_no))
+              on_click=_ask_or_submit, args=(user, quiz, state.attempt_no))
+
+
+def _confirm_open_questions(user: User, quiz: Quiz, attempt_no: int) -> bool:
+    """Ask before submitting with open questions; False when meanwhile every question is answered."""
+    open_numbers = unanswered(quiz, attempt_no)
+    if not open_numbers:
+        _keep_answering(quiz.lesson, attempt_no)
+        return False
+    names = ", ".join(f"Frage {n}" for n in open_numbers)
+    count = "Eine Frage ist" if len(open_numbers) == 1 else f"{len(open_numbers)} Fragen sind"
+    st.warning(f"{count} noch nicht beantwortet ({names}). Unbeantwortete Fragen zählen 0 Punkte. "
+               "Möchten Sie trotzdem abgeben?", icon="⚠️")
+    submit, back = st.columns(2)
+    submit.button("Trotzdem abgeben", key=f"quiz-{quiz.lesson}-confirm-submit-a{attempt_no}", type="primary",
+                  on_click=_submit, args=(user, quiz, attempt_no))
+    back.button("Weiter beantworten", key=f"quiz-{quiz.lesson}-confirm-back-a{attempt_no}",
+                on_click=_keep_answering, args=(quiz.lesson, attempt_no))
+    return True
 
 
 @st.fragment
@@ -152,21 +201,25 @@ def _question(user: User, quiz: Quiz, number: int, question, attempt_no: int, se
                              label=f"Frage {number}")
 
 
-def _feedback(user: User, lesson: Lesson, quiz: Quiz, attempt: dict, sections: dict[str, str]) -> None:
+def _feedback(user: User, lesson: Lesson, quiz: Quiz, attempt: dict, sections: dict[str, str],
+              show_correct: bool) -> None:
     review = learning.attempt_review(store(), user, user.id, quiz, attempt["id"])
     if review is None:
         st.error("Dieser Versuch konnte nicht geladen werden.")
         return
     _summary(attempt)
+    if not show_correct and quiz.show_correct == "after_passing":
+        st.caption("Die richtigen Antworten sehen Sie hier, sobald Sie das Quiz bestanden haben.")
     for number, (question, grade) in enumerate(zip(quiz.questions, review.result.grades), 1):
         with st.container(border=True):
-            _question_feedback(number, question, grade, review.responses.get(question.id), sections)
+            _question_feedback(number, question, grade, review.responses.get(question.id), sections, show_correct)
     st.button("Neuer Versuch", key=f"quiz-{lesson.id}-retry-a{attempt['attempt_no']}", icon="🔁",
               on_click=_start_new, args=(user, lesson.id),
               help="Startet einen neuen Versuch mit neu gemischten Antworten. Es zählt Ihr bester Versuch.")
 
 
-def _question_feedback(number: int, question, grade, response, sections: dict[str, str]) -> None:
+def _question_feedback(number: int, question, grade, response, sections: dict[str, str],
+                       show_correct: bool) -> None:
     """One question's result: verdict as heading (icon and word), then a single HTML block with the
     prompt, the answer (escaped: it may be typed text), the feedback, the explanation and the link
     back to the lesson section. One block instead of seven keeps the page fast."""
@@ -175,15 +228,39 @@ def _question_feedback(number: int, question, grade, response, sections: dict[st
     parts = [inline_html(question.prompt),
              f"<p><strong>Ihre Antwort:</strong> {html.escape(widgets.response_text(question, response))}<br>"
              f"<strong>Punkte:</strong> {de_number(grade.mark)} von {de_number(grade.max_mark)}</p>"]
-    if grade.feedback:
-        parts.append("<p><strong>Rückmeldung zu Ihrer Antwort:</strong></p>")
-        parts += [inline_html(text) for text in grade.feedback]
+    parts += _answer_feedback(question, grade, response)
+    if show_correct and not grade.correct:
+        parts.append(f"<p><strong>Richtige Antwort:</strong> {html.escape(quiz_review.correct_answer(question))}</p>")
+    rule = quiz_review.counting_rule(question)
+    if rule and not grade.correct:
+        parts.append(f"<p>{html.escape(rule)}</p>")
     parts += ["<p><strong>Erklärung:</strong></p>", inline_html(question.explanation)]
     if question.section:
         title = sections.get(question.section, "")
         label = f"Zum Abschnitt „{html.escape(title)}“ in der Lektion" if title else "Zum Abschnitt in der Lektion"
         parts.append(f'<p><a href="#{html.escape(question.section)}">{label}</a></p>')
     st.markdown("".join(parts), unsafe_allow_html=True)
+
+
+def _answer_feedback(question, grade, response) -> list[str]:
+    """The author's feedback on the answer; for choices each chosen option is named and marked as a
+    right or a wrong choice (one right and one wrong tick: the verdict says "falsch", the notes say
+    which part was right)."""
+    notes = quiz_review.choice_notes(question, response)
+    if notes:
+        items = "".join(f"<li><strong>{note.lead}:</strong> „{html.escape(note.option)}“ – "
+                        f"{_in_line(inline_html(note.feedback))}</li>" for note in notes)
+        return ["<p><strong>Rückmeldung zu Ihrer Auswahl:</strong></p>", f"<ul>{items}</ul>"]
+    if not grade.feedback:
+        return []
+    return ["<p><strong>Rückmeldung zu Ihrer Antwort:</strong></p>"] + [inline_html(t) for t in grade.feedback]
+
+
+def _in_line(fragment: str) -> str:
+    """A one-paragraph HTML fragment without its <p>, to continue a line."""
+    if fragment.startswith("<p>") and fragment.endswith("</p>") and fragment.count("<p>") == 1:
+        return fragment[3:-4]
+    return fragment
 
 
 def _summary(attempt: dict) -> None:

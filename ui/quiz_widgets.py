@@ -1,5 +1,8 @@
 """One small input per question type, and reading the answers back in the grading shapes.
 
+Ordering and matching use radio groups, not select boxes: a select box shows the chosen value in a
+one-line input that cuts long texts on a phone (WCAG 1.4.10); radio labels wrap and stay readable.
+
 Keys: ``quiz-<lesson>-<question>-a<attempt>`` (plus ``-o<i>`` per checkbox, ``-p<n>`` per ordering
 position, ``-m<i>`` per matching pair). The attempt number is part of the key, so a new attempt
 starts with empty inputs. Option order comes from lotse.learning.shuffled(seed, question id):
@@ -17,6 +20,7 @@ from lotse.content.models import (Matching, MultipleChoice, Numeric, Ordering, Q
                                   SingleChoice, TrueFalse)
 from lotse.grading import parse_number
 from lotse.learning import shuffled
+from lotse.quiz_review import MULTIPLE_CHOICE_RULE
 
 from .escape import md_escape
 
@@ -49,6 +53,7 @@ def single_choice(q: SingleChoice, key: str, seed: int, draft: Any, on_change: C
 def multiple_choice(q: MultipleChoice, key: str, seed: int, draft: Any, on_change: Callback, label: str) -> None:
     chosen = set(draft) if isinstance(draft, list) else set()
     st.markdown(f"**{label}: Ihre Antwort** (mehrere Antworten können richtig sein)")
+    st.caption(MULTIPLE_CHOICE_RULE)
     for i in shuffled(len(q.options), seed, q.id):
         _preset(f"{key}-o{i}", True if i in chosen else None)
         st.checkbox(q.options[i].text, key=f"{key}-o{i}", on_change=on_change)
@@ -67,8 +72,8 @@ def ordering(q: Ordering, key: str, seed: int, draft: Any, on_change: Callback, 
                 "Wählen Sie für jede Position einen Eintrag.")
     for position in range(len(q.items)):
         _preset(f"{key}-p{position}", _index(placed[position] if position < len(placed) else None, len(q.items)))
-        st.selectbox(f"Position {position + 1}", order, index=None, key=f"{key}-p{position}", on_change=on_change,
-                     format_func=lambda i: q.items[i], placeholder="Bitte wählen …")
+        st.radio(f"Position {position + 1}", order, index=None, key=f"{key}-p{position}", on_change=on_change,
+                 format_func=lambda i: q.items[i])
     values = [st.session_state.get(f"{key}-p{p}") for p in range(len(q.items))]
     chosen = [v for v in values if v is not None]
     if len(chosen) != len(set(chosen)):
@@ -83,8 +88,7 @@ def matching(q: Matching, key: str, seed: int, draft: Any, on_change: Callback, 
     for pair in shuffled(len(q.pairs), seed, f"{q.id}:left"):
         value = chosen[pair] if pair < len(chosen) and chosen[pair] in choices else None
         _preset(f"{key}-m{pair}", value)
-        st.selectbox(q.pairs[pair].left, order, index=None, key=f"{key}-m{pair}", on_change=on_change,
-                     placeholder="Bitte wählen …")
+        st.radio(q.pairs[pair].left, order, index=None, key=f"{key}-m{pair}", on_change=on_change)
 
 
 def short_answer(q: ShortAnswer, key: str, seed: int, draft: Any, on_change: Callback, label: str) -> None:

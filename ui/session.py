@@ -317,10 +317,22 @@ def require(*roles: str) -> User:
     if notice:
         st.info(md_escape(notice))
     offer_invite(user)
+    _sidebar_sign_out(user)
     if roles and user.role not in roles:
         st.error("Diese Seite ist für Ihre Rolle nicht freigegeben.")
         st.stop()
     return user
+
+
+def _sign_out_from_sidebar() -> None:
+    sign_out("Sie wurden abgemeldet.")
+
+
+def _sidebar_sign_out(user: User) -> None:
+    """Who is signed in, and "Abmelden" on every page (it was only in „Mein Konto“)."""
+    with st.sidebar:
+        st.caption(md_escape(f"Angemeldet als {user.display_name}"))
+        st.button("Abmelden", key="sidebar-abmelden", icon=":material/logout:", on_click=_sign_out_from_sidebar)
 
 
 def offer_invite(user: User) -> None:

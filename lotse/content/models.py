@@ -294,10 +294,16 @@ QUESTION_TYPES = ("single_choice", "multiple_choice", "true_false", "ordering", 
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 
 
+# When learners see the correct answers after submitting (Moodle's review option "right answer"):
+# after every attempt, once they have passed (then also on later attempts), or never.
+SHOW_CORRECT = ("after_each_attempt", "after_passing", "never")
+
+
 class Quiz(Strict):
     lesson: Slug
     pass_mark: float = Field(ge=0, le=100)
     questions: list[Question] = Field(min_length=1)
+    show_correct: Literal["after_each_attempt", "after_passing", "never"] = "after_passing"
 
     @property
     def max_points(self) -> float:

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from .german_problems import german_message
 from .yaml_lines import LineMap
 
 Severity = Literal["error", "warning"]
@@ -31,16 +32,6 @@ def display_path(path: Path, root: Path) -> str:
         return str(path.relative_to(root))
     except ValueError:
         return str(path)
-
-
-_MESSAGES = {
-    "missing": "is required",
-    "extra_forbidden": "unknown field (check the spelling; see docs/authoring.md)",
-    "string_pattern_mismatch": "must be an id of lower-case letters a-z, digits and '-' (max. 64 characters)",
-    "string_too_short": "must not be empty",
-    "union_tag_invalid": "unknown question type",
-    "union_tag_not_found": "is required (one of the question types in docs/authoring.md)",
-}
 
 
 def _field_name(loc: tuple) -> str:
@@ -91,9 +82,6 @@ def from_validation_error(error: ValidationError, data: object, lines: LineMap, 
         if item["type"] in ("union_tag_invalid", "union_tag_not_found"):
             raw_loc += ("type",)
         loc = _yaml_path(raw_loc, data)
-        message = _MESSAGES.get(item["type"], item["msg"])
-        if item["type"] == "union_tag_invalid":
-            message = f"unknown question type {item['ctx']['tag']!r}; use one of {', '.join(_question_types())}"
-        message = message.removeprefix("Value error, ")
+        message = german_message(item, loc, _question_types())
         problems.append(Problem(path, lines.line_of(prefix + loc), _field_name(loc), message))
     return problems

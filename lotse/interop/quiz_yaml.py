@@ -14,7 +14,8 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from lotse.content.models import Question, Quiz
+from lotse.content.german_problems import FIELD_WORDS, german_message
+from lotse.content.models import QUESTION_TYPES, Question, Quiz
 from lotse.content.yaml_lines import safe_load
 from lotse.interop.common import SLUG_RE, ImportResult, InteropError, Skipped, unique_slug
 
@@ -34,12 +35,12 @@ _OPTION_ORDER = ("text", "correct", "value", "tolerance", "weight", "left", "rig
 
 
 def error_text(error: ValidationError) -> str:
-    """Pydantic errors as `field.path: message; ...` (what exactly is wrong)."""
+    """Pydantic errors as German sentences naming each field in words („Frage 1: „Erklärung“ fehlt.“)."""
     parts = []
-    for err in error.errors():
-        loc = ".".join(str(p) for p in err["loc"][1:] or err["loc"])
-        parts.append(f"{loc}: {err['msg']}" if loc else err["msg"])
-    return "; ".join(parts)
+    for err in error.errors(include_url=False):
+        loc = tuple(step for step in err["loc"] if step not in QUESTION_TYPES)
+        parts.append(german_message(err, loc, QUESTION_TYPES))
+    return " ".join(parts)
 
 
 def _fill_placeholders(data: dict) -> list[str]:
@@ -47,7 +48,7 @@ def _fill_placeholders(data: dict) -> list[str]:
     missing = []
     if not str(data.get("explanation") or "").strip():
         data["explanation"] = PLACEHOLDER_EXPLANATION
-        missing.append("Erläuterung (explanation)")
+        missing.append("Erklärung")
     for i, option in enumerate(data.get("options") or []):
         if not str(option.get("feedback") or "").strip():
             option["feedback"] = PLACEHOLDER_FEEDBACK
@@ -55,7 +56,7 @@ def _fill_placeholders(data: dict) -> list[str]:
     for key in ("feedback_true", "feedback_false"):
         if data.get("type") == "true_false" and not str(data.get(key) or "").strip():
             data[key] = PLACEHOLDER_FEEDBACK
-            missing.append(f"Rückmeldung {key}")
+            missing.append(FIELD_WORDS[key])
     for answer in data.get("answers") or []:
         if answer.get("feedback") is not None and not str(answer["feedback"]).strip():
             answer["feedback"] = None

@@ -354,16 +354,20 @@ def test_a_quiz_can_be_completed_with_the_keyboard_only(keyboard_server, playwri
         press(page, "Space")
         expect(page.get_by_role("checkbox", name="Organisation der Arbeit")).to_be_checked()
 
-        # Ordering: each position is a select box; open with Enter/ArrowDown, choose, confirm with Enter.
+        # Ordering: each position is a radio group (labels wrap on a phone); Tab into it, arrow keys choose.
         for position, item in enumerate(["Ist-Zustand erheben", "Soll-Prozess entwerfen"], 1):
-            tab_to(page, f"e => (e.getAttribute('aria-label') || '').includes('Position {position}')",
-                   f"the select box „Position {position}“")
-            page.keyboard.type(item[:6])
-            press(page, "Enter")
-            expect(page.get_by_role("combobox", name=f"Position {position}")).to_have_value(item)
+            group = page.get_by_role("radiogroup", name=f"Position {position}")
+            tab_to(page, "e => e.type === 'radio' && (e.closest('[role=radiogroup]')?.getAttribute('aria-label') || '')"
+                         f".includes('Position {position}')", f"the radio group „Position {position}“")
+            for _ in range(4):
+                if group.get_by_role("radio", name=item).is_checked():
+                    break
+                press(page, "ArrowDown")
+            expect(group.get_by_role("radio", name=item)).to_be_checked()
 
         # Short answer: type, Enter stores it.
-        tab_to(page, "e => (e.getAttribute('aria-label') || '').includes('Ihre Antwort (Text)')", "the text answer")
+        tab_to(page, "e => e.tagName === 'INPUT' && (e.getAttribute('aria-label') || '').includes('Ihre Antwort (Text)')",
+               "the text answer")
         page.keyboard.type("OZG")
         press(page, "Enter")
 
