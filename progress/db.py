@@ -5,10 +5,12 @@ Connections are handed out and taken back by the store (progress.store); nothing
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from sqlite_utils import Database
 
@@ -73,3 +75,19 @@ def connect(path: Path | str) -> Database:
     conn.create_function("greatest", -1, _greatest, deterministic=True)
     conn.create_function("least", -1, _least, deterministic=True)
     return Database(conn)
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[None]:
+    """BEGIN IMMEDIATE: take the write lock first, so read-then-write never deadlocks (PostgreSQL's
+    adapter turns it into BEGIN plus an advisory write lock). Inside an open transaction it joins it."""
+    if db.conn.in_transaction:
+        yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

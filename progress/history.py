@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .learning import write_transaction
+from .db import write_transaction
 from .store import uses_connection
 
 

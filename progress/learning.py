@@ -7,29 +7,12 @@ always be rebuilt from the event log (see ``replay_lesson_progress``).
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from sqlite_utils import Database
 
-from .db import inserted_id, read_all, read_one, utc_now
+from .db import inserted_id, read_all, read_one, utc_now, write_transaction
 from .store import uses_connection
-
-
-@contextmanager
-def write_transaction(db: Database) -> Iterator[None]:
-    """BEGIN IMMEDIATE: take the write lock first, so read-then-write never deadlocks. Inside a
-    transaction the caller opened (Store.transaction) it joins that one."""
-    if db.conn.in_transaction:
-        yield
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def _event(db: Database, user_id: int, kind: str, lesson_id: str, *, question_id: str | None = None,

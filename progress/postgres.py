@@ -27,6 +27,7 @@ from psycopg.rows import dict_row, tuple_row
 from psycopg.types.numeric import FloatLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from .db import write_transaction
 from .errors import Busy, Conflict, SchemaBehind, StoreError, Unavailable
 from .store import Store
 from .store import redact as redacted
@@ -282,17 +283,8 @@ class PostgresStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic unit, serialised with every other write unit (as BEGIN IMMEDIATE on SQLite)."""
-        with self.connection() as db:
-            if db.conn.in_transaction:
-                yield
-                return
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        with self.connection() as db, write_transaction(db):
+            yield
 
     def idle_count(self) -> int:
         return self._pool.get_stats()["pool_available"] if self._opened else 0

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .db import inserted_id
-from .learning import write_transaction
+from .db import inserted_id, write_transaction
 from .store import uses_connection
 
 

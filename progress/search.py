@@ -12,8 +12,7 @@ import re
 
 from sqlite_utils import Database
 
-from .db import is_postgres, read_all
-from .learning import write_transaction
+from .db import is_postgres, read_all, write_transaction
 from .store import uses_connection
 
 

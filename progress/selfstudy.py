@@ -11,9 +11,8 @@ from typing import Any, Iterable
 
 from sqlite_utils import Database
 
-from .db import inserted_id, utc_now
+from .db import inserted_id, utc_now, write_transaction
 from .store import uses_connection
-from .learning import write_transaction
 
 
 def _json(value: Any) -> str:

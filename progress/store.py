@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from sqlite_utils import Database
 
-from .db import connect
+from .db import connect, write_transaction
 from .errors import Busy, Conflict, SchemaBehind, StoreError, Unavailable
 
 P = ParamSpec("P")
@@ -174,17 +174,8 @@ class SqliteStore(Store):
         """One atomic unit: every call of this thread on this store inside the block is committed
         together or not at all. Starts with the write lock (BEGIN IMMEDIATE), so a read-then-write
         never deadlocks; inside an open transaction it joins it."""
-        with self.connection() as db:
-            if db.conn.in_transaction:
-                yield
-                return
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        with self.connection() as db, write_transaction(db):
+            yield
 
     def checkpoint(self) -> bool:
         """Copy the write-ahead log into the database file and empty it (after deleting personal

@@ -8,9 +8,8 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from .db import utc_now
+from .db import utc_now, write_transaction
 from .store import uses_connection
-from .learning import write_transaction
 
 # Whose records: one learner, or every member of a cohort. Fixed SQL, never built from input.
 _SCOPES = {
