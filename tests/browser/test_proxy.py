@@ -332,3 +332,66 @@ def wait_for(condition, message: str, timeout: float = 90.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, message
         time.sleep(0.2)  # poll interval of the condition
+
+
+# --- two app processes on one PostgreSQL database ------------------------------------------------------
+
+TRAINER = ("tom.trainer", "Tom Trainer", "Ein-anderes-Passwort-2026")
+
+
+def test_two_workers_on_postgresql_serve_one_cohort(browser, tmp_path, pg_cluster, monkeypatch):
+    """Issue 16: two app processes share one PostgreSQL database behind the proxy; the learner
+    passes a quiz on one worker, the trainer's cockpit on the other shows it."""
+    from lotse.accounts import create_account
+    from lotse.analytics.cohort import cohort_overview
+    from lotse.analytics.course import percent
+    from lotse.cohorts import create_cohort
+    from lotse.content import load_catalog
+    from progress import cohorts as cohort_sql
+    from progress import open_store
+    from progress.users import get_user_by_login
+
+    url = pg_cluster.new_database(empty=True)  # deploy.serve's `lotse prepare` migrates it
+    monkeypatch.setenv("LOTSE_MIN_GROUP_SIZE", "1")  # a cohort of one: the core here judges as the workers do
+    server = start_proxied(tmp_path, workers=2, extra_env={"LOTSE_DATABASE_URL": url, "LOTSE_MIN_GROUP_SIZE": "1"})
+    try:
+        create_learner(server)
+        store = open_store(url)
+        trainer = create_account(store, TRAINER[0], TRAINER[1], TRAINER[2], "trainer")
+        cohort = create_cohort(store, trainer, "Kohorte auf PostgreSQL", seminar_date="2030-05-04")
+        cohort_sql.add_member(store, cohort["id"], get_user_by_login(store, LEARNER[0]).id)
+
+        learner = browser.new_page()
+        sign_in(learner, server.url, LEARNER[0], LEARNER[2])
+        learner_worker = serving_worker(learner)
+        other = "1" if learner_worker == "2" else "2"
+        coach = browser.new_page()
+        coach.context.add_cookies([{"name": "lotse_route", "value": other, "url": server.url}])
+        sign_in(coach, server.url, TRAINER[0], TRAINER[2])
+        assert serving_worker(coach) == other != learner_worker
+
+        def completed() -> str:
+            open_page(coach, f"{server.url}/cockpit")
+            metric = coach.get_by_test_id("stMetric").filter(has_text="Abgeschlossen")
+            return metric.inner_text()
+
+        before = completed()
+        open_page(learner, f"{server.url}/lektion?id=eins")
+        rerun(learner, lambda: learner.get_by_role("button", name="Quiz starten").click())
+        rerun(learner, lambda: choose(learner, "radio", WHO))
+        rerun(learner, lambda: choose(learner, "radio", OZG))
+        field = learner.get_by_role("textbox", name=re.compile(r"Ihre Antwort \(Text\)"))
+        field.fill("OZG")
+        rerun(learner, lambda: field.press("Enter"))
+        rerun(learner, lambda: learner.get_by_role("button", name="Antworten abgeben").click())
+        learner.get_by_text("✓ Bestanden. Versuch 1").wait_for()
+
+        content = load_catalog(tmp_path / "content")
+        expected = percent(cohort_overview(store, trainer, cohort["id"], content).key.passed_share)
+        after = completed()
+        assert expected in after and expected not in before, (before, after, expected)
+        assert serving_worker(learner) == learner_worker and serving_worker(coach) == other
+        assert exception_boxes(learner) == exception_boxes(coach) == []
+        store.close()
+    finally:
+        server.stop()
