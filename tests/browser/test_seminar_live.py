@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from browser_harness import main_text, open_page, rerun, running_server, screenshot, sign_in, wait_idle
 
-TRAINER = ("trainerin.live", "Tina Trainerin", "Lotse-Live-Trainerin-7")
-LEARNERS = [(f"lernende.live{n}", f"Lernende Live {n}", f"Lotse-Live-Lernende-{n}7") for n in range(3)]
+TRAINER = ("trainerin.live", "Tina Trainerin", "Leuchtturm-Ananas-Sturmflut-42")
+LEARNERS = [(f"lernende.live{n}", f"Lernende Live {n}", f"Gießkanne-Vulkan-Notenblatt-{n}7") for n in range(3)]
 PHONE = {"width": 390, "height": 844}
 REFRESH_WAIT_MS = 15_000
 
@@ -44,6 +44,12 @@ def button(page, name: str):
     return page.get_by_role("button", name=name, exact=True)
 
 
+def keyed(page, prefix: str):
+    """The button of a widget whose key starts with ``prefix`` (Streamlit adds class st-key-<key>).
+    "Öffnen" and "Schließen" are also the German names of Streamlit's own select and dialog buttons."""
+    return page.locator(f"[class*='st-key-{prefix}'] button")
+
+
 def wait_for_text(page, pattern: str, timeout: int = REFRESH_WAIT_MS) -> None:
     """Until the main area shows ``pattern`` (a regular expression): the fragment refreshes by itself."""
     expect(page.get_by_test_id("stMain")).to_contain_text(re.compile(pattern), timeout=timeout)
@@ -63,7 +69,7 @@ def test_trainer_projector_and_three_phones_run_one_question(server, room, brows
     trainer.get_by_label("Frage", exact=True).fill("Wer trägt die Verantwortung an Bord?")
     trainer.get_by_label(re.compile("Antwortmöglichkeiten")).fill("* Die Kapitänin\nDer Lotse\nDie Reederei")
     rerun(trainer, lambda: button(trainer, "Frage vorbereiten").click())
-    rerun(trainer, lambda: button(trainer, "Öffnen").click())
+    rerun(trainer, lambda: keyed(trainer, "live-oeffnen-").click())
     assert "offen: Antworten laufen" in main_text(trainer)
 
     projector = browser.new_page()
@@ -99,7 +105,7 @@ def test_trainer_projector_and_three_phones_run_one_question(server, room, brows
     assert all(name not in text for _, name, _ in LEARNERS), "names never show on the projector"
     assert "Richtig:" not in text
 
-    rerun(trainer, lambda: button(trainer, "Schließen").click())
+    rerun(trainer, lambda: keyed(trainer, "live-schliessen-").click())
     wait_for_text(phones[2], "Gerade ist keine Frage offen")
     rerun(trainer, lambda: button(trainer, "Lösung zeigen").click())
     wait_for_text(projector, "Richtig: Die Kapitänin")
