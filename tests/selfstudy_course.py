@@ -105,6 +105,15 @@ def wrong_answers(catalog: Catalog, lesson_id: str) -> dict:
 # --- fixtures ------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def content_dir(tmp_path, monkeypatch, app_env):
+    """The course built here as the app's content (for AppTest pages); its folder."""
+    root = tmp_path / "content"
+    build(root)
+    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(root))
+    return root
+
+
 @pytest.fixture(name="catalog")
 def fresh_catalog(tmp_path: Path) -> Catalog:
     """`catalog`: the course written afresh for each test, so a test may change it."""

@@ -16,12 +16,11 @@ from typing import Iterator
 
 import pytest
 
-from selfstudy_course import build
 from lotse import learning
 from lotse.content import load_catalog
 from progress import Store
 from raw_sql import raw
-from selfstudy_course import right_answers, wrong_answers
+from selfstudy_course import content_dir, right_answers, wrong_answers  # noqa: F401 (content_dir: fixture)
 from ui import context
 
 JOIN_TIMEOUT = 30
@@ -56,14 +55,6 @@ def other_sessions_hold_idle_connections(store: Store) -> Iterator[int]:
         for thread in threads:
             thread.join(JOIN_TIMEOUT)
     assert errors == []
-
-
-@pytest.fixture
-def content_dir(tmp_path, monkeypatch, app_env):
-    root = tmp_path / "content"
-    build(root)
-    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(root))
-    return root
 
 
 @pytest.fixture

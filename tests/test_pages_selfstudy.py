@@ -14,20 +14,12 @@ from lotse import certificate, learning, reflection
 from lotse.content import load_catalog
 from progress import cohorts as cohort_sql
 
-from selfstudy_course import build, right_answers, wrong_answers
+from selfstudy_course import build, content_dir, right_answers, wrong_answers  # noqa: F401 (content_dir: fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["app_pages/einstufung.py", "app_pages/wiederholen.py", "app_pages/reflexion.py",
          "app_pages/selbsteinschaetzung.py", "app_pages/zertifikat.py", "app_pages/verifizieren.py"]
 HOSTILE = "<script>alert('x')</script> **fett** [klick](javascript:alert(1)) <img src=x onerror=alert(2)>"
-
-
-@pytest.fixture
-def content_dir(tmp_path, monkeypatch, app_env):
-    root = tmp_path / "content"
-    build(root)
-    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(root))
-    return root
 
 
 @pytest.fixture
