@@ -109,6 +109,18 @@ def choose(page, role: str, label: str) -> None:
     page.locator("label").filter(has=page.get_by_role(role, name=label, exact=True)).click()
 
 
+def pass_the_quiz(page) -> None:
+    """On the open lesson: start the quiz, answer all three questions right, submit, see it passed."""
+    rerun(page, lambda: page.get_by_role("button", name="Quiz starten").click())
+    rerun(page, lambda: choose(page, "radio", WHO))
+    rerun(page, lambda: choose(page, "radio", OZG))
+    field = page.get_by_role("textbox", name=re.compile(r"Ihre Antwort \(Text\)"))
+    field.fill("OZG")
+    rerun(page, lambda: field.press("Enter"))
+    rerun(page, lambda: page.get_by_role("button", name="Antworten abgeben").click())
+    page.get_by_text("✓ Bestanden. Versuch 1").wait_for()
+
+
 def serving_worker(page) -> str:
     """The worker nginx routes this browser to (its route cookie), as the X-Lotse-Worker header says."""
     return page.evaluate("fetch('/_stcore/health', {cache: 'no-store'}).then(r => r.headers.get('X-Lotse-Worker'))")
@@ -194,14 +206,7 @@ def test_learner_journey_through_the_proxy_under_the_csp(proxied, browser):
     open_page(page, f"{proxied.url}/lektion?id=eins")
     expect(page.get_by_role("heading", name=LESSON_TITLE, level=1)).to_be_visible()
     rerun(page, lambda: page.get_by_role("button", name="Als gelesen markieren").click())
-    rerun(page, lambda: page.get_by_role("button", name="Quiz starten").click())
-    rerun(page, lambda: choose(page, "radio", WHO))
-    rerun(page, lambda: choose(page, "radio", OZG))
-    field = page.get_by_role("textbox", name=re.compile(r"Ihre Antwort \(Text\)"))
-    field.fill("OZG")
-    rerun(page, lambda: field.press("Enter"))
-    rerun(page, lambda: page.get_by_role("button", name="Antworten abgeben").click())
-    page.get_by_text("✓ Bestanden. Versuch 1").wait_for()
+    pass_the_quiz(page)
     assert learner_rows(proxied)["attempts"] == [(1, 1)]
     # The progress page draws its Vega-Lite chart under the policy.
     open_page(page, f"{proxied.url}/fortschritt")
@@ -377,14 +382,7 @@ def test_two_workers_on_postgresql_serve_one_cohort(browser, tmp_path, pg_cluste
 
         before = completed()
         open_page(learner, f"{server.url}/lektion?id=eins")
-        rerun(learner, lambda: learner.get_by_role("button", name="Quiz starten").click())
-        rerun(learner, lambda: choose(learner, "radio", WHO))
-        rerun(learner, lambda: choose(learner, "radio", OZG))
-        field = learner.get_by_role("textbox", name=re.compile(r"Ihre Antwort \(Text\)"))
-        field.fill("OZG")
-        rerun(learner, lambda: field.press("Enter"))
-        rerun(learner, lambda: learner.get_by_role("button", name="Antworten abgeben").click())
-        learner.get_by_text("✓ Bestanden. Versuch 1").wait_for()
+        pass_the_quiz(learner)
 
         content = load_catalog(tmp_path / "content")
         expected = percent(cohort_overview(store, trainer, cohort["id"], content).key.passed_share)
