@@ -5,7 +5,7 @@ import streamlit as st
 from lotse.analytics.attention import attention_items
 from lotse.analytics.cohort import cohort_overview
 from lotse.briefing import seminar_briefing
-from lotse.analytics.course import percent
+from lotse.german_format import date_short, percent
 from lotse.analytics.exports import matrix_export
 from lotse.analytics.matrix import DONE_COLUMN, LEGEND, NAME_COLUMN
 from lotse.live import cohort_record
@@ -48,7 +48,7 @@ else:
 if key.days_until_seminar is None:
     cols[4].metric("Tage bis zum Seminar", "–", help="Kein Seminartermin eingetragen.")
 elif key.days_until_seminar >= 0:
-    cols[4].metric("Tage bis zum Seminar", key.days_until_seminar, help=f"Seminar am {key.seminar_date:%d.%m.%Y}")
+    cols[4].metric("Tage bis zum Seminar", key.days_until_seminar, help=f"Seminar am {date_short(key.seminar_date)}")
 else:
     cols[4].metric("Seminar war vor", f"{-key.days_until_seminar} Tagen")
 if not view.lessons:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from lotse.cohorts import (CohortError, create_cohort, disable_invite, invite_link, list_cohorts, members,
                            remove_member, renew_invite, update_cohort)
+from lotse.german_format import date_short
 from lotse.identity import PermissionDenied
 from lotse.ids import parse_id
 from ui.context import store
@@ -63,7 +64,7 @@ if wanted in by_id and "kohorten-auswahl" not in st.session_state:
 if st.session_state.get("kohorten-auswahl") not in by_id:
     st.session_state["kohorten-auswahl"] = cohorts[0]["id"]
 cohort_id = st.selectbox("Kohorte", list(by_id), key="kohorten-auswahl", format_func=lambda i: (
-    by_id[i]["name"] + (f" – {day(by_id[i]['seminar_date']):%d.%m.%Y}" if by_id[i]["seminar_date"] else "")
+    by_id[i]["name"] + (f" – {date_short(by_id[i]['seminar_date'])}" if by_id[i]["seminar_date"] else "")
     + f" ({by_id[i]['members']} Mitglieder)"))
 cohort = by_id[cohort_id]
 

@@ -4,6 +4,7 @@ and overall, and "Weiterlernen" to the next open lesson."""
 import streamlit as st
 
 from lotse import learning, onboarding
+from lotse.german_format import percent, share
 from ui.context import catalog, store
 from ui.countdown_box import render_countdown
 from ui.escape import md_escape
@@ -23,7 +24,7 @@ if not course.total:
     st.stop()
 
 st.progress(course.share, text=f"Insgesamt abgeschlossen: {course.completed} von {course.total} Lektionen "
-                               f"({course.share * 100:.0f} %). Abgeschlossen heißt: Quiz bestanden.")
+                               f"({share(course.share)}). Abgeschlossen heißt: Quiz bestanden.")
 begin = onboarding.start(store(), user, content, course)
 if begin.first_visit:
     with st.container(border=True):
@@ -59,6 +60,6 @@ for module in course.modules:
     left = f"noch ca. {module.minutes_left} Minuten" if module.minutes_left else "alles erledigt"
     st.progress(module.share, text=f"{module.completed} von {module.total} Lektionen abgeschlossen · {left}")
     for entry in module.lessons:
-        best = f" · bestes Ergebnis {entry.best_percent:.0f} %" if entry.best_percent is not None else ""
+        best = f" · bestes Ergebnis {percent(entry.best_percent)}" if entry.best_percent is not None else ""
         label = f"{entry.icon} {entry.title} — {entry.status.value} · ca. {entry.minutes} Min.{best}"
         lesson_link(entry.lesson_id, label)

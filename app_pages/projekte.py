@@ -10,6 +10,7 @@ import streamlit as st
 
 from lotse import onepager, phases
 from lotse import projects as P
+from lotse.german_format import datetime_short
 from lotse.identity import PermissionDenied
 from lotse.ids import parse_id
 from ui import project_forms as forms
@@ -79,7 +80,7 @@ def history(project: P.Project, step: str) -> None:
         if not entries:
             st.caption("Noch keine gespeicherte Version.")
             return
-        st.dataframe([{"Version": v.version_no, "Gespeichert": P.local_datetime(v.saved_at), "Inhalt": v.summary,
+        st.dataframe([{"Version": v.version_no, "Gespeichert": datetime_short(v.saved_at), "Inhalt": v.summary,
                        "Hinweis": v.note} for v in entries], hide_index=True, width="stretch")
         older = [v.version_no for v in entries[1:]]
         if not older:

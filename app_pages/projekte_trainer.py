@@ -8,6 +8,7 @@ import streamlit as st
 from lotse import phases
 from lotse import projects as P
 from lotse.cohorts import list_cohorts
+from lotse.german_format import datetime_short
 from lotse.identity import PermissionDenied
 from ui import project_view as view
 from ui.context import store
@@ -107,7 +108,7 @@ def project_view(project_id: int) -> None:
         return
     st.header(view.safe_md(project.title))
     st.markdown(view.safe_md(f"{project.owner_name} · {project.subject or 'ohne Angabe zum Vorgang'}"))
-    st.caption(f"{P.reached_label(project.steps)} · zuletzt geändert {P.local_datetime(project.updated_at)}. "
+    st.caption(f"{P.reached_label(project.steps)} · zuletzt geändert {datetime_short(project.updated_at)}. "
                "Sie sehen den aktuellen Stand (nur lesen); frühere Versionen bleiben privat.")
     view.show_message(MESSAGE)
     progress = P.step_progress(project.steps)
@@ -138,7 +139,7 @@ def projects_section(cohort_id: int) -> None:
         return
     st.dataframe([{"Teilnehmende": r["owner_name"], "Projekt": r["title"], "Erreicht": r["reached_label"],
                    **{P.STEP_LABELS[s]: r["progress"][s] for s in P.STEPS},
-                   "Geändert": P.local_datetime(r["updated_at"]), "Rückmeldungen": r["comments"]} for r in rows],
+                   "Geändert": datetime_short(r["updated_at"]), "Rückmeldungen": r["comments"]} for r in rows],
                  hide_index=True, width="stretch")
     labels = {r["id"]: f"{r['owner_name']}: {r['title']}" for r in rows}
     chosen = st.selectbox("Projekt ansehen", list(labels), format_func=lambda i: labels[i],

@@ -7,7 +7,7 @@ from collections import Counter
 import streamlit as st
 
 from lotse import reflection
-from lotse.countdown import german_datetime
+from lotse.german_format import datetime_long
 from lotse.identity import PermissionDenied
 from ui.context import catalog, store
 from ui.downloads import guarded
@@ -78,14 +78,14 @@ def unshare(entry_id: int, cohort_id: int) -> None:
 def render_entry(entry: dict, targets: list[dict]) -> None:
     base = f"reflexion-eintrag-{entry['id']}"
     with st.container(border=True):
-        dates = f"Geschrieben am {german_datetime(entry['created_at'])}"
+        dates = f"Geschrieben am {datetime_long(entry['created_at'])}"
         if entry["updated_at"] != entry["created_at"]:
-            dates += f" · zuletzt geändert am {german_datetime(entry['updated_at'])}"
+            dates += f" · zuletzt geändert am {datetime_long(entry['updated_at'])}"
         st.caption(dates)
         st.markdown(own_text(entry["text"]))
         for item in entry["shares"]:
             st.markdown(md_escape(f"👁 Geteilt mit {item['trainer_name']} (Kohorte „{item['cohort_name']}“) "
-                                  f"seit {german_datetime(item['shared_at'])}"))
+                                  f"seit {datetime_long(item['shared_at'])}"))
             st.button("Freigabe zurücknehmen", key=f"{base}-zuruecknehmen-{item['cohort_id']}", on_click=unshare,
                       args=(entry["id"], item["cohort_id"]))
         if not entry["shares"]:
@@ -98,7 +98,7 @@ def render_entry(entry: dict, targets: list[dict]) -> None:
             if history:
                 st.markdown("**Frühere Fassungen**")
                 for version in history:
-                    st.caption(f"Fassung vom {german_datetime(version['written_at'])}")
+                    st.caption(f"Fassung vom {datetime_long(version['written_at'])}")
                     st.markdown(own_text(version["text"]))
             st.button("Eintrag löschen", key=f"{base}-loeschen", on_click=delete, args=(entry["id"],), icon="🗑️")
         shared_ids = {s["cohort_id"] for s in entry["shares"]}
@@ -181,8 +181,8 @@ def render_trainer_view() -> None:
                 st.markdown(md_escape(f"{entry['learner_name']} · {prompt.topic if prompt else 'Leitfrage'}"))
                 if prompt:
                     st.caption(md_escape(prompt.text))
-                st.caption(f"Geteilt am {german_datetime(entry['shared_at'])} · "
-                           f"zuletzt geändert am {german_datetime(entry['updated_at'])}")
+                st.caption(f"Geteilt am {datetime_long(entry['shared_at'])} · "
+                           f"zuletzt geändert am {datetime_long(entry['updated_at'])}")
                 st.markdown(own_text(entry["text"]))
 
 

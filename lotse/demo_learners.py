@@ -19,6 +19,7 @@ from progress.history import LessonHistory, PastAttempt
 
 from .content import Catalog
 from .content.models import Question, Quiz
+from .german_format import decimal
 from .grading import grade_attempt
 from .learning import HEARTBEAT_SECONDS, attempt_seed, submit_key
 
@@ -94,7 +95,7 @@ def _correct_response(q: Question) -> Any:
 
 
 def _german_number(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+    return decimal(value, 6, grouping=False)  # as a learner types it
 
 
 def _wrong_response(q: Question, lesson_id: str, rng: random.Random, typical_share: float) -> Any:

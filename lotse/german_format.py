@@ -93,9 +93,10 @@ def _pattern(digits: int, fixed: bool) -> str:
     return "#,##0" + ("." + ("0" if fixed else "#") * digits if digits else "")
 
 
-def decimal(value: float, digits: int = 2, fixed: bool = False) -> str:
-    """'2,5', '1.234', '0,33': at most ``digits`` decimals (exactly that many with ``fixed``)."""
-    return format_decimal(value, _pattern(digits, fixed), locale=LOCALE)
+def decimal(value: float, digits: int = 2, fixed: bool = False, grouping: bool = True) -> str:
+    """'2,5', '1.234', '0,33': at most ``digits`` decimals (exactly that many with ``fixed``);
+    ``grouping=False`` leaves out the thousands dots (text a person types, CSV cells)."""
+    return format_decimal(value, _pattern(digits, fixed), locale=LOCALE, group_separator=grouping)
 
 
 def percent(points: float | None, digits: int = 0, fixed: bool = True) -> str:

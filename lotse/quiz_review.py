@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .content.models import Question, Quiz
-from .progress_report import de_number
+from .german_format import decimal
 
 TRUE_FALSE_WORDS = {True: "Stimmt", False: "Stimmt nicht"}
 
@@ -64,8 +64,8 @@ def correct_answer(question: Question) -> str:
 
 
 def _number(value: float, tolerance: float) -> str:
-    text = de_number(value)
-    return f"{text} (± {de_number(tolerance)})" if tolerance else text
+    text = decimal(value)
+    return f"{text} (± {decimal(tolerance)})" if tolerance else text
 
 
 def counting_rule(question: Question) -> str | None:

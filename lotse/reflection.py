@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from progress import Store
 
@@ -26,7 +25,7 @@ from progress.users import get_user
 from .access import require_cohort, require_role, require_self
 from .content import Catalog
 from .identity import PermissionDenied, User
-from .progress_report import LOCAL_TIME
+from .german_format import datetime_short
 
 TEXT_MAX = 5000
 _ORDERED = re.compile(r"^(\s*\d+)([.)])")
@@ -178,7 +177,7 @@ def read_entry(db: Store, actor: User, entry_id: int) -> dict:
 
 
 def _local(stamp: str) -> str:
-    return datetime.fromisoformat(stamp).astimezone(LOCAL_TIME).strftime("%d.%m.%Y, %H:%M Uhr")
+    return f"{datetime_short(stamp)} Uhr"
 
 
 def export_data(db: Store, actor: User, catalog: Catalog) -> list[dict]:

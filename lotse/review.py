@@ -30,10 +30,9 @@ from progress import selfstudy as store
 from .access import require_self
 from .content import Catalog, Lesson
 from .content.models import Question
-from .countdown import german_date, local_today
+from .german_format import BERLIN, date_long, decimal, local_today
 from .grading import Grade, grade_question
 from .identity import User
-from .progress_report import LOCAL_TIME
 
 # One learning and one relearning step of ten minutes: a forgotten card comes back in the same
 # sitting; the rest is scheduled in days by FSRS with its default parameters (90 % retention).
@@ -69,7 +68,7 @@ def rating_for(fraction: float) -> Rating:
 
 def end_of_day(day: date) -> datetime:
     """The first moment of the next local day, in UTC."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_TIME).astimezone(timezone.utc)
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=BERLIN).astimezone(timezone.utc)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -229,13 +228,13 @@ def review_logs(db: Store, actor: User) -> list[ReviewLog]:
 def due_text(due: datetime, now: datetime | None = None) -> str:
     """'heute', 'morgen', 'in 5 Tagen (Freitag, 14. März 2025)' in local time."""
     today = local_today(_now(now))
-    day = due.astimezone(LOCAL_TIME).date()
+    day = due.astimezone(BERLIN).date()
     days = (day - today).days
     if days <= 0:
         return "heute"
     if days == 1:
         return "morgen"
-    return f"in {days} Tagen ({german_date(day, weekday=True)})"
+    return f"in {days} Tagen ({date_long(day, weekday=True)})"
 
 
 def solution_lines(question: Question) -> list[str]:
@@ -252,5 +251,5 @@ def solution_lines(question: Question) -> list[str]:
     if kind == "short_answer":
         return [a.text for a in question.answers if a.weight == 100]
     unit = f" {question.unit}" if getattr(question, "unit", None) else ""
-    return [f"{a.value:g}{unit}".replace(".", ",") + (f" (± {a.tolerance:g})".replace(".", ",") if a.tolerance else "")
+    return [f"{decimal(a.value, 6)}{unit}" + (f" (± {decimal(a.tolerance, 6)})" if a.tolerance else "")
             for a in question.answers if a.weight == 100]

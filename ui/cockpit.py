@@ -15,6 +15,7 @@ import streamlit as st
 from lotse.access import DENIED
 from lotse.analytics.cohort import CohortInfo, trainer_cohorts
 from lotse.analytics.course import parse_day
+from lotse.german_format import date_short
 from lotse.identity import PermissionDenied, User
 from lotse.ids import parse_id
 
@@ -28,7 +29,7 @@ View = TypeVar("View")
 
 def _label(cohort: CohortInfo) -> str:
     day = parse_day(cohort.seminar_date)
-    return f"{cohort.name} (Seminar {day.strftime('%d.%m.%Y')})" if day else cohort.name
+    return f"{cohort.name} (Seminar {date_short(day)})" if day else cohort.name
 
 
 def _remember(source: str, target: str) -> None:

@@ -6,13 +6,12 @@ blocks or escaped Markdown, never as HTML. The core decides and checks roles aga
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, timezone
 
 import streamlit as st
 
 from lotse.access import DENIED, visible_cohorts
-from lotse.countdown import plural
+from lotse.german_format import datetime_short, plural
 from lotse.identity import PermissionDenied, User
 from lotse.interop.common import InteropError
 from lotse.interop.exchange import (FORMAT_LABELS, MAX_UPLOAD_BYTES, SaveOutcome, export_filename,
@@ -200,7 +199,7 @@ def xapi_panel(user: User) -> None:
     if st.button("Lerndaten zusammenstellen", key="austausch-xapi-zusammenstellen"):
         statements = _statements(user, cohort_id)
         if statements is not None:
-            moment = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
+            moment = datetime_short(datetime.now(timezone.utc), sep=" ")
             st.session_state[prepared_key] = (None, len(statements), moment)  # the file is built when clicked
     prepared = st.session_state.get(prepared_key)
     if prepared and base_iri_warning(settings()):

@@ -7,7 +7,8 @@ score 85 %, "✗ 40 %" attempted but not passed, "● gelesen", "◐ begonnen", 
 from __future__ import annotations
 
 from ..learning import STATUS_ICONS, Status
-from .course import LessonInfo, percent
+from ..german_format import percent
+from .course import LessonInfo
 
 NAME_COLUMN = "Teilnehmende"
 DONE_COLUMN = "Abgeschlossen"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..content.models import Question
+from ..german_format import decimal
 from ..grading import normalise_text, parse_number
 from .course import shorten
 
@@ -102,7 +103,7 @@ def _key(q: Question, response: Any) -> Any:
         return normalise_text(response)
     if q.type == "numeric":
         number = parse_number(response)
-        return f"{number:g}".replace(".", ",") if number is not None else response if isinstance(response, str) else None
+        return decimal(number, 6) if number is not None else response if isinstance(response, str) else None
     if isinstance(response, list):
         return tuple(response)
     return response if isinstance(response, (str, int, float, bool, type(None))) else UNREADABLE

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..german_format import decimal
+
 FIELD_WORDS = {
     "id": "Kennung", "title": "Titel", "module": "Modul", "order": "Reihenfolge",
     "duration_minutes": "Dauer in Minuten", "objectives": "Lernziele", "glossary": "Glossarbegriffe",
@@ -71,7 +73,7 @@ def field_words(loc: tuple) -> str:
 
 
 def _number(value: object) -> str:
-    return f"{value:g}".replace(".", ",") if isinstance(value, (int, float)) else str(value)
+    return decimal(value, 6) if isinstance(value, (int, float)) else str(value)
 
 
 def german_message(item: dict, loc: tuple, question_types: tuple[str, ...]) -> str:

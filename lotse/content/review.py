@@ -8,18 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-          "November", "Dezember")
-
-
-def german_date(day: date) -> str:
-    """'7. Dezember 2026'."""
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
-
+from ..german_format import date_long
 
 def stand_line(stand: date | None) -> str | None:
     """What learners read under the lesson title."""
-    return f"Stand: {german_date(stand)}" if stand else None
+    return f"Stand: {date_long(stand)}" if stand else None
 
 
 @dataclass(frozen=True)

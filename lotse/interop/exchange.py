@@ -23,6 +23,7 @@ from lotse.content.catalog import MAX_FILE_BYTES, parse_lesson
 from lotse.content.models import Quiz
 from lotse.content.yaml_lines import safe_load
 from lotse.content.problems import Problem, display_path
+from lotse.german_format import decimal
 from lotse.identity import User
 from lotse.interop.common import SLUG_RE, ExportResult, ImportResult, InteropError, Skipped
 from lotse.interop.gift import parse_gift
@@ -57,7 +58,7 @@ def size_problem(size: int, fmt: str) -> str | None:
     """Why a file of ``size`` bytes in format ``fmt`` is refused before it is read, or None."""
     limit = MAX_GIFT_BYTES if fmt == "gift" else MAX_UPLOAD_BYTES
     if fmt != "ilias-qti" and size > limit:
-        return (f"die Datei ist zu groß ({size / 1_048_576:.1f} MB; höchstens {limit / 1_048_576:.0f} MB "
+        return (f"die Datei ist zu groß ({decimal(size / 1_048_576, 1, fixed=True)} MB; höchstens {limit / 1_048_576:.0f} MB "
                 "für dieses Format); bitte in kleinere Dateien aufteilen")
     return None
 
@@ -172,7 +173,7 @@ def preview_import(data: bytes, fmt: str, lesson: str, objectives: list[str] | N
     """An uploaded file -> ImportPreview for `lesson` (never raises for bad input)."""
     preview = ImportPreview(lesson=lesson, fmt=fmt)
     if len(data) > MAX_UPLOAD_BYTES:
-        preview.error = (f"Die Datei ist zu groß ({len(data) / 1_048_576:.1f} MB; höchstens "
+        preview.error = (f"Die Datei ist zu groß ({decimal(len(data) / 1_048_576, 1, fixed=True)} MB; höchstens "
                          f"{MAX_UPLOAD_BYTES // 1_048_576} MB).")
         return preview
     if not SLUG_RE.match(lesson):

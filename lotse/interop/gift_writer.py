@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from lotse.german_format import percent
 from lotse.content.models import Matching, MultipleChoice, Numeric, Quiz, ShortAnswer, SingleChoice, TrueFalse
 from lotse.interop.common import ExportResult, Skipped, format_number, format_weight, is_moodle_grade
 
@@ -49,7 +50,7 @@ def _choice_lines(question: SingleChoice | MultipleChoice, warnings: list[str]) 
             mark = "~" if weight == 0 and not option.text.startswith("%") \
                 else f"~%{format_weight(weight)}%"
         if not is_moodle_grade(weight):
-            warnings.append(f"{question.id}: Gewicht {format_weight(weight)} % ist keine "
+            warnings.append(f"{question.id}: Gewicht {percent(weight, 5, fixed=False)} ist keine "
                             "Moodle-Standardbewertung (Import mit „nächstliegende Bewertung“)")
         lines.append(mark + _text(option.text) + _feedback(option.feedback))
     return lines

@@ -11,6 +11,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+from lotse.german_format import percent
 from lotse.content.models import (Matching, MultipleChoice, Numeric, Ordering, Quiz, ShortAnswer,
                                   SingleChoice, TrueFalse)
 from lotse.interop.common import (ExportResult, choice_data, format_number, format_weight,
@@ -59,7 +60,7 @@ def _write_choice(q: ET.Element, question: SingleChoice | MultipleChoice,
     _combined_feedback(q)
     for text, weight, feedback in rows:
         if not is_moodle_grade(weight):
-            warnings.append(f"{question.id}: Gewicht {format_weight(weight)} % ist keine "
+            warnings.append(f"{question.id}: Gewicht {percent(weight, 5, fixed=False)} ist keine "
                             "Moodle-Standardbewertung (Import mit „nächstliegende Bewertung“)")
         _add_answer(q, text, weight, feedback)
 
