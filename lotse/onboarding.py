@@ -11,7 +11,7 @@ from progress import Store
 from . import placement
 from .content import Catalog
 from .identity import User
-from .learning import Status
+from .lesson_status import Status
 from .progress_report import Overview
 
 

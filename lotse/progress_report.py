@@ -3,7 +3,7 @@ recommended next lessons and the progress timeline. Pure functions over the cata
 read from the store, so every rule here is tested without a database or Streamlit.
 
 Completion: a lesson counts as completed ("abgeschlossen") when its quiz is passed; the best
-attempt counts (see lotse.learning). Module and course completion are shares of completed lessons.
+attempt counts (see lotse.learning; the status itself: lotse.lesson_status). Module and course completion are shares of completed lessons.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .content import Catalog
 from .german_format import berlin, datetime_short, decimal, percent
-from .learning import STATUS_ICONS, Status, status_of
+from .lesson_status import STATUS_ICONS, Status, status_of
 
 WEAK_BELOW_PERCENT = 100.0
 

@@ -290,3 +290,23 @@ def test_stand_line_in_german():
     assert stand_line(date(2026, 12, 7)) == "Stand: 7. Dezember 2026"
     assert stand_line(date(2027, 3, 1)) == "Stand: 1. März 2027"
     assert stand_line(None) is None
+
+
+def test_the_validator_reports_on_the_content_without_changing_it(tmp_path):
+    """Issue 21: the validator reads the content model and returns a report; the catalog is built
+    from both, so a rejected lesson is left out of the catalog but stays in what was read."""
+    from lotse.content.catalog import build_catalog, read_content
+    from lotse.content.validator import check_content
+
+    root = write_course(tmp_path)
+    (root / "lessons" / "zwei.md").write_text(LESSON.replace("id: eins", "id: zwei").replace("order: 1", "order: 2"),
+                                             encoding="utf-8")  # a lesson without a quiz: an error
+    content = read_content(root)
+    before = ([lesson.id for lesson in content.lessons], dict(content.quizzes), list(content.problems))
+    report = check_content(content)
+    assert ([lesson.id for lesson in content.lessons], dict(content.quizzes), list(content.problems)) == before
+    assert report.rejected == {"zwei"}
+    assert [p.field for p in report.problems if p.severity == "error"] == ["id"]
+    catalog = build_catalog(content, report)
+    assert [lesson.id for lesson in catalog.lessons] == ["eins"]
+    assert [str(p) for p in catalog.problems] == [str(p) for p in load_catalog(root).problems]

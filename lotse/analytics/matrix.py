@@ -6,7 +6,7 @@ score 85 %, "✗ 40 %" attempted but not passed, "● gelesen", "◐ begonnen", 
 
 from __future__ import annotations
 
-from ..learning import STATUS_ICONS, Status
+from ..lesson_status import STATUS_ICONS, Status
 from ..german_format import percent
 from .course import LessonInfo
 

@@ -1,17 +1,20 @@
 """Cross-file content rules: ids, pairing, references, links, images, and authoring warnings.
 
-Items with errors are removed from the catalog, so the app only ever shows valid content.
+The validator reads the content model (``parsed.ParsedContent``) and returns a ``Report``: its
+problems and the lessons and quizzes with errors. It changes nothing; ``catalog.build_catalog``
+leaves the rejected items out, so the app only ever shows valid content.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .catalog import Catalog, Lesson, QuizFile
+from .parsed import Lesson, ParsedContent, QuizFile
 from .problems import Problem, display_path
 from .render import ADMONITION_KINDS, Rendered, render_markdown, resolve_image
 
@@ -27,52 +30,56 @@ def render_lesson_body(lesson: Lesson) -> Rendered:
     return render_markdown(lesson.body, image_dir=lesson.path.parent)
 
 
-def check_catalog(catalog: Catalog, today: date | None = None) -> None:
-    _check_course(catalog)
+@dataclass(frozen=True)
+class Report:
+    problems: tuple[Problem, ...]  # the cross-file problems, errors and warnings
+    rejected: frozenset[str]  # lesson ids (and quiz file stems) with errors: the app leaves them out
+
+
+def check_content(catalog: ParsedContent, today: date | None = None) -> Report:
+    """Check the content read from the files (``catalog``: everything that parsed); change nothing."""
+    problems = _check_course(catalog)
     rendered = {lesson.id: render_lesson_body(lesson) for lesson in catalog.lessons}
-    bad_lessons = _check_lessons(catalog, rendered, today or date.today())
-    bad_quizzes = _check_quizzes(catalog, rendered)
+    lesson_problems, bad_lessons = _check_lessons(catalog, rendered, today or date.today())
+    quiz_problems, bad_quizzes = _check_quizzes(catalog, rendered)
+    problems += lesson_problems + quiz_problems
     quiz_files = {p.stem for p in (catalog.root / "quizzes").glob("*.y*ml")}
     for lesson in catalog.lessons:
         if lesson.id not in quiz_files:
-            catalog.problems.append(_at(catalog, lesson, ("id",), "id",
-                                        f"no quiz found: every lesson ends with a quiz in quizzes/{lesson.id}.yaml"))
+            problems.append(_at(catalog, lesson, ("id",), "id",
+                                f"no quiz found: every lesson ends with a quiz in quizzes/{lesson.id}.yaml"))
             bad_lessons.add(lesson.id)
         elif lesson.id not in catalog.quizzes:
             bad_lessons.add(lesson.id)  # its quiz file is broken and reported on its own
-    catalog.lessons = sorted((l for l in catalog.lessons if l.id not in bad_lessons and l.id not in bad_quizzes),
-                             key=lambda l: (_module_order(catalog, l), l.meta.order, l.id))
-    kept = {lesson.id for lesson in catalog.lessons}
-    catalog.quizzes = {k: v for k, v in catalog.quizzes.items() if k in kept}
-    catalog.problems.sort(key=lambda p: (p.path, p.line, p.field))
+    return Report(tuple(problems), frozenset(bad_lessons | bad_quizzes))
 
 
-def _module_order(catalog: Catalog, lesson: Lesson) -> int:
-    return next((m.order for m in catalog.modules if m.id == lesson.meta.module), 10**6)
-
-
-def _at(catalog: Catalog, lesson: Lesson, path: tuple, field: str, message: str,
+def _at(catalog: ParsedContent, lesson: Lesson, path: tuple, field: str, message: str,
         severity: str = "error") -> Problem:
     return Problem(display_path(lesson.path, catalog.root), lesson.lines.line_of(path), field, message, severity)
 
 
-def _quiz_at(catalog: Catalog, entry: QuizFile, path: tuple, field: str, message: str,
+def _quiz_at(catalog: ParsedContent, entry: QuizFile, path: tuple, field: str, message: str,
              severity: str = "error") -> Problem:
     return Problem(display_path(entry.path, catalog.root), entry.lines.line_of(path), field, message, severity)
 
 
-def _check_course(catalog: Catalog) -> None:
+def _check_course(catalog: ParsedContent) -> list[Problem]:
+    problems: list[Problem] = []
     if catalog.course is None:
-        return
+        return problems
     shown = "lessons/course.yaml"
     for what, values in (("id", [m.id for m in catalog.course.modules]),
                          ("order", [m.order for m in catalog.course.modules])):
         for value, count in Counter(values).items():
             if count > 1:
-                catalog.problems.append(Problem(shown, 1, f"modules.{what}", f"module {what} {value!r} is used {count} times"))
+                problems.append(Problem(shown, 1, f"modules.{what}", f"module {what} {value!r} is used {count} times"))
+    return problems
 
 
-def _check_lessons(catalog: Catalog, rendered: dict[str, Rendered], today: date) -> set[str]:
+def _check_lessons(catalog: ParsedContent, rendered: dict[str, Rendered],
+                   today: date) -> tuple[list[Problem], set[str]]:
+    found: list[Problem] = []
     bad: set[str] = set()
     seen: dict[str, Lesson] = {}
     slots: dict[tuple[str, int], Lesson] = {}
@@ -89,13 +96,13 @@ def _check_lessons(catalog: Catalog, rendered: dict[str, Rendered], today: date)
             problems.append(_at(catalog, lesson, ("order",), "order",
                                 f"order {meta.order} in module {meta.module!r} is already used by {slots[slot].id!r}"))
         slots.setdefault(slot, lesson)
-        catalog.problems += problems
+        found += problems
         if any(p.severity == "error" for p in problems):
             bad.add(meta.id)
-    return bad
+    return found, bad
 
 
-def _lesson_problems(catalog: Catalog, lesson: Lesson, rendered: dict[str, Rendered],
+def _lesson_problems(catalog: ParsedContent, lesson: Lesson, rendered: dict[str, Rendered],
                      module_ids: set[str]) -> list[Problem]:
     meta = lesson.meta
     problems: list[Problem] = []
@@ -121,7 +128,7 @@ def _lesson_problems(catalog: Catalog, lesson: Lesson, rendered: dict[str, Rende
     return problems
 
 
-def _review_problems(catalog: Catalog, lesson: Lesson, today: date) -> list[Problem]:
+def _review_problems(catalog: ParsedContent, lesson: Lesson, today: date) -> list[Problem]:
     """Warnings only: an outdated lesson is still better shown than hidden; the content page lists it."""
     meta = lesson.meta
     problems = []
@@ -145,7 +152,7 @@ def _review_problems(catalog: Catalog, lesson: Lesson, today: date) -> list[Prob
     return problems
 
 
-def _duplicate_ids(catalog: Catalog, lesson: Lesson, field: str, ids: list[str]) -> list[Problem]:
+def _duplicate_ids(catalog: ParsedContent, lesson: Lesson, field: str, ids: list[str]) -> list[Problem]:
     problems = []
     seen: set[str] = set()
     for index, item_id in enumerate(ids):
@@ -162,12 +169,12 @@ def _body_line(lesson: Lesson, needle: str) -> int:
     return lesson.body_line
 
 
-def _body_problem(catalog: Catalog, lesson: Lesson, needle: str, field: str, message: str,
+def _body_problem(catalog: ParsedContent, lesson: Lesson, needle: str, field: str, message: str,
                   severity: str = "error") -> Problem:
     return Problem(display_path(lesson.path, catalog.root), _body_line(lesson, needle), field, message, severity)
 
 
-def _body_problems(catalog: Catalog, lesson: Lesson, rendered: dict[str, Rendered]) -> list[Problem]:
+def _body_problems(catalog: ParsedContent, lesson: Lesson, rendered: dict[str, Rendered]) -> list[Problem]:
     page = rendered[lesson.id]
     problems = [_link_problem(catalog, lesson, link.href, rendered) for link in page.links]
     problems = [p for p in problems if p is not None]
@@ -183,7 +190,7 @@ def _body_problems(catalog: Catalog, lesson: Lesson, rendered: dict[str, Rendere
     return problems
 
 
-def _link_problem(catalog: Catalog, lesson: Lesson, href: str, rendered: dict[str, Rendered]) -> Problem | None:
+def _link_problem(catalog: ParsedContent, lesson: Lesson, href: str, rendered: dict[str, Rendered]) -> Problem | None:
     parts = urlsplit(href)
     if parts.scheme in ("http", "https", "mailto"):
         return None
@@ -199,7 +206,7 @@ def _link_problem(catalog: Catalog, lesson: Lesson, href: str, rendered: dict[st
     return None
 
 
-def _style_warnings(catalog: Catalog, lesson: Lesson, page: Rendered) -> list[Problem]:
+def _style_warnings(catalog: ParsedContent, lesson: Lesson, page: Rendered) -> list[Problem]:
     warnings = []
     words = word_count(lesson.body)
     if words < MIN_WORDS:
@@ -213,18 +220,19 @@ def _style_warnings(catalog: Catalog, lesson: Lesson, page: Rendered) -> list[Pr
     return warnings
 
 
-def _check_quizzes(catalog: Catalog, rendered: dict[str, Rendered]) -> set[str]:
+def _check_quizzes(catalog: ParsedContent, rendered: dict[str, Rendered]) -> tuple[list[Problem], set[str]]:
+    found: list[Problem] = []
     bad: set[str] = set()
     lessons = {lesson.id: lesson for lesson in catalog.lessons}
     for stem, entry in catalog.quizzes.items():
         problems = _quiz_problems(catalog, stem, entry, lessons, rendered)
-        catalog.problems += problems
+        found += problems
         if any(p.severity == "error" for p in problems):
             bad.add(stem)
-    return bad
+    return found, bad
 
 
-def _quiz_problems(catalog: Catalog, stem: str, entry: QuizFile, lessons: dict[str, Lesson],
+def _quiz_problems(catalog: ParsedContent, stem: str, entry: QuizFile, lessons: dict[str, Lesson],
                    rendered: dict[str, Rendered]) -> list[Problem]:
     quiz = entry.quiz
     problems: list[Problem] = []
