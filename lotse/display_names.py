@@ -10,6 +10,7 @@ every page and in every export of that cohort, and the number says nothing about
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from progress import Store
 from progress import analytics as sql
@@ -37,8 +38,12 @@ class Names:
         rows does not give the alphabetical order of the names away)."""
         if not self.presenting:
             return (0, name.casefold())
-        ranks = list(self.pseudonyms)  # in pseudonym order
-        return (0, ranks.index(user_id)) if user_id in self.pseudonyms else (1, 0)
+        rank = self._ranks.get(user_id)
+        return (0, rank) if rank is not None else (1, 0)
+
+    @cached_property
+    def _ranks(self) -> dict[int, int]:
+        return {uid: rank for rank, uid in enumerate(self.pseudonyms)}  # the dict is in pseudonym order
 
 
 def cohort_names(db: Store, cohort_id: int | None, presenting: bool, actor_id: int | None = None) -> Names:
