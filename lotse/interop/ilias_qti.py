@@ -27,8 +27,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lotse.interop.common import (Draft, ImportResult, InteropError, Skipped, append_explanation,
-                                  choice_data, format_number)
+from lotse.interop.common import (Draft, ImportResult, InteropError, Refused, Skipped,
+                                  append_explanation, choice_data, format_number)
 from lotse.interop.moodle_xml import parse_xml
 from lotse.interop.text_formats import escape_markdown, to_markdown
 
@@ -56,14 +56,13 @@ _TYPES = {"single choice question": "single", "asssinglechoice": "single",
           "matching question": "matching", "assmatchingquestion": "matching",
           "ordering question": "ordering", "assorderingquestion": "ordering",
           "ordering horizontal": "horizontal", "assorderinghorizontal": "horizontal"}
-_CLOZE = ("Lückentext", "mehrere Lücken in einem Text; Lotse hat keinen Lückentext-Typ")
+_LONG_MENU = ("Long Menu", "Lücken mit langen Auswahllisten und Eingabehilfe; bitte in Lotse als "
+              "Lückentext (cloze) neu anlegen")
 _MANUAL = "wird von Hand bewertet; Lotse bewertet nur automatisch"
 _PROGRAM = ("eingebettetes Programm", "in Lotse nicht darstellbar")
 _UNSUPPORTED = {
     "text question": ("Freitext", _MANUAL), "asstextquestion": ("Freitext", _MANUAL),
-    "cloze question": _CLOZE, "assclozetest": _CLOZE,
-    "long menu question": ("Long Menu", "Lücken mit Auswahllisten; Lotse hat keinen Lückentext-Typ"),
-    "asslongmenu": ("Long Menu", "Lücken mit Auswahllisten; Lotse hat keinen Lückentext-Typ"),
+    "long menu question": _LONG_MENU, "asslongmenu": _LONG_MENU,
     "error text question": ("Fehlertext", "Wörter im Text markieren ist in Lotse nicht darstellbar"),
     "asserrortext": ("Fehlertext", "Wörter im Text markieren ist in Lotse nicht darstellbar"),
     "image map question": ("Imagemap", "Klicken in Bildbereiche ist in Lotse nicht darstellbar"),
@@ -74,10 +73,6 @@ _UNSUPPORTED = {
     "java applet question": ("Java-Applet", _PROGRAM[1]), "assjavaapplet": ("Java-Applet", _PROGRAM[1]),
     "flash applet question": ("Flash", _PROGRAM[1]), "assflashquestion": ("Flash", _PROGRAM[1]),
 }
-
-
-class _Invalid(Exception):
-    """This question cannot be imported (reason in German)."""
 
 
 @dataclass
@@ -173,7 +168,7 @@ def _parse_qti(data: bytes) -> ImportResult:
         line = lines.get(id(node), 0)
         try:
             result.drafts.append(_question(node, line, category))
-        except _Invalid as err:
+        except Refused as err:
             where = f" (Frage {number} der Datei)" if shared[line] > 1 else ""
             result.skipped.append(Skipped(node.get("title") or "Frage", line, f"{err}{where}"))
     if not items and test is not None:
@@ -192,11 +187,11 @@ def _question(node: ET.Element, line: int, category: str | None) -> Draft:
     kind = given.lower() or _type_from_response(node)
     if kind in _UNSUPPORTED:
         label, reason = _UNSUPPORTED[kind]
-        raise _Invalid(f"ILIAS-Fragetyp „{given or kind.upper()}“ ({label}) wird nicht unterstützt: "
+        raise Refused(f"ILIAS-Fragetyp „{given or kind.upper()}“ ({label}) wird nicht unterstützt: "
                        f"{reason}")
-    reader = _READERS.get(_TYPES.get(kind, ""))
+    reader = _READERS.get(_TYPES.get(kind, "")) or _registered_reader(kind)
     if reader is None:
-        raise _Invalid(f"unbekannter ILIAS-Fragetyp „{given or '?'}“ (z. B. aus einem Plugin)")
+        raise Refused(f"unbekannter ILIAS-Fragetyp „{given or '?'}“ (z. B. aus einem Plugin)")
     if not given:
         item.notes.append("Fragetyp aus der Antwortstruktur abgeleitet (keine Angabe QUESTIONTYPE)")
     item.feedback = _feedbacks(item)
@@ -206,6 +201,13 @@ def _question(node: ET.Element, line: int, category: str | None) -> Draft:
         data["category"] = category
     name = node.get("title") or data["prompt"][:40] or "Frage"
     return Draft(name=name, line=line, data=data, notes=list(dict.fromkeys(item.notes)))
+
+
+def _registered_reader(kind: str) -> Callable[[_Item, dict], dict] | None:
+    """A reader a question type module registers itself (lotse.question_types: ilias_readers)."""
+    from lotse.question_types import REGISTRY
+
+    return next((t.ilias_readers[kind] for t in REGISTRY.values() if kind in t.ilias_readers), None)
 
 
 def _metadata(node: ET.Element) -> dict[str, str]:
@@ -246,7 +248,7 @@ def _headers(item: _Item) -> dict:
     presentation = item.node.find("presentation")
     prompt = "\n\n".join(t for t in (_material(m, notes) for m in _prompt_materials(presentation)) if t)
     if not prompt and item.meta.get("additional_cont_edit_mode") == "pageobject":
-        raise _Invalid("der Fragetext steht im ILIAS-Seiteneditor und ist nicht in der QTI-Datei")
+        raise Refused("der Fragetext steht im ILIAS-Seiteneditor und ist nicht in der QTI-Datei")
     data: dict = {"prompt": prompt, "explanation": None}
     right = item.feedback.get("response_allcorrect")
     wrong = item.feedback.get("response_onenotcorrect")
@@ -320,9 +322,9 @@ def _number(text: str | None, what: str) -> float:
     try:
         value = float(raw)
     except ValueError as err:
-        raise _Invalid(f"{what} „{(text or '').strip()}“ ist keine Zahl") from err
+        raise Refused(f"{what} „{(text or '').strip()}“ ist keine Zahl") from err
     if not math.isfinite(value):
-        raise _Invalid(f"{what} „{raw}“ ist keine endliche Zahl")
+        raise Refused(f"{what} „{raw}“ ist keine endliche Zahl")
     return value
 
 
@@ -336,7 +338,7 @@ def _points(condition: ET.Element) -> float | None:
     for setvar in condition.findall("setvar"):
         action = (setvar.get("action") or "Set").lower()
         if action not in ("add", "set", "subtract"):
-            raise _Invalid(f"Bewertung mit <setvar action=\"{setvar.get('action')}\"> wird nicht "
+            raise Refused(f"Bewertung mit <setvar action=\"{setvar.get('action')}\"> wird nicht "
                            "unterstützt")
         value = _number(setvar.text, "Punktzahl")
         total, seen = total + (-value if action == "subtract" else value), True
@@ -363,7 +365,7 @@ def _tests(item: _Item, respident: str | None,
 def _response(item: _Item, tag: str) -> ET.Element:
     response = item.node.find(f".//{tag}")
     if response is None:
-        raise _Invalid(f"Antwortbereich <{tag}> fehlt")
+        raise Refused(f"Antwortbereich <{tag}> fehlt")
     return response
 
 
@@ -402,7 +404,7 @@ def _single_choice(item: _Item, data: dict) -> dict:
     points = [checked.get(ident, 0.0) for ident, _ in labels]
     best = max(points, default=0.0)
     if best <= 0:
-        raise _Invalid("keine Antwort gibt Punkte")
+        raise Refused("keine Antwort gibt Punkte")
     if min(points) < 0:
         item.notes.append("Minuspunkte für falsche Antworten nicht übernommen (in Lotse 0 Punkte)")
     rows = [(text, max(p, 0.0) / best * 100, item.feedback.get(f"response_{ident}"))
@@ -473,19 +475,19 @@ def _numeric(item: _Item, data: dict) -> dict:
         high = tests.get("varlte", tests.get("varequal"))
         lower, upper = _number(low.text, "Untergrenze"), _number(high.text, "Obergrenze")
         if lower > upper:
-            raise _Invalid(f"Untergrenze {format_number(lower)} größer als Obergrenze "
+            raise Refused(f"Untergrenze {format_number(lower)} größer als Obergrenze "
                            f"{format_number(upper)}")
         value, tolerance = (float(f"{x:.12g}") for x in ((lower + upper) / 2, (upper - lower) / 2))
         _set_points(data, points, item.notes)
         return {"type": "numeric", "answers": [{"value": value, "tolerance": tolerance}]}
-    raise _Invalid("kein Zahlenbereich (vargte/varlte) mit Punkten gefunden")
+    raise Refused("kein Zahlenbereich (vargte/varlte) mit Punkten gefunden")
 
 
 def _textsubset(item: _Item, data: dict) -> dict:
     """Short answers: one input field in Lotse, so only questions that ask for one answer."""
     wanted = item.meta.get("correctanswers", "1") or "1"
     if wanted not in ("0", "1"):
-        raise _Invalid(f"verlangt {wanted} verschiedene Antworten; eine Lotse-Kurzantwort hat ein "
+        raise Refused(f"verlangt {wanted} verschiedene Antworten; eine Lotse-Kurzantwort hat ein "
                        "Eingabefeld")
     fields = [r.get("ident") for r in item.node.iter("response_str")]
     answers: dict[str, float] = {}
@@ -498,7 +500,7 @@ def _textsubset(item: _Item, data: dict) -> dict:
                 answers.setdefault(text.strip(), points)
     best = max(answers.values(), default=0.0)
     if best <= 0:
-        raise _Invalid("keine Antwort gibt Punkte")
+        raise Refused("keine Antwort gibt Punkte")
     if min(answers.values()) < 0:
         item.notes.append("Minuspunkte für Antworten nicht übernommen (in Lotse 0 Punkte)")
     rating = item.meta.get("textrating", "ci").lower()
@@ -517,7 +519,7 @@ def _matching(item: _Item, data: dict) -> dict:
     terms: dict[str, str] = {}
     for label in response.iter("response_label"):
         if _image_only(label):
-            raise _Invalid("Zuordnung mit Bildern kann nicht übernommen werden")
+            raise Refused("Zuordnung mit Bildern kann nicht übernommen werden")
         side = definitions if label.get("match_group") is not None else terms
         side[label.get("ident", "")] = _material(label, item.notes)
     pairs, ignored = [], 0
@@ -535,7 +537,7 @@ def _matching(item: _Item, data: dict) -> dict:
     if ignored:
         item.notes.append("Paare ohne Punkte oder mit Minuspunkten nicht übernommen")
     if not pairs:
-        raise _Invalid("keine Zuordnung gibt Punkte")
+        raise Refused("keine Zuordnung gibt Punkte")
     if len({p for _, _, p in pairs}) > 1:
         item.notes.append("ILIAS gewichtet die Paare unterschiedlich, Lotse zählt jedes Paar gleich")
     result = _pair_up(item, pairs, definitions, terms)
@@ -558,7 +560,7 @@ def _pair_up(item: _Item, pairs: list[tuple[str, str, float]], definitions: dict
         if all(len(v) == 1 for v in by_left.values()):
             break
     else:
-        raise _Invalid("Zuordnung mit mehreren richtigen Partnern auf beiden Seiten ist in Lotse "
+        raise Refused("Zuordnung mit mehreren richtigen Partnern auf beiden Seiten ist in Lotse "
                        "nicht darstellbar")
     missing = [lefts[i] for i in lefts if i not in by_left]
     if missing:
@@ -576,7 +578,7 @@ def _ordering(item: _Item, data: dict) -> dict:
     response = _response(item, "response_lid")
     labels = list(response.iter("response_label"))
     if response.get("ident") in ("OQP", "OQNP") or any(_image_only(label) for label in labels):
-        raise _Invalid("Reihenfolge mit Bildern kann nicht übernommen werden")
+        raise Refused("Reihenfolge mit Bildern kann nicht übernommen werden")
     texts = [_material(label, item.notes) for label in labels]
     idents = [label.get("ident", "") for label in labels]
     positions: dict[int, float] = {}
@@ -624,3 +626,7 @@ _READERS: dict[str, Callable[[_Item, dict], dict]] = {
     "single": _single_choice, "multiple": _multiple_choice, "kprim": _kprim,
     "numeric": _numeric, "textsubset": _textsubset, "matching": _matching,
     "ordering": _ordering, "horizontal": _horizontal}
+
+
+# What readers registered by question type modules use (lotse.question_types.cloze).
+material, tests, points, set_points = _material, _tests, _points, _set_points

@@ -16,8 +16,8 @@ import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
 from lotse.ids import is_ascii_number
-from lotse.interop.common import (Draft, ImportResult, InteropError, Skipped, append_explanation,
-                                  choice_data)
+from lotse.interop.common import (Draft, ImportResult, InteropError, Refused, Skipped,
+                                  append_explanation, choice_data)
 from lotse.interop.text_formats import to_markdown
 
 _FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain",
@@ -25,16 +25,13 @@ _FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain
 _BOILERPLATE = {"", "Your answer is correct.", "Your answer is partially correct.",
                 "Your answer is incorrect.", "Ihre Antwort ist richtig.",
                 "Ihre Antwort ist teilweise richtig.", "Ihre Antwort ist falsch."}
-_UNSUPPORTED = {"essay": "Freitext", "description": "Beschreibung", "cloze": "Lückentext",
-                "multianswer": "Lückentext", "calculated": "Berechnet",
+_UNSUPPORTED = {"essay": "Freitext", "description": "Beschreibung", "calculated": "Berechnet",
                 "calculatedsimple": "Einfach berechnet", "calculatedmulti": "Berechnete Auswahl",
                 "ddwtos": "Drag-and-Drop auf Text", "gapselect": "Lückenauswahl",
                 "ddimageortext": "Drag-and-Drop auf Bild", "ddmarker": "Drag-and-Drop-Markierung",
                 "randomsamatch": "Zufällige Kurzantwort-Zuordnung", "random": "Zufallsfrage"}
 
 
-class _Invalid(Exception):
-    """This question cannot be imported (reason in German)."""
 
 
 # --- safe parsing ----------------------------------------------------------------------
@@ -161,7 +158,7 @@ def _fraction(answer: ET.Element) -> float:
     try:
         return float(answer.get("fraction", "0"))
     except ValueError as err:
-        raise _Invalid(f"Bewertung „{answer.get('fraction')}“ ist keine Zahl") from err
+        raise Refused(f"Bewertung „{answer.get('fraction')}“ ist keine Zahl") from err
 
 
 def _comment_meta(node: ET.Element, key: str) -> dict:
@@ -226,7 +223,7 @@ def _numerical(q: ET.Element, fmt: str, notes: list[str], data: dict) -> dict:
                             "tolerance": abs(float(_text(answer, "tolerance") or 0)),
                             "feedback": feedback})
         except ValueError as err:
-            raise _Invalid(f"„{value}“ ist keine Zahl") from err
+            raise Refused(f"„{value}“ ist keine Zahl") from err
     units = [(_text(u, "unit_name"), _text(u, "multiplier")) for u in q.iter("unit")]
     unit = next((name for name, factor in units if factor in ("", "1", "1.0")), None)
     if len(units) > (1 if unit else 0):
@@ -295,13 +292,14 @@ def _headers(q: ET.Element, notes: list[str]) -> tuple[dict, str]:
 
 def _question(q: ET.Element, line: int, category: str | None) -> Draft:
     qtype = q.get("type", "")
-    if qtype in _UNSUPPORTED or qtype not in _READERS:
+    readers = _readers()
+    if qtype in _UNSUPPORTED or qtype not in readers:
         label = _UNSUPPORTED.get(qtype, "unbekannter Typ")
-        raise _Invalid(f"Fragetyp „{qtype}“ ({label}) wird nicht unterstützt")
+        raise Refused(f"Fragetyp „{qtype}“ ({label}) wird nicht unterstützt")
     notes: list[str] = []
     data, fmt = _headers(q, notes)
-    reader = _READERS[qtype]
-    takes_data = reader in (_numerical, _ordering)
+    reader = readers[qtype]
+    takes_data = reader in (_numerical, _ordering) or qtype not in _READERS
     data.update(reader(q, fmt, notes, data) if takes_data else reader(q, fmt, notes))
     meta = _comment_meta(q, "lotse")
     data["category"] = meta["category"] if "category" in meta else category
@@ -314,6 +312,15 @@ def _question(q: ET.Element, line: int, category: str | None) -> Draft:
 _READERS = {"multichoice": _multichoice, "truefalse": _truefalse, "shortanswer": _shortanswer,
             "numerical": _numerical, "matching": _matching, "match": _matching,
             "ordering": _ordering}
+
+
+def _readers() -> dict:
+    """The readers above (one Moodle type may give several Lotse types) plus those a question type
+    module registers itself (lotse.question_types: moodle_readers, called with the draft data)."""
+    from lotse.question_types import REGISTRY
+
+    extra = {name: reader for kind in REGISTRY.values() for name, reader in kind.moodle_readers.items()}
+    return _READERS | extra
 
 
 def parse_moodle_xml(data: bytes | str) -> ImportResult:
@@ -335,7 +342,7 @@ def parse_moodle_xml(data: bytes | str) -> ImportResult:
         else:
             try:
                 result.drafts.append(_question(node, line, category))
-            except _Invalid as err:
+            except Refused as err:
                 name = _text(node, "name/text") or node.get("type", "?")
                 result.skipped.append(Skipped(name, line, str(err)))
     return result

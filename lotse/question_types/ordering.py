@@ -1,0 +1,91 @@
+"""Ordering: items in the right order. Response: item index (file order) per position, None where
+nothing was chosen."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from .base import Grade, QuestionBase, QuestionType, Text, as_list, distinct, make_grade, valid_index
+
+RULE = "So wird gezählt: Sie erhalten für jede richtige Position einen Anteil der Punkte."
+
+
+class Ordering(QuestionBase):
+    type: Literal["ordering"]
+    items: list[Text] = Field(min_length=2)
+
+    @field_validator("items")
+    @classmethod
+    def _items_distinct(cls, items: list[str]) -> list[str]:
+        return distinct(items, "items")
+
+
+def grade(question: Ordering, response: Any) -> Grade:
+    placed = as_list(response)[: len(question.items)]
+    right = sum(1 for position, item in enumerate(placed)
+                if valid_index(item, len(question.items)) is not None and item == position)
+    return make_grade(question, right / len(question.items), [])
+
+
+def response_text(question: Ordering, response: Any) -> str | None:
+    count = len(question.items)
+    if not isinstance(response, list) or all(valid_index(i, count) is None for i in response):
+        return None
+    texts = [question.items[i] if valid_index(i, count) is not None else "–" for i in response]
+    return "; ".join(f"{n}. {t}" for n, t in enumerate(texts, 1))
+
+
+def _numbered(question: Ordering) -> list[str]:
+    return [f"{n}. {item}" for n, item in enumerate(question.items, 1)]
+
+
+def xapi_interaction(question: Ordering, lang: str) -> dict:
+    from lotse.interop.xapi_interactions import component_ids
+
+    order = [f"item-{i}" for i in range(1, len(question.items) + 1)]
+    return {"interactionType": "sequencing", "correctResponsesPattern": ["[,]".join(order)],
+            "choices": component_ids("item", list(question.items), lang)}
+
+
+def xapi_response(question: Ordering, response: Any) -> str:
+    from lotse.interop.xapi_interactions import component_index
+
+    items = response if isinstance(response, (list, tuple)) else [response]
+    return "[,]".join(component_index(v, list(question.items), "item") for v in items)
+
+
+def moodle_write(question: Ordering, q: Any, warnings: list[str]) -> None:
+    from lotse.interop import moodle_xml_writer as mx
+
+    for tag, value in (("layouttype", "VERTICAL"), ("selecttype", "ALL"),
+                       ("selectcount", len(question.items)),
+                       ("gradingtype", "ABSOLUTE_POSITION"), ("showgrading", "SHOW")):
+        mx.add_value(q, tag, value)
+    mx.combined_feedback(q)
+    for position, item in enumerate(question.items, start=1):
+        mx.add_text(q, "answer", item, fraction=str(position))
+    warnings.append(f"{question.id}: Reihenfolge braucht Moodle ≥ 4.4 oder das Plugin qtype_ordering")
+
+
+def example() -> dict:
+    return {"id": "beispiel-reihenfolge", "type": "ordering", "objective": "ziel",
+            "prompt": "Bringen Sie die Schritte der Haushaltsaufstellung in die richtige Reihenfolge.",
+            "explanation": "Erst der Entwurf, dann die Beratung, dann der Beschluss.",
+            "items": ["Entwurf", "Beratung", "Beschluss"]}
+
+
+TYPE = QuestionType(
+    name="ordering", label="Reihenfolge", model=Ordering, grade=grade,
+    answered=lambda q, r: any(v is not None for v in as_list(r)),
+    response_text=response_text,
+    correct_answer=lambda q: "; ".join(_numbered(q)), solution_lines=_numbered,
+    right_response=lambda q: list(range(len(q.items))),
+    wrong_response=lambda q: list(range(1, len(q.items))) + [0],
+    xapi_interaction=xapi_interaction, xapi_response=xapi_response,
+    moodle_qtype="ordering", moodle_write=moodle_write, gift_write=None,
+    gift_refusal="Reihenfolge-Fragen (ordering) sind in GIFT nicht darstellbar; bitte Moodle XML "
+                 "verwenden (Fragetyp „ordering“)",
+    example=example, counting_rule=RULE, yaml_keys=("items",),
+)
