@@ -22,11 +22,12 @@ written; ILIAS: "CLOZE QUESTION" (QTI 1.2), read. GIFT cannot express several ga
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .base import (Grade, QuestionBase, QuestionType, Strict, Text, as_list, make_grade,
                    normalise_text)
@@ -80,14 +81,18 @@ class Cloze(QuestionBase):
     text: Text
     gaps: list[Gap] = Field(min_length=1, max_length=MAX_GAPS)
 
-    @model_validator(mode="after")
-    def _gaps_in_text(self) -> Cloze:
-        found = [int(n) for n in GAP.findall(self.text)]
-        wanted = list(range(1, len(self.gaps) + 1))
+    @field_validator("gaps")
+    @classmethod
+    def _gaps_in_text(cls, gaps: list[Gap], info: ValidationInfo) -> list[Gap]:
+        """Reported at `gaps:` (the text is checked first; without a valid text there is nothing to match)."""
+        if "text" not in info.data:
+            return gaps
+        found = [int(n) for n in GAP.findall(info.data["text"])]
+        wanted = list(range(1, len(gaps) + 1))
         if sorted(found) != wanted:
             shown = ", ".join("{%d}" % n for n in wanted)
             raise ValueError(f"the text must contain each gap once: {shown}")
-        return self
+        return gaps
 
 
 # --- grading and words -----------------------------------------------------------------
@@ -200,6 +205,8 @@ _SELECT = {"MULTICHOICE", "MC", "MULTICHOICE_S", "MCS", "MULTICHOICE_V", "MCV", 
 _TEXT = {"SHORTANSWER": False, "SA": False, "MW": False, "SHORTANSWER_C": True, "SAC": True, "MWC": True}
 _NUMBER = {"NUMERICAL", "NM"}
 _TOKEN = "LOTSEGAP{}X"
+_TEXT_FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain", "markdown": "markdown",
+                 "wiki_like": "plain"}
 
 
 def _split_unescaped(text: str, separator: str) -> list[str]:
@@ -210,7 +217,7 @@ def _moodle_unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text).strip()
 
 
-def _moodle_answers(body: str) -> list[tuple[float, str, str]]:
+def _moodle_answers(body: str, is_html: bool) -> list[tuple[float, str, str]]:
     """'=right#fb~%50%half~wrong' -> [(100, 'right', 'fb'), (50, 'half', ''), (0, 'wrong', '')]."""
     answers = []
     for part in _split_unescaped(body, "~"):
@@ -221,14 +228,17 @@ def _moodle_answers(body: str) -> list[tuple[float, str, str]]:
             weight, text = 100.0, text[1:]
         elif (match := re.match(r"%(-?\d+(?:\.\d+)?)%", text)) is not None:
             weight, text = float(match.group(1)), text[match.end():]
-        answers.append((weight, _moodle_unescape(text), _moodle_unescape(feedback)))
+        text, feedback = _moodle_unescape(text), _moodle_unescape(feedback)
+        if is_html:  # the gap sits in HTML: &amp; is "&"
+            text, feedback = html.unescape(text), html.unescape(feedback)
+        answers.append((weight, text, feedback))
     return answers
 
 
-def _moodle_gap(n: int, weight: str, kind: str, body: str, notes: list[str]) -> dict:
+def _moodle_gap(n: int, weight: str, kind: str, body: str, notes: list[str], is_html: bool) -> dict:
     from lotse.interop.common import Refused
 
-    answers = _moodle_answers(body)
+    answers = _moodle_answers(body, is_html)
     right = [text for w, text, _ in answers if w >= 100 and text]
     if any(0 < w < 100 for w, _, _ in answers):
         notes.append(f"Lücke {n}: Teilpunkte für einzelne Antworten nicht übernommen (nur 100 % zählt)")
@@ -273,19 +283,19 @@ def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
 
     node = q.find("questiontext")
     raw = (node.findtext("text") or "") if node is not None else ""
+    text_format = _TEXT_FORMATS.get(node.get("format", "html") if node is not None else "html", "html")
     gaps: list[dict] = []
 
     def cut(match: re.Match) -> str:
         if len(gaps) >= MAX_GAPS:
             raise Refused(f"mehr als {MAX_GAPS} Lücken")
-        gaps.append(_moodle_gap(len(gaps) + 1, *match.groups(), notes))
+        gaps.append(_moodle_gap(len(gaps) + 1, *match.groups(), notes, text_format in ("html", "moodle")))
         return _TOKEN.format(len(gaps))
 
     marked = MOODLE_SUBQUESTION.sub(cut, raw)
     if not gaps:
         raise Refused("Lückentext ohne Lücken")
-    text = to_markdown(marked, {"html": "html", "markdown": "markdown"}.get(node.get("format", "html"),
-                                                                                "moodle"), notes)
+    text = to_markdown(marked, text_format, notes)
     return _split_prompt(text, len(gaps), data) | {"type": "cloze", "gaps": gaps}
 
 
@@ -321,8 +331,8 @@ def ilias_read(item: Any, data: dict) -> dict:
         raise iq.Refused("Lückentext ohne Lücken")
     prompt, text = (parts[0], parts[1:]) if parts and not GAP.fullmatch(parts[0]) else ("", parts)
     iq.set_points(data, sum(g["weight"] for g in gaps), item.notes)
-    return {"type": "cloze", "prompt": prompt.strip() or "Füllen Sie die Lücken aus.",
-            "text": " ".join(p.strip() for p in text if p.strip()), "gaps": gaps}
+    joined = re.sub(r" ([.,;:!?)])", r"\1", " ".join(p.strip() for p in text if p.strip()))
+    return {"type": "cloze", "prompt": prompt.strip() or "Füllen Sie die Lücken aus.", "text": joined, "gaps": gaps}
 
 
 def _ilias_points(item: Any, ident: str) -> dict[str, float]:
