@@ -225,3 +225,22 @@ def test_the_text_shows_numbered_gaps_and_one_labelled_field_per_gap():
     at.radio[0].set_value("der Rat").run()
     at.text_input[0].input("öffentlich").run()
     assert at.session_state["k-g0"] == "der Rat" and at.session_state["k-g1"] == "öffentlich"
+
+
+def test_lesson_page_answer_submit_and_per_gap_feedback_in_words(signed_in_app, make_user, tmp_path, monkeypatch):
+    from ui import context
+
+    root = write_course(tmp_path / "inhalt", quizzes={"eins": CLOZE_QUIZ})
+    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(root))
+    context.reset()
+    at = signed_in_app(make_user("learner"), page="app_pages/lektion.py", query_params={"id": "eins"})
+    at.button(key="quiz-eins-start").click().run()
+    key = "quiz-eins-luecke-a1"
+    at.radio(key=f"{key}-g0").set_value("OZG").run()
+    at.text_input(key=f"{key}-g1").input("Bund").run()
+    at.button(key="quiz-eins-submit-a1").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Frage 1: ◐ teilweise richtig" in [s.value for s in at.subheader]
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "Lücke 1: richtig." in shown and "Lücke 2: falsch." in shown
+    assert "<strong>Ihre Antwort:</strong> (1) OZG; (2) Bund" in shown

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from .base import Strict, Text, valid_index
+from .base import Strict, Text
 
 
 class ChoiceOption(Strict):
@@ -15,10 +15,6 @@ class ChoiceOption(Strict):
     feedback: Text
     correct: bool = False
     weight: float | None = Field(default=None, ge=-100, le=100)
-
-
-def chosen_texts(question: Any, indexes: list[int]) -> list[str]:
-    return [question.options[i].text for i in indexes]
 
 
 def right_texts(question: Any) -> list[str]:
@@ -82,7 +78,3 @@ def gift_write(question: Any, warnings: list[str]) -> list[str]:
                             "Moodle-Standardbewertung (Import mit „nächstliegende Bewertung“)")
         lines.append(mark + gw.gift_text(option.text) + gw.gift_feedback(option.feedback))
     return lines
-
-
-def index_or_none(value: Any, count: int) -> int | None:
-    return valid_index(value, count)

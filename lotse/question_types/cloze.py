@@ -199,7 +199,9 @@ def moodle_write(question: Cloze, q: Any, warnings: list[str]) -> None:
         warnings.append(f"{question.id}: Rückmeldungen zu einzelnen Lücken schreibt Lotse nicht nach Moodle")
 
 
-MOODLE_SUBQUESTION = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}", re.DOTALL)
+# A body stops at the next unescaped brace: an unclosed `{1:SA:` costs one scan to the next brace,
+# so hostile text cannot make the search quadratic.
+MOODLE_SUBQUESTION = re.compile(r"\{(\d{0,3}):([A-Z_]{1,20}):((?:\\.|[^\\{}])*)\}", re.DOTALL)
 _SELECT = {"MULTICHOICE", "MC", "MULTICHOICE_S", "MCS", "MULTICHOICE_V", "MCV", "MULTICHOICE_VS", "MCVS",
            "MULTICHOICE_H", "MCH", "MULTICHOICE_HS", "MCHS"}
 _TEXT = {"SHORTANSWER": False, "SA": False, "MW": False, "SHORTANSWER_C": True, "SAC": True, "MWC": True}
