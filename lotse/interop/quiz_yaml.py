@@ -28,8 +28,10 @@ QUESTION_ADAPTER: TypeAdapter = TypeAdapter(Question)
 
 _KEY_ORDER = ("id", "type", "objective", "section", "category", "points", "prompt",
               *dict.fromkeys(key for kind in REGISTRY.values() for key in kind.yaml_keys), "explanation")
-_OPTION_ORDER = ("kind", "text", "correct", "value", "tolerance", "options", "answers", "case_sensitive",
-                 "weight", "left", "right", "feedback")
+_ENTRY_ORDER = ("text", "correct", "value", "tolerance", "weight", "left", "right", "feedback")
+# keys of list entries a question type adds (a cloze gap's kind, options, ...) go first
+_OPTION_ORDER = tuple(dict.fromkeys((*(key for kind in REGISTRY.values() for key in kind.yaml_entry_keys
+                                       if key not in _ENTRY_ORDER), *_ENTRY_ORDER)))
 
 
 # --- drafts -> Quiz --------------------------------------------------------------------

@@ -156,6 +156,7 @@ class QuestionType:
     moodle_readers: Mapping[str, Reader] = field(default_factory=dict)  # Moodle qtype -> reader
     ilias_readers: Mapping[str, Reader] = field(default_factory=dict)  # ILIAS QUESTIONTYPE -> reader
     yaml_keys: tuple[str, ...] = ()  # the type's own fields, in the order authors write them
+    yaml_entry_keys: tuple[str, ...] = ()  # fields of its list entries (options, gaps, ...), in that order
     field_words: Mapping[str, str] = field(default_factory=dict)  # field -> German name
     entry_words: Mapping[str, str] = field(default_factory=dict)  # list field -> "Lücke"
     value_errors: tuple[tuple[str, str], ...] = ()  # the model's own messages -> German (regex, template)

@@ -402,7 +402,7 @@ TYPE = QuestionType(
     example=example, counting_rule=RULE,
     moodle_readers={"cloze": moodle_read, "multianswer": moodle_read},
     ilias_readers={"cloze question": ilias_read, "assclozetest": ilias_read},
-    yaml_keys=("text", "gaps"),
+    yaml_keys=("text", "gaps"), yaml_entry_keys=("kind", "options", "answers", "case_sensitive"),
     field_words={"gaps": "Lücken", "kind": "Art der Lücke"},
     entry_words={"gaps": "Lücke"},
     value_errors=(
