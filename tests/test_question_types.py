@@ -183,3 +183,10 @@ def test_unknown_type_is_reported_by_the_validator_with_file_and_line(tmp_path):
 def test_the_registry_cannot_be_changed_at_run_time():
     with pytest.raises(TypeError):
         REGISTRY["essay"] = REGISTRY["cloze"]  # type: ignore[index]
+
+
+def test_a_type_without_renderer_module_fails_loudly():
+    from ui import question_widgets
+
+    with pytest.raises(ImportError, match="has no renderer ui/question_widgets/kprim.py"):
+        question_widgets._load("kprim")
