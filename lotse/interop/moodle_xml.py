@@ -15,9 +15,8 @@ import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
-from lotse.ids import is_ascii_number
 from lotse.interop.common import (Draft, ImportResult, InteropError, Refused, Skipped,
-                                  append_explanation, choice_data)
+                                  append_explanation)
 from lotse.interop.text_formats import to_markdown
 
 _FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain",
@@ -173,93 +172,6 @@ def _comment_meta(node: ET.Element, key: str) -> dict:
     return {}
 
 
-# --- question types --------------------------------------------------------------------
-
-
-def _multichoice(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    rows = [(_rich(a, fmt, notes), _fraction(a), _rich(a.find("feedback"), fmt, notes) or None)
-            for a in q.findall("answer")]
-    single = _text(q, "single") if q.find("single") is not None else "true"
-    data, more = choice_data(rows, single.lower() not in ("false", "0", ""))
-    notes.extend(more)
-    return data
-
-
-def _truefalse(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    data: dict = {"type": "true_false", "answer": True}
-    for position, answer in enumerate(q.findall("answer")):
-        text = _text(answer)
-        is_true = text == "true" if text in ("true", "false") else position == 0
-        feedback = _rich(answer.find("feedback"), fmt, notes)
-        data["feedback_true" if is_true else "feedback_false"] = feedback
-        if is_true:
-            data["answer"] = _fraction(answer) == 100
-    return data
-
-
-def _shortanswer(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    answers = []
-    for answer in q.findall("answer"):
-        if _text(answer) == "*":
-            notes.append("Moodle-Platzhalter * wird in Lotse wörtlich verglichen")
-        answers.append({"text": _text(answer), "weight": _fraction(answer),
-                        "feedback": _rich(answer.find("feedback"), fmt, notes) or None})
-    usecase = _text(q, "usecase") not in ("", "0")
-    return {"type": "short_answer", "answers": answers, "case_sensitive": usecase}
-
-
-def _numerical(q: ET.Element, fmt: str, notes: list[str], data: dict) -> dict:
-    answers = []
-    for answer in q.findall("answer"):
-        feedback = _rich(answer.find("feedback"), fmt, notes) or None
-        value = _text(answer) or (answer.text or "").strip()
-        if value in ("*", ""):
-            if feedback:
-                append_explanation(data, f"Bei anderen Antworten: {feedback}")
-                notes.append("Rückmeldung für andere Antworten in die Erläuterung übernommen")
-            continue
-        try:
-            answers.append({"value": float(value), "weight": _fraction(answer),
-                            "tolerance": abs(float(_text(answer, "tolerance") or 0)),
-                            "feedback": feedback})
-        except ValueError as err:
-            raise Refused(f"„{value}“ ist keine Zahl") from err
-    units = [(_text(u, "unit_name"), _text(u, "multiplier")) for u in q.iter("unit")]
-    unit = next((name for name, factor in units if factor in ("", "1", "1.0")), None)
-    if len(units) > (1 if unit else 0):
-        notes.append("weitere Einheiten mit Umrechnungsfaktor nicht übernommen: "
-                     + ", ".join(name for name, _ in units if name != unit))
-    return {"type": "numeric", "answers": answers, "unit": unit or None}
-
-
-def _matching(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    pairs, distractors = [], []
-    for sub in q.findall("subquestion"):
-        left, right = _rich(sub, fmt, notes), _text(sub, "answer/text")
-        if left:
-            pairs.append({"left": left, "right": right})
-        else:
-            distractors.append(right)
-    return {"type": "matching", "pairs": pairs, "distractors": distractors}
-
-
-def _ordering(q: ET.Element, fmt: str, notes: list[str], data: dict) -> dict:
-    items = []
-    for answer in q.findall("answer"):
-        items.append(_rich(answer, fmt, notes))
-        feedback = _rich(answer.find("feedback"), fmt, notes)
-        if feedback:
-            append_explanation(data, f"{items[-1]}: {feedback}")
-    grading = _text(q, "gradingtype").upper() or "RELATIVE"
-    if grading not in ("ABS", "ABSOLUTE", "ABSOLUTE_POSITION"):
-        notes.append(f"Moodle bewertet mit {grading}, Lotse nach absoluter Position")
-    count = _text(q, "selectcount")
-    if _text(q, "selecttype").upper() not in ("", "ALL", "EXACT") and is_ascii_number(count) \
-            and 0 < int(count) < len(items):
-        notes.append(f"Moodle zeigt nur {count} von {len(items)} Elementen, Lotse alle")
-    return {"type": "ordering", "items": items}
-
-
 def _headers(q: ET.Element, notes: list[str]) -> tuple[dict, str]:
     text = q.find("questiontext")
     fmt = text.get("format", "html") if text is not None else "html"
@@ -298,9 +210,7 @@ def _question(q: ET.Element, line: int, category: str | None) -> Draft:
         raise Refused(f"Fragetyp „{qtype}“ ({label}) wird nicht unterstützt")
     notes: list[str] = []
     data, fmt = _headers(q, notes)
-    reader = readers[qtype]
-    takes_data = reader in (_numerical, _ordering) or qtype not in _READERS
-    data.update(reader(q, fmt, notes, data) if takes_data else reader(q, fmt, notes))
+    data.update(readers[qtype](q, fmt, notes, data))
     meta = _comment_meta(q, "lotse")
     data["category"] = meta["category"] if "category" in meta else category
     if meta.get("section"):
@@ -309,18 +219,12 @@ def _question(q: ET.Element, line: int, category: str | None) -> Draft:
     return Draft(name=name, line=line, data=data, meta=meta, notes=notes)
 
 
-_READERS = {"multichoice": _multichoice, "truefalse": _truefalse, "shortanswer": _shortanswer,
-            "numerical": _numerical, "matching": _matching, "match": _matching,
-            "ordering": _ordering}
-
-
 def _readers() -> dict:
-    """The readers above (one Moodle type may give several Lotse types) plus those a question type
-    module registers itself (lotse.question_types: moodle_readers, called with the draft data)."""
+    """Moodle type -> reader, as the question type modules register them (lotse.question_types:
+    moodle_readers; "multichoice" gives single or multiple choice, read by single_choice)."""
     from lotse.question_types import REGISTRY
 
-    extra = {name: reader for kind in REGISTRY.values() for name, reader in kind.moodle_readers.items()}
-    return _READERS | extra
+    return {name: reader for kind in REGISTRY.values() for name, reader in kind.moodle_readers.items()}
 
 
 def parse_moodle_xml(data: bytes | str) -> ImportResult:
@@ -346,3 +250,7 @@ def parse_moodle_xml(data: bytes | str) -> ImportResult:
                 name = _text(node, "name/text") or node.get("type", "?")
                 result.skipped.append(Skipped(name, line, str(err)))
     return result
+
+
+# What the readers of the question type modules use (lotse.question_types: moodle_readers).
+text_of, rich, fraction = _text, _rich, _fraction

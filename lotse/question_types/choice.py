@@ -78,3 +78,16 @@ def gift_write(question: Any, warnings: list[str]) -> list[str]:
                             "Moodle-Standardbewertung (Import mit „nächstliegende Bewertung“)")
         lines.append(mark + gw.gift_text(option.text) + gw.gift_feedback(option.feedback))
     return lines
+
+
+def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
+    """Moodle's multichoice: single or multiple choice, as <single> says."""
+    from lotse.interop import moodle_xml as mx
+    from lotse.interop.common import choice_data
+
+    rows = [(mx.rich(a, fmt, notes), mx.fraction(a), mx.rich(a.find("feedback"), fmt, notes) or None)
+            for a in q.findall("answer")]
+    single = mx.text_of(q, "single") if q.find("single") is not None else "true"
+    read, more = choice_data(rows, single.lower() not in ("false", "0", ""))
+    notes.extend(more)
+    return read

@@ -119,6 +119,20 @@ def example() -> dict:
             "distractors": ["Straßenbau"]}
 
 
+def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
+    """A subquestion without text is a distractor."""
+    from lotse.interop import moodle_xml as mx
+
+    pairs, distractors = [], []
+    for sub in q.findall("subquestion"):
+        left, right = mx.rich(sub, fmt, notes), mx.text_of(sub, "answer/text")
+        if left:
+            pairs.append({"left": left, "right": right})
+        else:
+            distractors.append(right)
+    return {"type": "matching", "pairs": pairs, "distractors": distractors}
+
+
 TYPE = QuestionType(
     name="matching", label="Zuordnung", model=Matching, grade=grade,
     answered=lambda q, r: any(v is not None for v in as_list(r)),
@@ -128,4 +142,5 @@ TYPE = QuestionType(
     xapi_interaction=xapi_interaction, xapi_response=xapi_response,
     moodle_qtype="matching", moodle_write=moodle_write, gift_write=gift_write,
     example=example, counting_rule=RULE, yaml_keys=("pairs", "distractors"),
+    moodle_readers={"matching": moodle_read, "match": moodle_read},
 )

@@ -119,6 +119,34 @@ def example() -> dict:
             "answers": [{"value": 30, "tolerance": 1}], "unit": "Tage"}
 
 
+def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
+    """Moodle's numerical; feedback for "any other answer" (*) goes into the explanation."""
+    from lotse.interop import moodle_xml as mx
+    from lotse.interop.common import Refused, append_explanation
+
+    answers = []
+    for answer in q.findall("answer"):
+        feedback = mx.rich(answer.find("feedback"), fmt, notes) or None
+        value = mx.text_of(answer) or (answer.text or "").strip()
+        if value in ("*", ""):
+            if feedback:
+                append_explanation(data, f"Bei anderen Antworten: {feedback}")
+                notes.append("Rückmeldung für andere Antworten in die Erläuterung übernommen")
+            continue
+        try:
+            answers.append({"value": float(value), "weight": mx.fraction(answer),
+                            "tolerance": abs(float(mx.text_of(answer, "tolerance") or 0)),
+                            "feedback": feedback})
+        except ValueError as err:
+            raise Refused(f"„{value}“ ist keine Zahl") from err
+    units = [(mx.text_of(u, "unit_name"), mx.text_of(u, "multiplier")) for u in q.iter("unit")]
+    unit = next((name for name, factor in units if factor in ("", "1", "1.0")), None)
+    if len(units) > (1 if unit else 0):
+        notes.append("weitere Einheiten mit Umrechnungsfaktor nicht übernommen: "
+                     + ", ".join(name for name, _ in units if name != unit))
+    return {"type": "numeric", "answers": answers, "unit": unit or None}
+
+
 TYPE = QuestionType(
     name="numeric", label="Zahl", model=Numeric, grade=grade,
     answered=lambda q, r: r is not None and r != "",
@@ -130,4 +158,5 @@ TYPE = QuestionType(
     xapi_interaction=xapi_interaction, xapi_response=xapi_response,
     moodle_qtype="numerical", moodle_write=moodle_write, gift_write=gift_write,
     example=example, yaml_keys=("answers", "unit"),
+    moodle_readers={"numerical": moodle_read},
 )

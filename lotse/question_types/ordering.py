@@ -76,6 +76,28 @@ def example() -> dict:
             "items": ["Entwurf", "Beratung", "Beschluss"]}
 
 
+def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
+    """qtype_ordering; per-item feedback goes into the explanation."""
+    from lotse.ids import is_ascii_number
+    from lotse.interop import moodle_xml as mx
+    from lotse.interop.common import append_explanation
+
+    items = []
+    for answer in q.findall("answer"):
+        items.append(mx.rich(answer, fmt, notes))
+        feedback = mx.rich(answer.find("feedback"), fmt, notes)
+        if feedback:
+            append_explanation(data, f"{items[-1]}: {feedback}")
+    grading = mx.text_of(q, "gradingtype").upper() or "RELATIVE"
+    if grading not in ("ABS", "ABSOLUTE", "ABSOLUTE_POSITION"):
+        notes.append(f"Moodle bewertet mit {grading}, Lotse nach absoluter Position")
+    count = mx.text_of(q, "selectcount")
+    if mx.text_of(q, "selecttype").upper() not in ("", "ALL", "EXACT") and is_ascii_number(count) \
+            and 0 < int(count) < len(items):
+        notes.append(f"Moodle zeigt nur {count} von {len(items)} Elementen, Lotse alle")
+    return {"type": "ordering", "items": items}
+
+
 TYPE = QuestionType(
     name="ordering", label="Reihenfolge", model=Ordering, grade=grade,
     answered=lambda q, r: any(v is not None for v in as_list(r)),
@@ -88,4 +110,5 @@ TYPE = QuestionType(
     gift_refusal="Reihenfolge-Fragen (ordering) sind in GIFT nicht darstellbar; bitte Moodle XML "
                  "verwenden (Fragetyp „ordering“)",
     example=example, counting_rule=RULE, yaml_keys=("items",),
+    moodle_readers={"ordering": moodle_read},
 )

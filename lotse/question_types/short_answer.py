@@ -86,6 +86,19 @@ def example() -> dict:
             "answers": [{"text": "Datenminimierung"}, {"text": "Datensparsamkeit", "weight": 50}]}
 
 
+def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
+    from lotse.interop import moodle_xml as mx
+
+    answers = []
+    for answer in q.findall("answer"):
+        if mx.text_of(answer) == "*":
+            notes.append("Moodle-Platzhalter * wird in Lotse wörtlich verglichen")
+        answers.append({"text": mx.text_of(answer), "weight": mx.fraction(answer),
+                        "feedback": mx.rich(answer.find("feedback"), fmt, notes) or None})
+    usecase = mx.text_of(q, "usecase") not in ("", "0")
+    return {"type": "short_answer", "answers": answers, "case_sensitive": usecase}
+
+
 TYPE = QuestionType(
     name="short_answer", label="Kurzantwort", model=ShortAnswer, grade=grade,
     answered=lambda q, r: isinstance(r, str) and r != "",
@@ -97,4 +110,5 @@ TYPE = QuestionType(
     xapi_interaction=xapi_interaction, xapi_response=plain_response,
     moodle_qtype="shortanswer", moodle_write=moodle_write, gift_write=gift_write,
     example=example, yaml_keys=("answers", "case_sensitive"),
+    moodle_readers={"shortanswer": moodle_read},
 )

@@ -62,4 +62,5 @@ TYPE = QuestionType(
     xapi_interaction=choice.xapi_interaction, xapi_response=choice.xapi_response,
     moodle_qtype="multichoice", moodle_write=choice.moodle_write, gift_write=choice.gift_write,
     example=example, yaml_keys=("options",),
+    moodle_readers={"multichoice": choice.moodle_read},  # gives multiple choice too
 )

@@ -54,6 +54,20 @@ def example() -> dict:
             "feedback_true": "Richtig.", "feedback_false": "Doch, auch Kommunen."}
 
 
+def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
+    from lotse.interop import moodle_xml as mx
+
+    read: dict = {"type": "true_false", "answer": True}
+    for position, answer in enumerate(q.findall("answer")):
+        text = mx.text_of(answer)
+        is_true = text == "true" if text in ("true", "false") else position == 0
+        feedback = mx.rich(answer.find("feedback"), fmt, notes)
+        read["feedback_true" if is_true else "feedback_false"] = feedback
+        if is_true:
+            read["answer"] = mx.fraction(answer) == 100
+    return read
+
+
 TYPE = QuestionType(
     name="true_false", label="Wahr/Falsch", model=TrueFalse, grade=grade,
     answered=lambda q, r: isinstance(r, bool),
@@ -64,4 +78,5 @@ TYPE = QuestionType(
     xapi_interaction=xapi_interaction, xapi_response=xapi_response,
     moodle_qtype="truefalse", moodle_write=moodle_write, gift_write=gift_write,
     example=example, yaml_keys=("answer", "feedback_true", "feedback_false"),
+    moodle_readers={"truefalse": moodle_read},
 )
