@@ -1,7 +1,9 @@
 """Moodle XML import (the writer is moodle_xml_writer.py).
 
 Follows Moodle's qformat_xml (question/format/xml/format.php) and, for ordering questions,
-the qtype_ordering plugin (core since Moodle 4.4). Parsing (parse_xml, also used by ilias_qti)
+the qtype_ordering plugin (core since Moodle 4.4). Each question type module reads its own Moodle
+types (lotse.question_types: moodle_readers); here the file, the shared headers and helpers.
+Parsing (parse_xml, also used by ilias_qti)
 uses expat directly so that every <question> keeps its line number; DOCTYPE and ENTITY
 declarations are refused (no entity expansion, no external entities: safe against XML bombs and
 XXE without defusedxml).

@@ -91,3 +91,18 @@ def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
     read, more = choice_data(rows, single.lower() not in ("false", "0", ""))
     notes.extend(more)
     return read
+
+
+def ilias_choice_points(item: Any, response: Any) -> tuple[dict[str, float], dict[str, float]]:
+    """Points for checking / not checking each option (ILIAS: one respcondition per case)."""
+    from lotse.interop import ilias_qti as iq
+
+    checked: dict[str, float] = {}
+    unchecked: dict[str, float] = {}
+    for test, negated, condition in iq.tests(item, response.get("ident"), ("varequal",)):
+        points = iq.points(condition)
+        if points is not None:
+            target = unchecked if negated else checked
+            ident = (test.text or "").strip()
+            target[ident] = target.get(ident, 0.0) + points
+    return checked, unchecked

@@ -133,6 +133,71 @@ def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
     return {"type": "matching", "pairs": pairs, "distractors": distractors}
 
 
+def ilias_read(item: Any, data: dict) -> dict:
+    """Definitions (labels with match_group) get terms assigned; pairs with points are correct."""
+    from lotse.interop import ilias_qti as iq
+    from lotse.interop.common import Refused, append_explanation
+
+    response = iq.response(item, "response_grp")
+    definitions: dict[str, str] = {}
+    terms: dict[str, str] = {}
+    for label in response.iter("response_label"):
+        if iq.image_only(label):
+            raise Refused("Zuordnung mit Bildern kann nicht übernommen werden")
+        side = definitions if label.get("match_group") is not None else terms
+        side[label.get("ident", "")] = iq.material(label, item.notes)
+    pairs, ignored = [], 0
+    for test, negated, condition in iq.tests(item, response.get("ident"), ("varsubset",)):
+        points = iq.points(condition)
+        term, _, definition = (test.text or "").partition(",")
+        if negated or points is None:
+            continue
+        pair = (term.strip(), definition.strip(), points)
+        if points > 0 and pair[0] in terms and pair[1] in definitions:
+            if pair[:2] not in {p[:2] for p in pairs}:
+                pairs.append(pair)
+        else:
+            ignored += 1
+    if ignored:
+        item.notes.append("Paare ohne Punkte oder mit Minuspunkten nicht übernommen")
+    if not pairs:
+        raise Refused("keine Zuordnung gibt Punkte")
+    if len({p for _, _, p in pairs}) > 1:
+        item.notes.append("ILIAS gewichtet die Paare unterschiedlich, Lotse zählt jedes Paar gleich")
+    result = _ilias_pair_up(item, pairs, definitions, terms)
+    iq.set_points(data, sum(p for _, _, p in pairs), item.notes)
+    for term, definition, _ in pairs:
+        text = item.feedback.get(f"correct_{term}_{definition}")
+        if text:
+            append_explanation(data, f"{definitions[definition]} → {terms[term]}: {text}")
+    return result
+
+
+def _ilias_pair_up(item: Any, pairs: list[tuple[str, str, float]], definitions: dict[str, str],
+             terms: dict[str, str]) -> dict:
+    """Lotse pairs: left = definition, right = its term; unused terms are distractors. If a
+    definition has several terms (ILIAS mode n:1), left = term and right = definition."""
+    from lotse.interop.common import Refused
+
+    for left_side, right_side, lefts, rights in ((1, 0, definitions, terms), (0, 1, terms, definitions)):
+        by_left: dict[str, list[str]] = {}
+        for pair in pairs:
+            by_left.setdefault(pair[left_side], []).append(pair[right_side])
+        if all(len(v) == 1 for v in by_left.values()):
+            break
+    else:
+        raise Refused("Zuordnung mit mehreren richtigen Partnern auf beiden Seiten ist in Lotse "
+                       "nicht darstellbar")
+    missing = [lefts[i] for i in lefts if i not in by_left]
+    if missing:
+        item.notes.append("ohne richtigen Partner nicht übernommen: " + ", ".join(missing))
+    used = {r[0] for r in by_left.values()}
+    right_texts = {rights[r[0]] for r in by_left.values()}
+    distractors = [rights[i] for i in rights if i not in used and rights[i] not in right_texts]
+    return {"type": "matching", "distractors": list(dict.fromkeys(distractors)),
+            "pairs": [{"left": lefts[i], "right": rights[r[0]]} for i, r in by_left.items()]}
+
+
 TYPE = QuestionType(
     name="matching", label="Zuordnung", model=Matching, grade=grade,
     answered=lambda q, r: any(v is not None for v in as_list(r)),
@@ -143,4 +208,5 @@ TYPE = QuestionType(
     moodle_qtype="matching", moodle_write=moodle_write, gift_write=gift_write,
     example=example, counting_rule=RULE, yaml_keys=("pairs", "distractors"),
     moodle_readers={"matching": moodle_read, "match": moodle_read},
+    ilias_readers={"matching question": ilias_read, "assmatchingquestion": ilias_read},
 )

@@ -72,6 +72,62 @@ def example() -> dict:
                         {"text": "Lieblingsfarbe der Leitung", "feedback": "Nein."}]}
 
 
+def ilias_read(item: Any, data: dict) -> dict:
+    """An option is correct if checking it gives points. ILIAS' points for *unchecked* options
+    have no Lotse equivalent: then Lotse's default weights are used (and noted)."""
+    from lotse.interop import ilias_qti as iq
+    from lotse.interop.common import choice_data
+    from .choice import ilias_choice_points
+
+    response = iq.response(item, "response_lid")
+    labels = iq.labels(item, response)
+    checked, unchecked = ilias_choice_points(item, response)
+    on = [checked.get(ident, 0.0) for ident, _ in labels]
+    off = [unchecked.get(ident, 0.0) for ident, _ in labels]
+    k = sum(p > 0 for p in on) or 1
+    positive = sum(p for p in on if p > 0)
+    if any(off) or not positive:
+        if any(off):
+            item.notes.append("Punkte für nicht angekreuzte Antworten nicht übernommen (Lotse "
+                              "bewertet mit seinen Standardgewichten)")
+        weights = [100 / k if p > 0 else -100 / k for p in on]
+    else:
+        weights = [p / positive * 100 for p in on]
+        if min(weights) < -100:
+            item.notes.append("Abzug für eine falsche Antwort auf -100 % begrenzt")
+            weights = [max(w, -100.0) for w in weights]
+    rows = [(text, w, item.feedback.get(f"response_{ident}")) for (ident, text), w in zip(labels, weights)]
+    result, notes = choice_data(rows, single=False)
+    item.notes.extend(notes)
+    limit = response.find("render_choice")
+    if limit is not None and (limit.get("maxnumber") or "0") not in ("", "0"):
+        item.notes.append(f"ILIAS erlaubt höchstens {limit.get('maxnumber')} Kreuze, Lotse beliebig viele")
+    iq.set_points(data, sum(max(a, b) for a, b in zip(on, off)), item.notes)
+    return result
+
+
+def ilias_read_kprim(item: Any, data: dict) -> dict:
+    """Four statements, each right or wrong -> multiple choice: tick = the statement is right."""
+    from lotse.interop import ilias_qti as iq
+    from lotse.interop.common import choice_data
+
+    response = iq.response(item, "response_lid")
+    labels = iq.labels(item, response)
+    idents = {ident for ident, _ in labels}
+    right = {(test.get("respident") or ""): (test.text or "").strip().lower() in ("1", "true")
+             for test, negated, condition in iq.tests(item, None, ("varequal",))
+             if not negated and iq.points(condition) is None and test.get("respident") in idents}
+    k = sum(right.values()) or 1
+    rows = [(text, 100 / k if right.get(ident) else -100 / k, item.feedback.get(f"response_{ident}"))
+            for ident, text in labels]
+    result, _ = choice_data(rows, single=False)
+    item.notes.append("Kprim-Frage als Mehrfachauswahl übernommen (angekreuzt = Aussage trifft "
+                      "zu, Teilpunkte nach der Lotse-Regel statt nach ILIAS)")
+    points = [p for c in item.node.iter("respcondition") if (p := iq.points(c)) is not None]
+    iq.set_points(data, max(points, default=0.0), item.notes)
+    return result
+
+
 TYPE = QuestionType(
     name="multiple_choice", label="Mehrfachauswahl", model=MultipleChoice, grade=grade,
     answered=lambda q, r: bool(r),
@@ -83,4 +139,6 @@ TYPE = QuestionType(
     xapi_interaction=choice.xapi_interaction, xapi_response=choice.xapi_response,
     moodle_qtype="multichoice", moodle_write=choice.moodle_write, gift_write=choice.gift_write,
     example=example, counting_rule=RULE, yaml_keys=("options",),
+    ilias_readers={"multiple choice question": ilias_read, "assmultiplechoice": ilias_read,
+                   "kprim choice question": ilias_read_kprim, "asskprimchoice": ilias_read_kprim},
 )

@@ -147,6 +147,28 @@ def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
     return {"type": "numeric", "answers": answers, "unit": unit or None}
 
 
+def ilias_read(item: Any, data: dict) -> dict:
+    """ILIAS accepts a closed range [vargte, varlte] -> value in the middle +- tolerance."""
+    from lotse.interop import ilias_qti as iq
+    from lotse.interop.common import Refused, format_number
+
+    for condition in item.node.iter("respcondition"):
+        tests = {t.tag: t for t in iq.children(condition.find("conditionvar"))}
+        points = iq.points(condition)
+        if points is None or not ({"vargte", "varlte"} <= tests.keys() or "varequal" in tests):
+            continue
+        low = tests.get("vargte", tests.get("varequal"))
+        high = tests.get("varlte", tests.get("varequal"))
+        lower, upper = iq.number(low.text, "Untergrenze"), iq.number(high.text, "Obergrenze")
+        if lower > upper:
+            raise Refused(f"Untergrenze {format_number(lower)} größer als Obergrenze "
+                           f"{format_number(upper)}")
+        value, tolerance = (float(f"{x:.12g}") for x in ((lower + upper) / 2, (upper - lower) / 2))
+        iq.set_points(data, points, item.notes)
+        return {"type": "numeric", "answers": [{"value": value, "tolerance": tolerance}]}
+    raise Refused("kein Zahlenbereich (vargte/varlte) mit Punkten gefunden")
+
+
 TYPE = QuestionType(
     name="numeric", label="Zahl", model=Numeric, grade=grade,
     answered=lambda q, r: r is not None and r != "",
@@ -159,4 +181,5 @@ TYPE = QuestionType(
     moodle_qtype="numerical", moodle_write=moodle_write, gift_write=gift_write,
     example=example, yaml_keys=("answers", "unit"),
     moodle_readers={"numerical": moodle_read},
+    ilias_readers={"numeric question": ilias_read, "assnumeric": ilias_read},
 )

@@ -98,6 +98,63 @@ def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
     return {"type": "ordering", "items": items}
 
 
+def ilias_read(item: Any, data: dict) -> dict:
+    """Items in their correct order: `<varequal respident="OQT" index="position">answer</varequal>`,
+    where the answer is the label's ident (ILIAS < 5.2) or its index in the list (5.2+)."""
+    from lotse.interop import ilias_qti as iq
+    from lotse.interop.common import Refused, append_explanation
+
+    response = iq.response(item, "response_lid")
+    labels = list(response.iter("response_label"))
+    if response.get("ident") in ("OQP", "OQNP") or any(iq.image_only(label) for label in labels):
+        raise Refused("Reihenfolge mit Bildern kann nicht übernommen werden")
+    texts = [iq.material(label, item.notes) for label in labels]
+    idents = [label.get("ident", "") for label in labels]
+    positions: dict[int, float] = {}
+    for test, negated, condition in iq.tests(item, response.get("ident"), ("varequal",)):
+        answer = (test.text or "").strip()
+        index = idents.index(answer) if answer in idents \
+            else int(answer) if answer.isdecimal() and len(answer) < 10 else -1
+        if not negated and test.get("index") is not None and 0 <= index < len(labels):
+            positions[index] = iq.number(test.get("index"), "Position")
+            feedback = item.feedback.get(_ilias_link(condition))
+            if feedback:
+                append_explanation(data, f"{texts[index]}: {feedback}")
+    order = sorted(range(len(labels)), key=positions.get) if len(positions) == len(labels) \
+        else range(len(labels))
+    depths = [e.text for e in response.iter("mattext") if e.get("label") == "answerdepth"]
+    if any((d or "0").strip() not in ("", "0") for d in depths):
+        item.notes.append("Einrückungen (verschachtelte Reihenfolge) nicht übernommen")
+    _ilias_points(item, data)
+    return {"type": "ordering", "items": [texts[i] for i in order]}
+
+
+def _ilias_link(condition: Any) -> str:
+    shown = condition.find("displayfeedback")
+    return shown.get("linkrefid", "") if shown is not None else ""
+
+
+def _ilias_points(item: Any, data: dict) -> None:
+    from lotse.interop import ilias_qti as iq
+
+    if item.meta.get("points"):
+        points = iq.number(item.meta["points"], "Punktzahl")
+    else:
+        points = sum(p for c in item.node.iter("respcondition") if (p := iq.points(c)) and p > 0)
+    iq.set_points(data, points, item.notes)
+
+
+def ilias_read_horizontal(item: Any, data: dict) -> dict:
+    """The words of `ordertext` in their correct order, split at `separator` (or spaces)."""
+    from lotse.interop.text_formats import to_markdown
+
+    text = item.meta.get("ordertext", "")
+    separator = item.meta.get("separator") or "::"
+    parts = text.split(separator) if separator in text else text.split()
+    _ilias_points(item, data)
+    return {"type": "ordering", "items": [to_markdown(p, "plain") for p in parts if p.strip()]}
+
+
 TYPE = QuestionType(
     name="ordering", label="Reihenfolge", model=Ordering, grade=grade,
     answered=lambda q, r: any(v is not None for v in as_list(r)),
@@ -111,4 +168,6 @@ TYPE = QuestionType(
                  "verwenden (Fragetyp „ordering“)",
     example=example, counting_rule=RULE, yaml_keys=("items",),
     moodle_readers={"ordering": moodle_read},
+    ilias_readers={"ordering question": ilias_read, "assorderingquestion": ilias_read,
+                   "ordering horizontal": ilias_read_horizontal, "assorderinghorizontal": ilias_read_horizontal},
 )

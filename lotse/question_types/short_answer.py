@@ -99,6 +99,38 @@ def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
     return {"type": "short_answer", "answers": answers, "case_sensitive": usecase}
 
 
+def ilias_read(item: Any, data: dict) -> dict:
+    """Short answers: one input field in Lotse, so only questions that ask for one answer."""
+    from lotse.interop import ilias_qti as iq
+    from lotse.interop.common import Refused
+
+    wanted = item.meta.get("correctanswers", "1") or "1"
+    if wanted not in ("0", "1"):
+        raise Refused(f"verlangt {wanted} verschiedene Antworten; eine Lotse-Kurzantwort hat ein "
+                       "Eingabefeld")
+    fields = [r.get("ident") for r in item.node.iter("response_str")]
+    answers: dict[str, float] = {}
+    for test, negated, condition in iq.tests(item, fields[0] if fields else None, ("varsubset", "varequal")):
+        points = iq.points(condition)
+        if negated or points is None:
+            continue
+        for text in (test.text or "").split(","):  # ILIAS joins answers with equal points by ","
+            if text.strip():
+                answers.setdefault(text.strip(), points)
+    best = max(answers.values(), default=0.0)
+    if best <= 0:
+        raise Refused("keine Antwort gibt Punkte")
+    if min(answers.values()) < 0:
+        item.notes.append("Minuspunkte für Antworten nicht übernommen (in Lotse 0 Punkte)")
+    rating = item.meta.get("textrating", "ci").lower()
+    if rating.startswith("l"):
+        item.notes.append(f"ILIAS akzeptiert Tippfehler (Levenshtein-Abstand {rating[1:]}), Lotse "
+                          "nur die genaue Schreibweise")
+    iq.set_points(data, best, item.notes)
+    return {"type": "short_answer", "case_sensitive": rating == "cs",
+            "answers": [{"text": text, "weight": max(p, 0.0) / best * 100} for text, p in answers.items()]}
+
+
 TYPE = QuestionType(
     name="short_answer", label="Kurzantwort", model=ShortAnswer, grade=grade,
     answered=lambda q, r: isinstance(r, str) and r != "",
@@ -111,4 +143,5 @@ TYPE = QuestionType(
     moodle_qtype="shortanswer", moodle_write=moodle_write, gift_write=gift_write,
     example=example, yaml_keys=("answers", "case_sensitive"),
     moodle_readers={"shortanswer": moodle_read},
+    ilias_readers={"textsubset question": ilias_read, "asstextsubset": ilias_read},
 )

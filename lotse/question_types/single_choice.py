@@ -51,6 +51,28 @@ def example() -> dict:
                         {"text": "Die Kämmerei", "feedback": "Sie stellt ihn auf."}]}
 
 
+def ilias_read(item: Any, data: dict) -> dict:
+    from lotse.interop import ilias_qti as iq
+    from lotse.interop.common import Refused, choice_data
+    from .choice import ilias_choice_points
+
+    response = iq.response(item, "response_lid")
+    labels = iq.labels(item, response)
+    checked, _ = ilias_choice_points(item, response)
+    points = [checked.get(ident, 0.0) for ident, _ in labels]
+    best = max(points, default=0.0)
+    if best <= 0:
+        raise Refused("keine Antwort gibt Punkte")
+    if min(points) < 0:
+        item.notes.append("Minuspunkte für falsche Antworten nicht übernommen (in Lotse 0 Punkte)")
+    rows = [(text, max(p, 0.0) / best * 100, item.feedback.get(f"response_{ident}"))
+            for (ident, text), p in zip(labels, points)]
+    result, notes = choice_data(rows, single=True)
+    item.notes.extend(notes)
+    iq.set_points(data, best, item.notes)
+    return result
+
+
 TYPE = QuestionType(
     name="single_choice", label="Einfachauswahl", model=SingleChoice, grade=grade,
     answered=lambda q, r: r is not None and r != "",
@@ -63,4 +85,5 @@ TYPE = QuestionType(
     moodle_qtype="multichoice", moodle_write=choice.moodle_write, gift_write=choice.gift_write,
     example=example, yaml_keys=("options",),
     moodle_readers={"multichoice": choice.moodle_read},  # gives multiple choice too
+    ilias_readers={"single choice question": ilias_read, "asssinglechoice": ilias_read},
 )
