@@ -48,10 +48,8 @@ def _body(question, warnings: list[str]) -> list[str]:
 def _meta_comment(question) -> str:
     meta = {"id": question.id, "objective": question.objective, "section": question.section,
             "points": question.points, "category": question.category}
-    if question.type == "short_answer":
-        meta["case_sensitive"] = question.case_sensitive
-    if question.type == "numeric":
-        meta["unit"] = question.unit
+    for key in get(question.type).gift_meta:
+        meta[key] = getattr(question, key)
     return "// lotse: " + json.dumps(meta, ensure_ascii=False)
 
 

@@ -151,6 +151,7 @@ class QuestionType:
     moodle_write: Callable[[Any, Any, list[str]], None]  # (question, <question> element, warnings)
     gift_write: Callable[[Any, list[str]], list[str]] | None  # answer lines inside { }
     gift_refusal: str = ""  # why a question of this type is not written in GIFT
+    gift_meta: tuple[str, ...] = ()  # fields GIFT cannot hold, kept in the `// lotse:` comment
     example: Callable[[], dict] = dict  # a valid quiz-YAML question (tests, docs)
     counting_rule: str | None = None  # how partial credit is counted, in words
     moodle_readers: Mapping[str, Reader] = field(default_factory=dict)  # Moodle qtype -> reader

@@ -178,7 +178,7 @@ TYPE = QuestionType(
     wrong_response=lambda q: german_number(max(q.answers, key=lambda a: a.weight).value
                                            + 10 * (1 + max(a.tolerance for a in q.answers))),
     xapi_interaction=xapi_interaction, xapi_response=xapi_response,
-    moodle_qtype="numerical", moodle_write=moodle_write, gift_write=gift_write,
+    moodle_qtype="numerical", moodle_write=moodle_write, gift_write=gift_write, gift_meta=("unit",),
     example=example, yaml_keys=("answers", "unit"),
     moodle_readers={"numerical": moodle_read},
     ilias_readers={"numeric question": ilias_read, "assnumeric": ilias_read},

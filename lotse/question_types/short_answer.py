@@ -140,7 +140,7 @@ TYPE = QuestionType(
     right_response=lambda q: max(q.answers, key=lambda a: a.weight).text,
     wrong_response=lambda q: "keine der Antworten",
     xapi_interaction=xapi_interaction, xapi_response=plain_response,
-    moodle_qtype="shortanswer", moodle_write=moodle_write, gift_write=gift_write,
+    moodle_qtype="shortanswer", moodle_write=moodle_write, gift_write=gift_write, gift_meta=("case_sensitive",),
     example=example, yaml_keys=("answers", "case_sensitive"),
     moodle_readers={"shortanswer": moodle_read},
     ilias_readers={"textsubset question": ilias_read, "asstextsubset": ilias_read},
