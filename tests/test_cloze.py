@@ -135,6 +135,16 @@ def test_more_gaps_than_allowed_are_refused():
     assert "mehr als 50 Lücken" in result.skipped[0].reason
 
 
+def test_moodle_export_warns_where_moodle_counts_differently():
+    from lotse.interop.moodle_xml_writer import export_moodle_xml
+
+    gaps = [{"kind": "text", "answers": ["OZG"], "feedback": "Siehe Abschnitt 2."}]
+    quiz = Quiz(lesson="eins", pass_mark=50, questions=[cloze(text="Das {1} gilt.", gaps=gaps, points=2)])
+    assert export_moodle_xml(quiz).warnings == [
+        "beispiel-lueckentext: Rückmeldungen zu einzelnen Lücken schreibt Lotse nicht nach Moodle",
+        "beispiel-lueckentext: Moodle gibt einem Lückentext die Summe der Lückengewichte als Punkte (1 statt 2)"]
+
+
 def test_gift_export_leaves_cloze_out_with_a_german_reason():
     quiz = Quiz(lesson="eins", pass_mark=50, questions=[cloze()])
     exported = export_gift(quiz)
@@ -244,3 +254,13 @@ def test_lesson_page_answer_submit_and_per_gap_feedback_in_words(signed_in_app, 
     shown = "\n".join(m.value for m in at.markdown)
     assert "Lücke 1: richtig." in shown and "Lücke 2: falsch." in shown
     assert "<strong>Ihre Antwort:</strong> (1) OZG; (2) Bund" in shown
+
+
+def test_trainer_views_describe_cloze_answers_in_words():
+    from lotse.analytics.responses import describe_response, frequent_answers, typical_mistake
+
+    question = cloze()
+    assert describe_response(question, ["der Rat", None]) == "(1) der Rat; (2) –"
+    answers = [["die Kämmerei", "öffentlich"], ["die Kämmerei", "öffentlich"], ["der Rat", "geheim"]]
+    assert frequent_answers(question, answers)[0] == ("(1) die Kämmerei; (2) öffentlich", 2)
+    assert typical_mistake(question, [(a, 1) for a in answers]).text == "(1) die Kämmerei; (2) öffentlich"

@@ -197,6 +197,10 @@ def moodle_write(question: Cloze, q: Any, warnings: list[str]) -> None:
     text_node.find("text").text = mx.clean(f"{question.prompt}\n\n{embedded}")
     if any(g.feedback for g in question.gaps):
         warnings.append(f"{question.id}: Rückmeldungen zu einzelnen Lücken schreibt Lotse nicht nach Moodle")
+    total = sum(g.weight for g in question.gaps)
+    if abs(total - question.points) > 1e-9:
+        warnings.append(f"{question.id}: Moodle gibt einem Lückentext die Summe der Lückengewichte als Punkte "
+                        f"({total:g} statt {question.points:g})".replace(".", ","))
 
 
 # A body stops at the next unescaped brace: an unclosed `{1:SA:` costs one scan to the next brace,
