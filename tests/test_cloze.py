@@ -229,8 +229,8 @@ def test_the_text_shows_numbered_gaps_and_one_labelled_field_per_gap():
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "(1)" in text and "(2)" in text and "{1}" not in text
-    assert [r.label for r in at.radio] == ["Lücke 1: Ihre Auswahl"]
-    assert [t.label for t in at.text_input] == ["Lücke 2: Ihre Antwort"]
+    assert [r.label for r in at.radio] == ["Frage 2, Lücke 1: Ihre Auswahl"]  # a screen reader names both
+    assert [t.label for t in at.text_input] == ["Frage 2, Lücke 2: Ihre Antwort"]
     assert "Frage 2" in " ".join(c.value for c in at.caption)
     at.radio[0].set_value("der Rat").run()
     at.text_input[0].input("öffentlich").run()

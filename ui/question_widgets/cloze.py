@@ -1,5 +1,5 @@
 """Cloze: Streamlit cannot put inputs inside a text, so the text is shown with numbered gaps
-"(1) ____" and below it one labelled field per gap ("Lücke 1"): a radio group for a select gap
+"(1) ____" and below it one labelled field per gap ("Frage 2, Lücke 1"): a radio group for a select gap
 (labels wrap on a 390 px phone, WCAG 1.4.10), a text input for a text gap. Keys: -g<n> per gap.
 Value: the chosen option text or the typed text per gap."""
 
@@ -25,10 +25,10 @@ def render(q: Any, key: str, seed: int, draft: Any, on_change: Callback, label: 
         if gap.kind == "select":
             order = [gap.options[i] for i in shuffled(len(gap.options), seed, f"{q.id}:gap{n}")]
             preset(f"{key}-g{n}", value if value in gap.options else None)
-            st.radio(f"Lücke {n + 1}: Ihre Auswahl", order, index=None, key=f"{key}-g{n}", on_change=on_change)
+            st.radio(f"{label}, Lücke {n + 1}: Ihre Auswahl", order, index=None, key=f"{key}-g{n}", on_change=on_change)
         else:
             preset(f"{key}-g{n}", value[:MAX_TEXT_CHARS] if value else None)
-            st.text_input(f"Lücke {n + 1}: Ihre Antwort", key=f"{key}-g{n}", on_change=on_change,
+            st.text_input(f"{label}, Lücke {n + 1}: Ihre Antwort", key=f"{key}-g{n}", on_change=on_change,
                           max_chars=MAX_TEXT_CHARS, help=_text_help(gap))
 
 
