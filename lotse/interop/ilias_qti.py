@@ -178,11 +178,11 @@ def _question(node: ET.Element, line: int, category: str | None) -> Draft:
     item = _Item(node, _metadata(node))
     given = item.meta.get("QUESTIONTYPE", "").strip()
     kind = given.lower() or _type_from_response(node)
-    if kind in _UNSUPPORTED:
+    reader = _registered_reader(kind)  # a registered reader wins over the list of types Lotse does not take
+    if reader is None and kind in _UNSUPPORTED:
         label, reason = _UNSUPPORTED[kind]
         raise Refused(f"ILIAS-Fragetyp „{given or kind.upper()}“ ({label}) wird nicht unterstützt: "
-                       f"{reason}")
-    reader = _registered_reader(kind)
+                      f"{reason}")
     if reader is None:
         raise Refused(f"unbekannter ILIAS-Fragetyp „{given or '?'}“ (z. B. aus einem Plugin)")
     if not given:

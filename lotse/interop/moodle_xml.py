@@ -206,8 +206,8 @@ def _headers(q: ET.Element, notes: list[str]) -> tuple[dict, str]:
 
 def _question(q: ET.Element, line: int, category: str | None) -> Draft:
     qtype = q.get("type", "")
-    readers = _readers()
-    if qtype in _UNSUPPORTED or qtype not in readers:
+    readers = _readers()  # a registered reader wins over the list of types Lotse does not take
+    if qtype not in readers:
         label = _UNSUPPORTED.get(qtype, "unbekannter Typ")
         raise Refused(f"Fragetyp „{qtype}“ ({label}) wird nicht unterstützt")
     notes: list[str] = []
