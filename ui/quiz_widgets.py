@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from lotse.content.models import Question
-from lotse.question_types import get
+from lotse.question_types import get, true_false
 
 from .escape import md_escape
 from .question_widgets import RENDERERS, renderer
@@ -25,7 +25,7 @@ from .question_widgets.common import MAX_TEXT_CHARS, Callback  # noqa: F401  (us
 __all__ = ["RENDERERS", "TRUE_FALSE_LABELS", "answered", "describe_response", "question_key", "render_input",
            "response_of", "response_text"]
 
-TRUE_FALSE_LABELS = {True: "Stimmt", False: "Stimmt nicht"}
+TRUE_FALSE_LABELS = true_false.WORDS
 
 
 def question_key(lesson_id: str, question_id: str, attempt_no: int) -> str:
