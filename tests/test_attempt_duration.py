@@ -131,3 +131,24 @@ def test_the_migration_adds_empty_start_times_to_existing_attempts_and_drafts(tm
     statements = learner_statements(old, anna, anna.id, fixture_catalog(), settings)
     assert all("duration" not in s.get("result", {}) for s in statements)
     assert prepared_store(url).migrate() == []
+
+
+def test_the_quiz_buttons_on_the_lesson_page_start_the_clock(signed_in_app, db, make_user, monkeypatch):
+    """Through the page: „Quiz starten“ stamps the draft, „Antworten abgeben“ carries the start to the
+    attempt, „Neuer Versuch“ starts the next one."""
+    from learner_support import COURSE_DIR
+
+    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(COURSE_DIR))
+    learner = make_user("learner")
+    at = signed_in_app(learner, page="app_pages/lektion.py", query_params={"id": LESSON_ONE})
+    at.button(key=f"quiz-{LESSON_ONE}-start").click().run()
+    [started] = started_at(db, "drafts", learner.id)
+    assert started is not None
+    at.button(key=f"quiz-{LESSON_ONE}-submit-a1").click().run()
+    for button in at.button:  # open questions: confirm the submit
+        if button.key == f"quiz-{LESSON_ONE}-confirm-submit-a1":
+            button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert started_at(db, "attempts", learner.id) == [started]
+    at.button(key=f"quiz-{LESSON_ONE}-retry-a1").click().run()
+    assert started_at(db, "drafts", learner.id)[0] is not None
