@@ -30,9 +30,10 @@ from progress import selfstudy as store
 from .access import require_self
 from .content import Catalog, Lesson
 from .content.models import Question
-from .german_format import BERLIN, date_long, decimal, local_today
+from .german_format import BERLIN, date_long, local_today
 from .grading import Grade, grade_question
 from .identity import User
+from .question_types import get
 
 # One learning and one relearning step of ten minutes: a forgotten card comes back in the same
 # sitting; the rest is scheduled in days by FSRS with its default parameters (90 % retention).
@@ -239,17 +240,4 @@ def due_text(due: datetime, now: datetime | None = None) -> str:
 
 def solution_lines(question: Question) -> list[str]:
     """The right answer in plain words (shown after the learner has answered)."""
-    kind = question.type
-    if kind in ("single_choice", "multiple_choice"):
-        return [o.text for o in question.options if o.correct]
-    if kind == "true_false":
-        return ["Die Aussage stimmt." if question.answer else "Die Aussage stimmt nicht."]
-    if kind == "ordering":
-        return [f"{n}. {item}" for n, item in enumerate(question.items, 1)]
-    if kind == "matching":
-        return [f"{pair.left} → {pair.right}" for pair in question.pairs]
-    if kind == "short_answer":
-        return [a.text for a in question.answers if a.weight == 100]
-    unit = f" {question.unit}" if getattr(question, "unit", None) else ""
-    return [f"{decimal(a.value, 6)}{unit}" + (f" (± {decimal(a.tolerance, 6)})" if a.tolerance else "")
-            for a in question.answers if a.weight == 100]
+    return get(question.type).solution_lines(question)
