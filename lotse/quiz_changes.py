@@ -349,7 +349,8 @@ def _apply(actor: User, root: Path, lesson: str, text: str, base: str | None, ac
                 (versions / lesson / f"{stamp}{suffix}").unlink(missing_ok=True)
             raise ChangeRefused(f"Die Datei {path.name} konnte nicht geschrieben werden: "
                                 f"{err.strerror or err}") from err
-    return ChangeOutcome(lesson, stamp, summary, [p for p in concerned if p.severity == "warning"])
+    shown = f"quizzes/{lesson}.yaml"
+    return ChangeOutcome(lesson, stamp, summary, [p for p in concerned if p.severity == "warning" and p.path == shown])
 
 
 def apply_import(actor: User, root: Path, plan: ImportPlan, versions: Path | None = None) -> ChangeOutcome:
