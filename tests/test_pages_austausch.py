@@ -312,6 +312,11 @@ def test_learners_get_nothing(signed_in_app, db, make_user, app_env, content):
 pytestmark = pytest.mark.usefixtures("open_policy")
 
 
+def ok_lesson(at) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_learners_keep_their_attempts_when_an_import_drops_their_questions(signed_in_app, make_user, content,
                                                                           cohort, db):
     """An import that replaces every question of a quiz learners already took, one of them in the
@@ -320,6 +325,8 @@ def test_learners_keep_their_attempts_when_an_import_drops_their_questions(signe
     from lotse import learning
 
     learner = cohort["learner"]
+    earlier = ok_lesson(signed_in_app(learner, page="app_pages/lektion.py", query_params={"id": LESSON_ONE}))
+    assert not any("seit diesem Versuch geändert" in i for i in plain(earlier.info))
     attempt_no = learning.start_new_attempt(db, learner, LESSON_ONE)
     learning.save_draft(db, learner, LESSON_ONE, attempt_no, {"ozg-ziel": 0, "it-allein": False})
     at = ok(signed_in_app(cohort["trainer"], page=PAGE))
@@ -337,6 +344,15 @@ def test_learners_keep_their_attempts_when_an_import_drops_their_questions(signe
         confirm[0].click().run()
     assert not lesson.exception, [e.value for e in lesson.exception]
     assert len(learning.attempt_history(db, learner, learner.id, LESSON_ONE)) == 2
+
+    # Another learner whose last attempt was on the old quiz: its review shows what was answered then,
+    # not the new question as "falsch", and says the quiz changed.
+    other = make_user("learner", "olaf")
+    submit_attempt(db, other, fixture_catalog().quiz(LESSON_ONE), 1, PERFECT[LESSON_ONE])
+    review = ok_lesson(signed_in_app(other, page="app_pages/lektion.py", query_params={"id": LESSON_ONE}))
+    assert any("1 Frage kam nach diesem Versuch hinzu" in i and "4 Fragen dieses Versuchs gibt es im Quiz nicht mehr"
+               in i for i in plain(review.info)), plain(review.info)
+    assert not [s for s in texts(review.subheader) if s.startswith("Frage 1:")]
     for page, user in [("app_pages/fortschritt.py", learner), ("app_pages/lernweg.py", learner),
                        ("app_pages/wiederholen.py", learner), ("app_pages/cockpit.py", cohort["trainer"]),
                        ("app_pages/fragenanalyse.py", cohort["trainer"]),
