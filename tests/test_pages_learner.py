@@ -87,8 +87,10 @@ def test_every_learner_page_renders_on_first_run(signed_in_app, make_user, page,
 def test_home_shows_modules_status_in_words_and_the_way_forward(signed_in_app, learner):
     at = ok(signed_in_app(learner))
     assert texts(at.title) == ["Mein Lernweg"]
-    assert plain(at.header) == ["Willkommen bei Lotse", "Modul 1: Grundlagen", "Modul 2: Vertiefung"]  # first visit
-    assert lesson_links(at)[0] == "Einstufung starten"
+    assert plain(at.header) == ["Willkommen bei Lotse"]  # first visit: the welcome step alone
+    at = ok(at.button(key="lernweg-ueberspringen").click().run())
+    assert plain(at.header) == ["Modul 1: Grundlagen", "Modul 2: Vertiefung"]
+    assert lesson_links(at)[0] == "Einstufung jetzt machen"
     assert lesson_links(at)[1:] == ["○ Grundlagen der Verwaltungsdigitalisierung — nicht begonnen · ca. 10 Min.",
                                 "○ Vertiefung mit Zahlen — nicht begonnen · ca. 5 Min."]
     assert "0 von 2 Lektionen" in at.get("progress")[0].proto.text

@@ -224,7 +224,10 @@ def test_learner_signs_up_by_invite_learns_and_everything_survives_reload_and_re
     expect(page.get_by_role("heading", name="Mein Lernweg", level=1)).to_be_visible()
     assert COHORT in main_text(page), "no confirmation that the learner joined the cohort"
     assert learner_record(server)["cohorts"] == [cohort["id"]]
+    expect(page.get_by_role("heading", name="Willkommen bei Lotse")).to_be_visible()  # the first-visit step
     screenshot(page, "lernweg")
+    rerun(page, lambda: page.get_by_role("button", name="Überspringen").click())
+    expect(page.get_by_text("Sie haben die Einstufung übersprungen")).to_be_visible()
 
     # Read the lesson.
     rerun(page, lambda: page.get_by_role("link", name="Digitalisierung ist Führungsaufgabe").first.click())
