@@ -271,14 +271,14 @@ def test_progress_page_shows_results_weak_objectives_recommendations_and_chart(s
     learning.submit_attempt(db, learner, catalog.quiz(LESSON_ONE), 1, {"ozg-ziel": 0, "bereiche": [0, 1]})
     at = ok(signed_in_app(learner, page="app_pages/fortschritt.py"))
     assert texts(at.title) == ["Mein Fortschritt"]
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["Status"]) == ["✗ Quiz nicht bestanden", "○ nicht begonnen"]
-    assert list(table["Bestes Ergebnis (%)"])[0] == 50
+    assert list(table["Bestes Ergebnis"]) == ["50 %", "–"]
     assert "**0 %** · Sie können die Schritte einer Einführung nennen." in "\n".join(plain(at.markdown))
     assert lesson_links(at)[0] == "Grundlagen der Verwaltungsdigitalisierung"
     assert any("Quiz noch nicht bestanden" in c for c in plain(at.caption))
     assert len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart")) == 1
-    timeline = at.dataframe[1].value
+    timeline = at.dataframe[0].value
     assert list(timeline.columns) == ["Datum", "Lektionen gelesen", "Quiz bestanden"]
     assert list(timeline["Lektionen gelesen"]) == [1]
 
