@@ -45,7 +45,8 @@ from .interop.common import SLUG_RE, unique_slug
 from .interop.quiz_yaml import dump_quiz, error_text
 
 Mode = Literal["append", "replace"]
-MODE_LABELS = {"append": "zu den vorhandenen Fragen hinzufügen", "replace": "das vorhandene Quiz ersetzen"}
+MODE_LABELS = {"append": "Hinzufügen: Die vorhandenen Fragen bleiben, die neuen kommen dazu",
+               "replace": "Ersetzen: Das Quiz enthält danach nur die Fragen der Datei"}
 KIND_LABELS = {"new": "neu", "changed": "geändert", "unchanged": "unverändert", "removed": "entfällt"}
 ACTION_LABELS = {"original": "Fassung vor der ersten Änderung im Browser", "append": "Fragen hinzugefügt",
                  "replace": "Quiz ersetzt", "create": "Quiz angelegt", "restore": "frühere Fassung wiederhergestellt"}

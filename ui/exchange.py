@@ -126,7 +126,7 @@ def _take_over_section(user: User, lesson_id: str, imported, source: str) -> Non
     if current is not None:
         st.markdown(f"Das Quiz der Lektion hat jetzt {plural(len(current.questions), 'Frage', 'Fragen')}.")
         mode = st.radio("Wie sollen die Fragen übernommen werden?", list(MODE_LABELS), key=f"austausch-import-art-{lesson_id}",
-                        format_func=lambda m: MODE_LABELS[m].capitalize())
+                        format_func=MODE_LABELS.get)
     else:
         mode = "replace"
         if text is None:
