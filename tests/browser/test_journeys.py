@@ -284,11 +284,14 @@ def test_trainer_sees_the_learner_in_the_cockpit_with_drawn_charts(server, cohor
     page.get_by_role("heading", name="Kohorten-Cockpit", level=1).wait_for()
     assert "/cockpit" in page.url
     assert exception_boxes(page) == []
-    page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first.wait_for()
+    for tab in ("Fortschritt je Lektion", "Ergebnisse je Quiz", "Aktivität", "Lesezeit", "Lernziele"):  # in tabs
+        page.get_by_role("tab", name=tab).click()  # switching tabs happens in the browser alone
+        page.locator("[data-testid='stVegaLiteChart']:visible").locator("canvas, svg").first.wait_for()
     charts = drawn_charts(page)
     assert len(charts) >= 3, charts
     assert all(c["canvas"] or c["svg"] for c in charts), charts
     assert all(c["inked"] > 500 or c["marks"] > 0 for c in charts), f"a chart is blank: {charts}"
+    page.get_by_role("tab", name="Teilnehmende und Lektionen").click()
     matrix = page.get_by_test_id("stDataFrame").filter(  # the learner x lesson matrix, found by its columns
         has=page.locator("[role='columnheader']", has_text="Abgeschlossen")).filter(
         has=page.locator("[role='columnheader']", has_text="Teilnehmende"))
