@@ -158,3 +158,31 @@ def test_versions_can_live_in_a_folder_of_their_own(root, tmp_path):
     apply_import(TRAINER, root, plan_import(root, LESSON_ONE, imported(), "append"), elsewhere)
     assert len(list((elsewhere / LESSON_ONE).glob("*.yaml"))) == 2
     assert not (root / "quizzes" / ".versions").exists()
+
+
+def _press_in_a_process(root, plan, barrier, results) -> None:
+    barrier.wait()
+    try:
+        apply_import(TRAINER, root, plan)
+        results.put("übernommen")
+    except ChangeRefused:
+        results.put("abgelehnt")
+
+
+def test_imports_from_several_processes_never_interleave(root):
+    """Several app processes on one content folder: each has its own thread lock, so only the file lock
+    in the versions folder keeps them apart. Four processes press at once: one change is made."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    plan = plan_import(root, LESSON_ONE, imported(), "append")
+    barrier, results = context.Barrier(4), context.Queue()
+    processes = [context.Process(target=_press_in_a_process, args=(root, plan, barrier, results)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(120)
+    outcomes = sorted(results.get(timeout=5) for _ in processes)
+    assert outcomes == ["abgelehnt"] * 3 + ["übernommen"]
+    assert len(ids(root)) == 6
+    assert [v.action for v in list_versions(TRAINER, root, LESSON_ONE)] == ["append", "original"]
