@@ -10,6 +10,7 @@ from lotse import projects as P
 from lotse.cohorts import list_cohorts
 from lotse.identity import PermissionDenied
 from ui import project_view as view
+from ui.cockpit import presentation_toggle
 from ui.context import store
 from ui.session import require
 
@@ -98,10 +99,10 @@ def answer(project_id: int, comment_id: int, key: str) -> None:
                 "Ihre Antwort ist gespeichert.")
 
 
-def project_view(project_id: int) -> None:
+def project_view(project_id: int, presenting: bool) -> None:
     try:
-        project = P.load_project(store(), user, project_id)
-        threads = P.comments(store(), user, project_id)
+        project = P.load_project(store(), user, project_id, presenting=presenting)
+        threads = P.comments(store(), user, project_id, presenting=presenting)
     except PermissionDenied as error:
         st.warning(str(error))
         return
@@ -126,9 +127,9 @@ def project_view(project_id: int) -> None:
                 st.form_submit_button("Rückmeldung senden", on_click=comment, args=(project_id, step, key))
 
 
-def projects_section(cohort_id: int) -> None:
+def projects_section(cohort_id: int, presenting: bool) -> None:
     try:
-        rows = P.shared_projects(store(), user, cohort_id)
+        rows = P.shared_projects(store(), user, cohort_id, presenting=presenting)
     except PermissionDenied as error:
         st.info(str(error))
         return
@@ -143,7 +144,7 @@ def projects_section(cohort_id: int) -> None:
     labels = {r["id"]: f"{r['owner_name']}: {r['title']}" for r in rows}
     chosen = st.selectbox("Projekt ansehen", list(labels), format_func=lambda i: labels[i],
                           key=f"projekte-kohorte-{cohort_id}-projekt")
-    project_view(chosen)
+    project_view(chosen, presenting)
 
 
 # --- page ---------------------------------------------------------------------------------------
@@ -156,9 +157,12 @@ if not cohorts:
     st.info("Sie leiten noch keine Kohorte. Legen Sie eine unter „Kohorten verwalten“ an.")
     st.stop()
 names = {c["id"]: c["name"] for c in cohorts}
-cohort_id = st.selectbox("Kohorte", list(names), format_func=lambda i: names[i], key="projekte-kohorte-auswahl")
+left, right = st.columns([3, 2], vertical_alignment="bottom")
+cohort_id = left.selectbox("Kohorte", list(names), format_func=lambda i: names[i], key="projekte-kohorte-auswahl")
+with right:
+    presenting = presentation_toggle("projekte-kohorte")
 shared_tab, timeline_tab = st.tabs(["Geteilte Projekte", "Zeitplan der Phasen"])
 with shared_tab:
-    projects_section(cohort_id)
+    projects_section(cohort_id, presenting)
 with timeline_tab:
     timeline_section(cohort_id)

@@ -9,6 +9,7 @@ import streamlit as st
 from lotse import reflection
 from lotse.countdown import german_datetime
 from lotse.identity import PermissionDenied
+from ui.cockpit import presentation_toggle
 from ui.context import catalog, store
 from ui.downloads import guarded
 from ui.escape import md_escape
@@ -167,15 +168,16 @@ def render_trainer_view() -> None:
     st.header("Reflexionen Ihrer Kohorten")
     st.markdown("Sie sehen, wie viele Einträge die Teilnehmenden geschrieben haben. Lesen können Sie nur "
                 "Einträge, die jemand ausdrücklich mit Ihnen geteilt hat.")
+    presenting = presentation_toggle("reflexion")
     for cohort in cohorts:
         st.subheader(md_escape(f"Kohorte „{cohort['name']}“"))
-        counts = reflection.entry_counts(database, user, cohort["id"])
+        counts = reflection.entry_counts(database, user, cohort["id"], presenting=presenting)
         if not counts:
             st.caption("Noch keine Teilnehmenden.")
             continue
         st.dataframe([{"Teilnehmende": c["display_name"], "Einträge": c["entries"], "Mit Ihnen geteilt": c["shared"]}
                       for c in counts], hide_index=True, key=f"reflexion-kohorte-{cohort['id']}")
-        for entry in reflection.shared_with_me(database, user, cohort["id"]):
+        for entry in reflection.shared_with_me(database, user, cohort["id"], presenting=presenting):
             prompt = reflection.find_prompt(content, entry["lesson_id"], entry["prompt_id"])
             with st.container(border=True):
                 st.markdown(md_escape(f"{entry['learner_name']} · {prompt.topic if prompt else 'Leitfrage'}"))
@@ -183,7 +185,10 @@ def render_trainer_view() -> None:
                     st.caption(md_escape(prompt.text))
                 st.caption(f"Geteilt am {german_datetime(entry['shared_at'])} · "
                            f"zuletzt geändert am {german_datetime(entry['updated_at'])}")
-                st.markdown(own_text(entry["text"]))
+                if entry["text"] is None:
+                    st.caption("Im Präsentationsmodus ausgeblendet: Dieser Eintrag wurde nur mit Ihnen geteilt.")
+                else:
+                    st.markdown(own_text(entry["text"]))
 
 
 st.title("Rollenreflexion")

@@ -34,6 +34,7 @@ from .countdown import german_date, local_today
 from .grading import Grade, grade_question
 from .identity import User
 from .progress_report import LOCAL_TIME
+from .question_types import get
 
 # One learning and one relearning step of ten minutes: a forgotten card comes back in the same
 # sitting; the rest is scheduled in days by FSRS with its default parameters (90 % retention).
@@ -240,17 +241,4 @@ def due_text(due: datetime, now: datetime | None = None) -> str:
 
 def solution_lines(question: Question) -> list[str]:
     """The right answer in plain words (shown after the learner has answered)."""
-    kind = question.type
-    if kind in ("single_choice", "multiple_choice"):
-        return [o.text for o in question.options if o.correct]
-    if kind == "true_false":
-        return ["Die Aussage stimmt." if question.answer else "Die Aussage stimmt nicht."]
-    if kind == "ordering":
-        return [f"{n}. {item}" for n, item in enumerate(question.items, 1)]
-    if kind == "matching":
-        return [f"{pair.left} → {pair.right}" for pair in question.pairs]
-    if kind == "short_answer":
-        return [a.text for a in question.answers if a.weight == 100]
-    unit = f" {question.unit}" if getattr(question, "unit", None) else ""
-    return [f"{a.value:g}{unit}".replace(".", ",") + (f" (± {a.tolerance:g})".replace(".", ",") if a.tolerance else "")
-            for a in question.answers if a.weight == 100]
+    return get(question.type).solution_lines(question)

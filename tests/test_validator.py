@@ -34,7 +34,7 @@ QUIZ_CASES = [
      "Frage 1: „Erklärung“ (explanation) fehlt. Bitte ergänzen."),
     ("unknown type", ("type: single_choice", "type: essay"), "type: essay", "questions[0].type",
      "Unbekannter Fragetyp „essay“. Erlaubt sind: single_choice, multiple_choice, true_false, ordering, matching, "
-     "short_answer, numeric (siehe docs/authoring.md)."),
+     "short_answer, numeric, cloze (siehe docs/authoring.md)."),
     ("two correct", ("      - text: B\n", "      - text: B\n        correct: true\n"), "    options:",
      "questions[0].options", "Frage 1: „Antwortmöglichkeiten“ (options): Bei einer Einfachauswahl muss genau eine "
      "Antwortmöglichkeit richtig sein (correct: true); es sind 2."),

@@ -18,6 +18,7 @@ from progress import analytics as sql
 from ..content import Catalog
 from ..identity import User
 from ..progress_report import de_number
+from ..question_types import REGISTRY, get
 from ..visibility import Policy, current_policy, small_group_note
 from . import item_stats
 from .cohort import authorised_cohort
@@ -28,8 +29,7 @@ from .responses import frequent_answers, option_counts
 
 ATTEMPT_LABELS = {"first": "Erster Versuch", "last": "Letzter Versuch", "best": "Bester Versuch",
                   "all": "Alle Versuche"}
-TYPE_LABELS = {"single_choice": "Einfachauswahl", "multiple_choice": "Mehrfachauswahl", "true_false": "Wahr/Falsch",
-               "ordering": "Reihenfolge", "matching": "Zuordnung", "short_answer": "Kurzantwort", "numeric": "Zahl"}
+TYPE_LABELS = {name: kind.label for name, kind in REGISTRY.items()}
 MIN_RELIABLE = 10  # fewer attempts than this: the figures are shown, with a warning
 
 FLAG_TEXTS = {
@@ -238,7 +238,7 @@ def _question_row(number: int, q, s, codes: list[str], responses: list, min_grou
     words = [FLAG_TEXTS[c] for c in codes]
     if any(o.flag for o in options):
         words.append("Option ohne Wahl")
-    return QuestionRow(number, q.id, plain(q.prompt), TYPE_LABELS.get(q.type, q.type), s.n,
+    return QuestionRow(number, q.id, plain(q.prompt), get(q.type).label, s.n,
                        None if s.facility is None else 100 * s.facility, None if s.sd is None else 100 * s.sd,
                        s.discrimination_index, s.discriminative_efficiency, words, options,
                        [] if counts is not None else [(text, times) for text, times in frequent_answers(q, responses)

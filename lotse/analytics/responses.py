@@ -14,6 +14,7 @@ from typing import Any
 
 from ..content.models import Question
 from ..grading import normalise_text, parse_number
+from ..question_types import get
 from .course import shorten
 
 NO_ANSWER = "(keine Antwort)"
@@ -60,7 +61,7 @@ def _describe(q: Question, response: Any) -> str | None:
         return str(response)
     if q.type == "numeric":
         return str(response) + (f" {q.unit}" if q.unit else "")
-    return None
+    return get(q.type).response_text(q, response)  # other types: their own words (unknown: error)
 
 
 @dataclass(frozen=True)

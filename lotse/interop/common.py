@@ -20,6 +20,10 @@ class InteropError(Exception):
         super().__init__(f"Zeile {line}: {message}" if line else message)
 
 
+class Refused(Exception):
+    """One question cannot be imported (reason in German); the importer lists it as skipped."""
+
+
 @dataclass
 class Skipped:
     """A question that was not imported or exported, with the reason."""

@@ -31,6 +31,7 @@ from lotse.interop.ilias_qti import is_zip, looks_like_qti, parse_ilias_qti
 from lotse.interop.moodle_xml import parse_moodle_xml
 from lotse.interop.moodle_xml_writer import export_moodle_xml
 from lotse.interop.quiz_yaml import build_quiz, dump_quiz, error_text
+from lotse.question_types import REGISTRY, get
 
 FORMATS = ("gift", "moodle-xml", "ilias-qti")  # what can be imported
 EXPORT_FORMATS = ("gift", "moodle-xml")
@@ -288,13 +289,11 @@ def export_filename(lesson: str, fmt: str) -> str:
 
 # --- tables for the trainer page -------------------------------------------------------
 
-TYPE_LABELS = {"single_choice": "Einfachauswahl", "multiple_choice": "Mehrfachauswahl",
-               "true_false": "Wahr/Falsch", "ordering": "Reihenfolge", "matching": "Zuordnung",
-               "short_answer": "Kurzantwort", "numeric": "Zahl"}
+TYPE_LABELS = {name: kind.label for name, kind in REGISTRY.items()}
 
 
 def question_rows(quiz: Quiz) -> list[dict]:
-    return [{"Nr.": i, "Frage-ID": q.id, "Typ": TYPE_LABELS.get(q.type, q.type), "Lernziel": q.objective,
+    return [{"Nr.": i, "Frage-ID": q.id, "Typ": get(q.type).label, "Lernziel": q.objective,
              "Frage": " ".join(q.prompt.split())[:160]} for i, q in enumerate(quiz.questions, start=1)]
 
 

@@ -1,7 +1,9 @@
 """Moodle XML import (the writer is moodle_xml_writer.py).
 
 Follows Moodle's qformat_xml (question/format/xml/format.php) and, for ordering questions,
-the qtype_ordering plugin (core since Moodle 4.4). Parsing (parse_xml, also used by ilias_qti)
+the qtype_ordering plugin (core since Moodle 4.4). Each question type module reads its own Moodle
+types (lotse.question_types: moodle_readers); here the file, the shared headers and helpers.
+Parsing (parse_xml, also used by ilias_qti)
 uses expat directly so that every <question> keeps its line number; DOCTYPE and ENTITY
 declarations are refused (no entity expansion, no external entities: safe against XML bombs and
 XXE without defusedxml).
@@ -15,9 +17,8 @@ import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
-from lotse.ids import is_ascii_number
-from lotse.interop.common import (Draft, ImportResult, InteropError, Skipped, append_explanation,
-                                  choice_data)
+from lotse.interop.common import (Draft, ImportResult, InteropError, Refused, Skipped,
+                                  append_explanation)
 from lotse.interop.text_formats import to_markdown
 
 _FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain",
@@ -25,16 +26,13 @@ _FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain
 _BOILERPLATE = {"", "Your answer is correct.", "Your answer is partially correct.",
                 "Your answer is incorrect.", "Ihre Antwort ist richtig.",
                 "Ihre Antwort ist teilweise richtig.", "Ihre Antwort ist falsch."}
-_UNSUPPORTED = {"essay": "Freitext", "description": "Beschreibung", "cloze": "Lückentext",
-                "multianswer": "Lückentext", "calculated": "Berechnet",
+_UNSUPPORTED = {"essay": "Freitext", "description": "Beschreibung", "calculated": "Berechnet",
                 "calculatedsimple": "Einfach berechnet", "calculatedmulti": "Berechnete Auswahl",
                 "ddwtos": "Drag-and-Drop auf Text", "gapselect": "Lückenauswahl",
                 "ddimageortext": "Drag-and-Drop auf Bild", "ddmarker": "Drag-and-Drop-Markierung",
                 "randomsamatch": "Zufällige Kurzantwort-Zuordnung", "random": "Zufallsfrage"}
 
 
-class _Invalid(Exception):
-    """This question cannot be imported (reason in German)."""
 
 
 # --- safe parsing ----------------------------------------------------------------------
@@ -161,7 +159,7 @@ def _fraction(answer: ET.Element) -> float:
     try:
         return float(answer.get("fraction", "0"))
     except ValueError as err:
-        raise _Invalid(f"Bewertung „{answer.get('fraction')}“ ist keine Zahl") from err
+        raise Refused(f"Bewertung „{answer.get('fraction')}“ ist keine Zahl") from err
 
 
 def _comment_meta(node: ET.Element, key: str) -> dict:
@@ -174,93 +172,6 @@ def _comment_meta(node: ET.Element, key: str) -> dict:
                 continue
             return value if isinstance(value, dict) else {}
     return {}
-
-
-# --- question types --------------------------------------------------------------------
-
-
-def _multichoice(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    rows = [(_rich(a, fmt, notes), _fraction(a), _rich(a.find("feedback"), fmt, notes) or None)
-            for a in q.findall("answer")]
-    single = _text(q, "single") if q.find("single") is not None else "true"
-    data, more = choice_data(rows, single.lower() not in ("false", "0", ""))
-    notes.extend(more)
-    return data
-
-
-def _truefalse(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    data: dict = {"type": "true_false", "answer": True}
-    for position, answer in enumerate(q.findall("answer")):
-        text = _text(answer)
-        is_true = text == "true" if text in ("true", "false") else position == 0
-        feedback = _rich(answer.find("feedback"), fmt, notes)
-        data["feedback_true" if is_true else "feedback_false"] = feedback
-        if is_true:
-            data["answer"] = _fraction(answer) == 100
-    return data
-
-
-def _shortanswer(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    answers = []
-    for answer in q.findall("answer"):
-        if _text(answer) == "*":
-            notes.append("Moodle-Platzhalter * wird in Lotse wörtlich verglichen")
-        answers.append({"text": _text(answer), "weight": _fraction(answer),
-                        "feedback": _rich(answer.find("feedback"), fmt, notes) or None})
-    usecase = _text(q, "usecase") not in ("", "0")
-    return {"type": "short_answer", "answers": answers, "case_sensitive": usecase}
-
-
-def _numerical(q: ET.Element, fmt: str, notes: list[str], data: dict) -> dict:
-    answers = []
-    for answer in q.findall("answer"):
-        feedback = _rich(answer.find("feedback"), fmt, notes) or None
-        value = _text(answer) or (answer.text or "").strip()
-        if value in ("*", ""):
-            if feedback:
-                append_explanation(data, f"Bei anderen Antworten: {feedback}")
-                notes.append("Rückmeldung für andere Antworten in die Erläuterung übernommen")
-            continue
-        try:
-            answers.append({"value": float(value), "weight": _fraction(answer),
-                            "tolerance": abs(float(_text(answer, "tolerance") or 0)),
-                            "feedback": feedback})
-        except ValueError as err:
-            raise _Invalid(f"„{value}“ ist keine Zahl") from err
-    units = [(_text(u, "unit_name"), _text(u, "multiplier")) for u in q.iter("unit")]
-    unit = next((name for name, factor in units if factor in ("", "1", "1.0")), None)
-    if len(units) > (1 if unit else 0):
-        notes.append("weitere Einheiten mit Umrechnungsfaktor nicht übernommen: "
-                     + ", ".join(name for name, _ in units if name != unit))
-    return {"type": "numeric", "answers": answers, "unit": unit or None}
-
-
-def _matching(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    pairs, distractors = [], []
-    for sub in q.findall("subquestion"):
-        left, right = _rich(sub, fmt, notes), _text(sub, "answer/text")
-        if left:
-            pairs.append({"left": left, "right": right})
-        else:
-            distractors.append(right)
-    return {"type": "matching", "pairs": pairs, "distractors": distractors}
-
-
-def _ordering(q: ET.Element, fmt: str, notes: list[str], data: dict) -> dict:
-    items = []
-    for answer in q.findall("answer"):
-        items.append(_rich(answer, fmt, notes))
-        feedback = _rich(answer.find("feedback"), fmt, notes)
-        if feedback:
-            append_explanation(data, f"{items[-1]}: {feedback}")
-    grading = _text(q, "gradingtype").upper() or "RELATIVE"
-    if grading not in ("ABS", "ABSOLUTE", "ABSOLUTE_POSITION"):
-        notes.append(f"Moodle bewertet mit {grading}, Lotse nach absoluter Position")
-    count = _text(q, "selectcount")
-    if _text(q, "selecttype").upper() not in ("", "ALL", "EXACT") and is_ascii_number(count) \
-            and 0 < int(count) < len(items):
-        notes.append(f"Moodle zeigt nur {count} von {len(items)} Elementen, Lotse alle")
-    return {"type": "ordering", "items": items}
 
 
 def _headers(q: ET.Element, notes: list[str]) -> tuple[dict, str]:
@@ -295,14 +206,13 @@ def _headers(q: ET.Element, notes: list[str]) -> tuple[dict, str]:
 
 def _question(q: ET.Element, line: int, category: str | None) -> Draft:
     qtype = q.get("type", "")
-    if qtype in _UNSUPPORTED or qtype not in _READERS:
+    readers = _readers()  # a registered reader wins over the list of types Lotse does not take
+    if qtype not in readers:
         label = _UNSUPPORTED.get(qtype, "unbekannter Typ")
-        raise _Invalid(f"Fragetyp „{qtype}“ ({label}) wird nicht unterstützt")
+        raise Refused(f"Fragetyp „{qtype}“ ({label}) wird nicht unterstützt")
     notes: list[str] = []
     data, fmt = _headers(q, notes)
-    reader = _READERS[qtype]
-    takes_data = reader in (_numerical, _ordering)
-    data.update(reader(q, fmt, notes, data) if takes_data else reader(q, fmt, notes))
+    data.update(readers[qtype](q, fmt, notes, data))
     meta = _comment_meta(q, "lotse")
     data["category"] = meta["category"] if "category" in meta else category
     if meta.get("section"):
@@ -311,9 +221,12 @@ def _question(q: ET.Element, line: int, category: str | None) -> Draft:
     return Draft(name=name, line=line, data=data, meta=meta, notes=notes)
 
 
-_READERS = {"multichoice": _multichoice, "truefalse": _truefalse, "shortanswer": _shortanswer,
-            "numerical": _numerical, "matching": _matching, "match": _matching,
-            "ordering": _ordering}
+def _readers() -> dict:
+    """Moodle type -> reader, as the question type modules register them (lotse.question_types:
+    moodle_readers; "multichoice" gives single or multiple choice, read by single_choice)."""
+    from lotse.question_types import REGISTRY
+
+    return {name: reader for kind in REGISTRY.values() for name, reader in kind.moodle_readers.items()}
 
 
 def parse_moodle_xml(data: bytes | str) -> ImportResult:
@@ -335,7 +248,11 @@ def parse_moodle_xml(data: bytes | str) -> ImportResult:
         else:
             try:
                 result.drafts.append(_question(node, line, category))
-            except _Invalid as err:
+            except Refused as err:
                 name = _text(node, "name/text") or node.get("type", "?")
                 result.skipped.append(Skipped(name, line, str(err)))
     return result
+
+
+# What the readers of the question type modules use (lotse.question_types: moodle_readers).
+text_of, rich, fraction = _text, _rich, _fraction
