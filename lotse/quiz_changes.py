@@ -204,8 +204,11 @@ def plan_import(root: Path, lesson: str, imported: Quiz, mode: Mode, source: str
         changes += [QuestionChange("removed", q.id, q.prompt) for q in current.questions if q.id not in kept]
     else:
         raise ChangeRefused(f"Unbekannte Art der Übernahme „{mode}“.")
-    quiz = current.model_copy(update={"questions": questions})
-    return ImportPlan(lesson, mode, digest(text), Quiz.model_validate(quiz.model_dump()), changes, source)
+    try:
+        quiz = Quiz.model_validate({**current.model_dump(), "questions": [q.model_dump() for q in questions]})
+    except ValidationError as err:
+        raise ChangeRefused(f"Zusammen ergeben die Fragen kein gültiges Quiz: {error_text(err)}") from err
+    return ImportPlan(lesson, mode, digest(text), quiz, changes, source)
 
 
 # --- checking with the new file in place -------------------------------------------------

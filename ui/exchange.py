@@ -134,7 +134,11 @@ def _take_over_section(user: User, lesson_id: str, imported, source: str) -> Non
         else:
             st.warning("Die vorhandene Quizdatei der Lektion ist fehlerhaft, Lernende sehen sie nicht. "
                        "Die Fragen ersetzen sie.")
-    plan = plan_import(root, lesson_id, imported, mode, source)
+    try:
+        plan = plan_import(root, lesson_id, imported, mode, source)
+    except ChangeRefused as refused:
+        st.error(md_escape(refused.message))
+        return
     total = len(plan.quiz.questions)
     st.markdown(f"**Vorschau gegenüber dem aktuellen Quiz:** {plan.summary}. Danach hat das Quiz "
                 f"{plural(total, 'Frage', 'Fragen')}.")
