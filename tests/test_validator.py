@@ -191,6 +191,7 @@ def test_cli_exit_codes_and_summary(tmp_path, capsys):
     assert main(["validate", str(root)]) == 1
     out = capsys.readouterr().out
     assert "quizzes/eins.yaml:2: pass_mark: „Bestehensgrenze in Prozent“ (pass_mark) darf höchstens 100 sein." in out
+    assert out.splitlines()[-1] == "1 Fehler, 0 Warnungen"
     assert main(["validate", str(tmp_path / "nirgendwo")]) == 2
 
 
