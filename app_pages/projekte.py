@@ -162,9 +162,11 @@ def export_section(project: P.Project) -> None:
     st.subheader("One-Pager für die Amtsleitung")
     st.write("Problem, Bedarfe, Prioritäten mit Matrix und Maßnahmen mit Verantwortlichen und Terminen auf einer Seite.")
     stem = onepager.file_stem(project.title)
-    st.download_button("One-Pager als Markdown herunterladen", onepager.onepager_markdown(project),
+    course = catalog().course
+    title = course.title if course else None
+    st.download_button("One-Pager als Markdown herunterladen", onepager.onepager_markdown(project, course_title=title),
                        file_name=f"{stem}.md", mime="text/markdown", key=k(project.id, "export-md"))
-    st.download_button("One-Pager als PDF herunterladen", lambda: onepager.onepager_pdf(project),
+    st.download_button("One-Pager als PDF herunterladen", lambda: onepager.onepager_pdf(project, course_title=title),
                        file_name=f"{stem}.pdf", mime="application/pdf", key=k(project.id, "export-pdf"))
 
 

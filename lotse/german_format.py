@@ -58,15 +58,15 @@ def date_short(day: date | datetime | str | None) -> str:
     return format_date(_day(day), "dd.MM.y", locale=LOCALE) if day else ""
 
 
-def time_short(moment: datetime | str) -> str:
-    """'09:30' in Berlin time."""
-    return format_time(berlin(moment), "HH:mm", locale=LOCALE)
+def time_short(moment: datetime | str, seconds: bool = False) -> str:
+    """'09:30' ('09:30:15' with ``seconds``) in Berlin time."""
+    return format_time(berlin(moment), "HH:mm:ss" if seconds else "HH:mm", locale=LOCALE)
 
 
-def datetime_short(moment: datetime | str, sep: str = ", ") -> str:
+def datetime_short(moment: datetime | str, sep: str = ", ", seconds: bool = False) -> str:
     """'07.12.2026, 09:30' in Berlin time."""
     local = berlin(moment)
-    return f"{date_short(local.date())}{sep}{time_short(local)}"
+    return f"{date_short(local.date())}{sep}{time_short(local, seconds)}"
 
 
 def datetime_long(moment: datetime | str) -> str:

@@ -166,7 +166,15 @@ def file_stem(title: str) -> str:
     return "-".join(["Projekt", *words])[:80].rstrip("-")
 
 
-def onepager_markdown(project: Project, today: date | None = None) -> str:
+COURSE_TITLE = "Führung und Digitalisierung in der Kommunalverwaltung"  # when the content names none
+
+
+def footer(course_title: str | None = None) -> str:
+    """The last line: this course (the content's course title), never another one."""
+    return f"Erstellt mit Lotse, Projektwerkstatt im Kurs „{course_title or COURSE_TITLE}“."
+
+
+def onepager_markdown(project: Project, today: date | None = None, course_title: str | None = None) -> str:
     today = today or date.today()
     ranked = rank_needs(project.needs, project.ratings)
     lines = [f"# {md_escape(project.title)}", ""]
@@ -174,7 +182,7 @@ def onepager_markdown(project: Project, today: date | None = None) -> str:
         lines += [f"**Vorgang oder Leistung:** {md_escape(project.subject, False)}  "]
     lines += [f"**Verfasst von:** {md_escape(project.owner_name, False)} · **Stand:** {date_short(today)}", ""]
     lines += _md_problem(project) + _md_needs(project) + _md_priorities(project, ranked) + _md_measures(project)
-    lines += ["---", "", "Erstellt mit Lotse, Projektwerkstatt (Schritte nach dem Lehrgang „Digitalisierungsmanager“)."]
+    lines += ["---", "", md_escape(footer(course_title))]
     return "\n".join(lines) + "\n"
 
 
@@ -332,7 +340,7 @@ def _pdf_measures(w: _Writer, project: Project) -> None:
              for m in project.measures], (27, 19, 25, 17, 13, 21))
 
 
-def onepager_pdf(project: Project, today: date | None = None) -> bytes:
+def onepager_pdf(project: Project, today: date | None = None, course_title: str | None = None) -> bytes:
     today = today or date.today()
     w = _Writer(project)
     w.text(project.title, size=17, bold=True, gap=1)
@@ -344,5 +352,5 @@ def onepager_pdf(project: Project, today: date | None = None) -> bytes:
     _pdf_needs(w, project)
     _pdf_priorities(w, project, ranked)
     _pdf_measures(w, project)
-    w.text("Erstellt mit Lotse, Projektwerkstatt (Schritte nach dem Lehrgang „Digitalisierungsmanager“).", size=8)
+    w.text(footer(course_title), size=8)
     return bytes(w.pdf.output())

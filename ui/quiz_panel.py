@@ -18,7 +18,7 @@ from lotse import learning, quiz_review
 from lotse.content import Lesson
 from lotse.content.models import Quiz
 from lotse.identity import PermissionDenied, User
-from lotse.german_format import decimal, percent
+from lotse.german_format import decimal, percent, plural
 from lotse.progress_report import attempt_rows
 
 from . import quiz_widgets as widgets
@@ -211,7 +211,18 @@ def _feedback(user: User, lesson: Lesson, quiz: Quiz, attempt: dict, sections: d
     _summary(attempt)
     if not show_correct and quiz.show_correct == "after_passing":
         st.caption("Die richtigen Antworten sehen Sie hier, sobald Sie das Quiz bestanden haben.")
-    for number, (question, grade) in enumerate(zip(quiz.questions, review.result.grades), 1):
+    # The quiz may have changed since this attempt (an import): questions added later were not part
+    # of it and are not shown as wrong; questions removed since are gone from the review.
+    taken = [(q, g) for q, g in zip(quiz.questions, review.result.grades) if q.id in review.responses]
+    added = len(quiz.questions) - len(taken)
+    gone = len(set(review.responses) - {q.id for q in quiz.questions})
+    if added or gone:
+        notes = ([f"{plural(added, 'Frage kam', 'Fragen kamen')} nach diesem Versuch hinzu; sie zählen ab Ihrem "
+                  "nächsten Versuch."] if added else [])
+        notes += [f"{plural(gone, 'Frage', 'Fragen')} dieses Versuchs gibt es im Quiz "
+                  "nicht mehr; das Ergebnis oben bleibt, wie es gewertet wurde."] if gone else []
+        st.info("Das Quiz wurde seit diesem Versuch geändert. " + " ".join(notes))
+    for number, (question, grade) in enumerate(taken, 1):
         with st.container(border=True):
             _question_feedback(number, question, grade, review.responses.get(question.id), sections, show_correct)
     st.button("Neuer Versuch", key=f"quiz-{lesson.id}-retry-a{attempt['attempt_no']}", icon="🔁",

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
             print(status.describe(today))
     print(review.summary(catalog.lessons, today))
     if catalog.errors:
-        print(f"{len(catalog.errors)} error(s), {len(catalog.warnings)} warning(s)")
+        print(f"{len(catalog.errors)} Fehler, {len(catalog.warnings)} Warnung{'' if len(catalog.warnings) == 1 else 'en'}")
         return 1
     questions = sum(len(entry.quiz.questions) for entry in catalog.quizzes.values())
     print(f"{len(catalog.lessons)} lessons, {len(catalog.quizzes)} quizzes, {questions} questions, "

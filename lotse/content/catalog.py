@@ -8,6 +8,7 @@ Catalog from both (items with errors left out).
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .models import Course, GlossaryFile, GlossaryTerm, LessonMeta, Module, Quiz
+from .german_problems import field_words
 from .parsed import GlossaryEntry, Lesson, ParsedContent, QuizFile
 from .problems import Problem, display_path, from_validation_error
 from .validator import Report, check_content
@@ -74,22 +76,29 @@ class Catalog:
 MAX_FILE_BYTES = 512 * 1024  # the longest lesson today has 17 KB; search and rendering stay fast
 
 
+def _os_reason(error: OSError) -> str:
+    """Why the system could not read a file, in words (its own message is English)."""
+    reasons = {errno.EACCES: "keine Berechtigung zum Lesen", errno.EPERM: "keine Berechtigung zum Lesen",
+               errno.ENOENT: "die Datei gibt es nicht (mehr)", errno.EISDIR: "das ist ein Ordner"}
+    return reasons.get(error.errno, f"Fehler {error.errno} des Betriebssystems")
+
+
 def _read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [Problem(shown, 1, "file", f"is too large ({size // 1024} KB; at most "
-                                  f"{MAX_FILE_BYTES // 1024} KB); split it into several lessons")]
+            return None, [Problem(shown, 1, "file", f"Die Datei ist zu groß ({size // 1024} KB; höchstens "
+                                  f"{MAX_FILE_BYTES // 1024} KB). Bitte teilen Sie sie auf mehrere Lektionen auf.")]
         raw = path.read_bytes()
     except OSError as error:
-        return None, [Problem(shown, 1, "file", f"cannot be read: {error.strerror}")]
+        return None, [Problem(shown, 1, "file", f"Die Datei kann nicht gelesen werden ({_os_reason(error)}).")]
     if b"\x00" in raw:
-        return None, [Problem(shown, 1, "file", "contains a null byte; save it as UTF-8 text")]
+        return None, [Problem(shown, 1, "file", "Die Datei enthält ein Nullzeichen; bitte als UTF-8-Text speichern.")]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem(shown, line, "file", "is not valid UTF-8 text; save it as UTF-8")]
+        return None, [Problem(shown, line, "file", "Die Datei ist kein gültiger UTF-8-Text; bitte als UTF-8 speichern.")]
 
 
 def parse_model(model: type[BaseModel], text: str, shown: str, offset: int = 0,
@@ -99,10 +108,11 @@ def parse_model(model: type[BaseModel], text: str, shown: str, offset: int = 0,
         data, lines = load_yaml(text, offset)
     except ContentError as error:
         return None, None, [Problem(shown, error.line, error.field, error.message)]
-    problems = [Problem(shown, line, key, "appears twice; only one value may be given")
+    problems = [Problem(shown, line, key, f"{field_words((key,))} steht zweimal da; bitte nur einmal angeben.")
                 for line, key in duplicate_keys(lines.root, offset)]
     if not isinstance(data, dict):
-        problems.append(Problem(shown, lines.line_of(()), what, "must be a YAML mapping of fields (key: value)"))
+        whole = "Die Datei" if what == "file" else "Der Kopfbereich (front matter)"
+        problems.append(Problem(shown, lines.line_of(()), what, f"{whole} muss Angaben der Form „name: Wert“ enthalten."))
         return None, lines, problems
     try:
         return model.model_validate(data), lines, problems
@@ -161,7 +171,7 @@ def _load_course(root: Path) -> tuple[Course | None, list[Problem]]:
     path = root / "lessons" / "course.yaml"
     shown = display_path(path, root)
     if not path.is_file():
-        return None, [Problem(shown, 1, "file", "the course file is missing")]
+        return None, [Problem(shown, 1, "file", "Die Kursdatei lessons/course.yaml fehlt.")]
     text, problems = _read_text(path, shown)
     if text is None:
         return None, problems
@@ -185,7 +195,8 @@ def _load_glossary(content: ParsedContent) -> None:
             if term.id in content.glossary:
                 first = content.glossary[term.id]
                 content.problems.append(Problem(shown, line, f"terms[{index}].id",
-                                                f"term id {term.id!r} is already defined in {display_path(first.path, content.root)}:{first.line}"))
+                                                f"Die Kennung „{term.id}“ des Begriffs ist schon in "
+                                                f"{display_path(first.path, content.root)}:{first.line} vergeben."))
                 continue
             content.glossary[term.id] = GlossaryEntry(term, path, line)
 
