@@ -24,7 +24,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from .content import load_catalog
 from .content.models import Quiz
 from .content.problems import Problem
 from .content.yaml_lines import safe_load
+from .files import write_atomically
 from .german_format import datetime_short
 from .identity import User
 from .interop.common import SLUG_RE, unique_slug
@@ -265,22 +265,6 @@ def _locked(versions: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Readers (the app) see the old file or the new one, never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 @dataclass(frozen=True)
 class Version:
     id: str  # the stamp, e.g. 20261207T051230123456Z
@@ -320,8 +304,8 @@ def _keep_version(versions: Path, lesson: str, text: str, action: str, actor: Us
               "actor_id": actor.id if actor else None, "actor_login": actor.login if actor else None,
               "actor_name": actor.display_name if actor else None, "actor_role": actor.role if actor else None,
               "summary": summary, "source": source, "questions": questions, "digest": digest(text)}
-    _write_atomically(folder / f"{stamp}.yaml", text)
-    _write_atomically(folder / f"{stamp}.json", json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+    write_atomically(folder / f"{stamp}.yaml", text)
+    write_atomically(folder / f"{stamp}.json", json.dumps(record, ensure_ascii=False, indent=1) + "\n")
     return stamp
 
 
@@ -348,7 +332,7 @@ def _apply(actor: User, root: Path, lesson: str, text: str, base: str | None, ac
             _keep_version(versions, lesson, before, "original", None, "so, wie die Datei vorher war")
         stamp = _keep_version(versions, lesson, text, action, actor, summary, source)
         try:
-            _write_atomically(path, text)
+            write_atomically(path, text)
         except OSError as err:
             for suffix in (".yaml", ".json"):
                 (versions / lesson / f"{stamp}{suffix}").unlink(missing_ok=True)

@@ -186,7 +186,7 @@ def test_objective_not_tested_is_a_warning(tmp_path):
 def test_cli_exit_codes_and_summary(tmp_path, capsys):
     root = write_course(tmp_path)
     assert main(["validate", str(root)]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "1 lessons, 1 quizzes, 1 questions, 1 glossary terms: OK"
+    assert capsys.readouterr().out.splitlines()[-1] == "In Ordnung: 1 Lektion, 1 Quiz, 1 Frage, 1 Glossarbegriff"
     (root / "quizzes" / "eins.yaml").write_text(QUIZ.replace("pass_mark: 70", "pass_mark: 170"), encoding="utf-8")
     assert main(["validate", str(root)]) == 1
     out = capsys.readouterr().out
@@ -277,15 +277,15 @@ def test_cli_reports_stand_and_review_by(tmp_path, capsys):
     root = write_course(tmp_path)
     assert main(["validate", str(root)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-2].startswith("stand/review_by: 1 of 1 lessons dated, 0 due for review (as of ")
+    assert lines[-2].startswith("Stand und Prüftermin: 1 von 1 Lektion datiert, 0 zur Prüfung fällig (Stichtag ")
     assert main(["validate", "--review", str(root)]) == 0
-    assert "eins: stand 2026-12-07, review_by 2099-12-31: ok" in capsys.readouterr().out.splitlines()
+    assert "eins: Stand (stand) 2026-12-07, prüfen bis (review_by) 2099-12-31: in Ordnung" in capsys.readouterr().out.splitlines()
     lesson = LESSON.replace("stand: 2026-12-07\n", "")
     write_course(root, lessons={"eins": lesson})
     assert main(["validate", str(root)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "eins: stand missing, review_by 2099-12-31: DUE" in out
-    assert out[-2].startswith("stand/review_by: 0 of 1 lessons dated, 1 due for review")
+    assert "eins: Stand (stand) fehlt, prüfen bis (review_by) 2099-12-31: FÄLLIG" in out
+    assert out[-2].startswith("Stand und Prüftermin: 0 von 1 Lektion datiert, 1 zur Prüfung fällig")
 
 
 def test_stand_line_in_german():

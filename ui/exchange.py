@@ -154,22 +154,31 @@ def _take_over_section(user: User, lesson_id: str, imported, source: str) -> Non
 def _take_over(user: User, plan, confirm_key: str) -> None:
     """Button callback: the plan the trainer saw (made against the file as it was then) is applied."""
     st.session_state[confirm_key] = False
-    try:
-        outcome = apply_import(user, settings().content_dir, plan, settings().content_versions)
-    except PermissionDenied:
-        st.session_state[IMPORT_RESULT] = {"ok": False, "message": DENIED, "problems": []}
+    outcome = _changed(lambda: apply_import(user, settings().content_dir, plan, settings().content_versions))
+    if outcome is None:
         return
-    except ChangeRefused as refused:
-        st.session_state[IMPORT_RESULT] = {"ok": False, "message": refused.message,
-                                           "problems": problem_rows(refused.problems)}
-        return
-    content_changed()
     st.session_state[IMPORT_ROUND] = st.session_state.get(IMPORT_ROUND, 0) + 1
     st.session_state[IMPORT_RESULT] = {
         "ok": True, "problems": problem_rows(outcome.warnings),
         "message": f"In den Kurs übernommen: {outcome.summary} (quizzes/{plan.lesson}.yaml). Lernende sehen die "
                    "neue Fassung ab sofort, ohne Neustart. Rückgängig machen können Sie es unter „Frühere "
                    "Fassungen dieses Quiz“."}
+
+
+def _changed(change):
+    """Run a change of the course's quizzes; on refusal keep the German reason for the next run and
+    return None, on success tell the app that the content changed and return the outcome."""
+    try:
+        outcome = change()
+    except PermissionDenied:
+        st.session_state[IMPORT_RESULT] = {"ok": False, "message": DENIED, "problems": []}
+        return None
+    except ChangeRefused as refused:
+        st.session_state[IMPORT_RESULT] = {"ok": False, "message": refused.message,
+                                           "problems": problem_rows(refused.problems)}
+        return None
+    content_changed()
+    return outcome
 
 
 def _show_result() -> None:
@@ -211,18 +220,11 @@ def _when(version) -> str:
 
 
 def _restore(user: User, lesson_id: str, version_id: str) -> None:
-    try:
-        outcome = restore_version(user, settings().content_dir, lesson_id, version_id, settings().content_versions)
-    except PermissionDenied:
-        st.session_state[IMPORT_RESULT] = {"ok": False, "message": DENIED, "problems": []}
-        return
-    except ChangeRefused as refused:
-        st.session_state[IMPORT_RESULT] = {"ok": False, "message": refused.message,
-                                           "problems": problem_rows(refused.problems)}
-        return
-    content_changed()
-    st.session_state[IMPORT_RESULT] = {"ok": True, "problems": problem_rows(outcome.warnings),
-                                       "message": f"{outcome.summary}. Lernende sehen sie ab sofort."}
+    outcome = _changed(lambda: restore_version(user, settings().content_dir, lesson_id, version_id,
+                                               settings().content_versions))
+    if outcome is not None:
+        st.session_state[IMPORT_RESULT] = {"ok": True, "problems": problem_rows(outcome.warnings),
+                                           "message": f"{outcome.summary}. Lernende sehen sie ab sofort."}
 
 
 # --- (b) export ------------------------------------------------------------------------

@@ -8,9 +8,7 @@ exporting a quiz (GIFT or Moodle XML; ILIAS reads both).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from lotse.content.catalog import MAX_FILE_BYTES, parse_lesson
 from lotse.content.models import Quiz
 from lotse.content.yaml_lines import safe_load
 from lotse.content.problems import Problem, display_path
+from lotse.files import write_atomically
 from lotse.german_format import decimal
 from lotse.identity import User
 from lotse.interop.common import SLUG_RE, ExportResult, ImportResult, InteropError, Skipped
@@ -251,26 +250,12 @@ def save_quiz(actor: User, root: Path, lesson: str, yaml_text: str, *, replace: 
         raise InteropError(f"Für die Lektion „{lesson}“ gibt es schon ein Quiz; "
                            "bitte das Ersetzen ausdrücklich bestätigen.")
     try:
-        _write_atomically(path, yaml_text)
+        write_atomically(path, yaml_text)
     except OSError as err:
         raise InteropError(f"Die Datei {path.name} konnte nicht geschrieben werden: "
                            f"{err.strerror or err}") from err
     problems = validation_problems(root, lesson, path)
     return SaveOutcome(path, problems, not blocks_quiz(problems, root, path), previous)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Readers (the app) see the old file or the new one, never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # --- export ----------------------------------------------------------------------------
