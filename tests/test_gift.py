@@ -280,7 +280,7 @@ def test_command_import_writes_valid_yaml_and_refuses_to_overwrite(tmp_path, cap
     assert f"13 Fragen nach {out} geschrieben." in captured.out
     assert "Nicht übernommen (3)" in captured.err and "features.gift:58: Aufsatz" in captured.err
     assert "Bitte prüfen (13 Fragen" in captured.err
-    assert "objective 'verantwortung' is not tested" in captured.err  # validator warning
+    assert "Das Lernziel „verantwortung“ wird von keiner Quizfrage geprüft." in captured.err  # validator warning
     assert _run(argv) == 1
     assert "--force" in capsys.readouterr().err
     assert _run(argv + ["--force", "--objective", "verantwortung"]) == 0
@@ -296,7 +296,7 @@ def test_command_import_reports_validator_errors(tmp_path, capsys):
     assert _run(["questions", "import", str(tmp_path / "q.gift"), "--format", "gift",
                  "--lesson", LESSON, "--root", str(root)]) == 1
     err = capsys.readouterr().err
-    assert "section #kein-abschnitt not found" in err and "besteht die Prüfung nicht" in err
+    assert "Den Abschnitt #kein-abschnitt gibt es in der Lektion" in err and "besteht die Prüfung nicht" in err
 
 
 def test_command_needs_an_objective_for_unknown_lessons(tmp_path, capsys):

@@ -13,13 +13,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("lotse", "progress", "ui")
 LAYERS_ABOVE_THE_STORE = ("lotse", "ui", "app_pages", "app")
-# The one known family of circles, left for the question-type registry to untangle: a type module
-# calls (in functions) the exchange-format modules for their XML/GIFT helpers, and those modules look
-# the type up in the registry. Splitting each module's helpers into a module that does not import
-# lotse.question_types ends it; then remove the module here (a test below says when one is no longer
-# needed). Only edges from lotse.question_types.* to these modules are left out of the check.
-REGISTRY_CIRCLES = {"lotse.interop.gift_writer", "lotse.interop.moodle_xml_writer", "lotse.interop.moodle_xml",
-                    "lotse.interop.ilias_qti", "lotse.interop.xapi_interactions"}
 
 
 def module_files(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:
@@ -99,22 +92,9 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def without_registry_circles(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {module: {t for t in targets if not (module.startswith("lotse.question_types") and t in REGISTRY_CIRCLES)}
-            for module, targets in graph.items()}
-
-
 def test_there_is_no_import_circle():
-    cycle = find_cycle(without_registry_circles(import_graph()))
+    cycle = find_cycle(import_graph())
     assert cycle is None, "import circle: " + " -> ".join(cycle or [])
-
-
-def test_the_known_registry_circles_are_still_circles():
-    """Each exempted exchange module still imports the registry; once it does not, drop it from
-    REGISTRY_CIRCLES so that the check covers it again."""
-    graph = import_graph()
-    stale = sorted(m for m in REGISTRY_CIRCLES if not any(t.startswith("lotse.question_types") for t in graph[m]))
-    assert not stale, f"no longer in a circle, remove from REGISTRY_CIRCLES: {', '.join(stale)}"
 
 
 def test_the_store_imports_nothing_from_the_layers_above_it():

@@ -13,28 +13,8 @@ import json
 
 from lotse.content.models import Quiz
 from lotse.interop.common import ExportResult, Skipped, format_number
+from lotse.interop.gift_parts import NotRepresentable, gift_escape, gift_text
 from lotse.question_types import get
-
-
-class NotRepresentable(Exception):
-    """This question cannot be written in GIFT (reason in German)."""
-
-
-def gift_escape(text: str) -> str:
-    """Moodle's repchar(): escape control characters, newlines as \\n."""
-    for char in "\\#=~{}:":
-        text = text.replace(char, "\\" + char)
-    return text.replace("\r", "").replace("\n", "\\n")
-
-
-def gift_text(text: str, prefix_format: bool = True) -> str:
-    """Markdown text inside a [markdown] question; guard a leading [format] look-alike."""
-    escaped = gift_escape(text)
-    return "[markdown]" + escaped if prefix_format and escaped.startswith("[") else escaped
-
-
-def gift_feedback(text: str | None) -> str:
-    return "#" + gift_text(text) if text else ""
 
 
 def _body(question, warnings: list[str]) -> list[str]:

@@ -20,19 +20,19 @@ the DTD and still refuses ENTITY declarations and internal subsets.
 from __future__ import annotations
 
 import io
-import math
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from lotse.interop.common import (Draft, ImportResult, InteropError, Refused, Skipped,
-                                  append_explanation, format_number)
+                                  append_explanation)
 from lotse.interop.moodle_xml import parse_xml
-from lotse.interop.text_formats import escape_markdown, to_markdown
+from lotse.interop.qti_parts import Item as _Item
+from lotse.interop.qti_parts import material as _material
+from lotse.interop.text_formats import to_markdown
 
 MAX_ZIP_BYTES = 100 * 1024 * 1024  # the archive itself (the trainer page allows far less)
 MAX_ZIP_MEMBERS = 5000  # pools with many pictures have a few hundred entries
@@ -46,8 +46,6 @@ _QTI_ROOT = re.compile(rb"\A(?:\xef\xbb\xbf)?"  # prolog parts cannot overlap: n
                        rb"<questestinterop[\s>/]", re.DOTALL)
 _RESPONSES = {"response_lid", "response_str", "response_num", "response_grp", "response_xy",
               "response_extension"}
-_META_LABELS = {"answerdepth", "suggested_solution"}
-_MEDIA_OBJECT = re.compile(r"^il_\d+_mob_\d+$")  # pictures placed in the text by ILIAS' editor
 
 _LONG_MENU = ("Long Menu", "Lücken mit langen Auswahllisten und Eingabehilfe; bitte in Lotse als "
               "Lückentext (cloze) neu anlegen")
@@ -66,16 +64,6 @@ _UNSUPPORTED = {
     "java applet question": ("Java-Applet", _PROGRAM[1]), "assjavaapplet": ("Java-Applet", _PROGRAM[1]),
     "flash applet question": ("Flash", _PROGRAM[1]), "assflashquestion": ("Flash", _PROGRAM[1]),
 }
-
-
-@dataclass
-class _Item:
-    """One <item> while it is read: metadata, feedback texts and notes for the author."""
-
-    node: ET.Element
-    meta: dict[str, str]
-    notes: list[str] = field(default_factory=list)
-    feedback: dict[str, str] = field(default_factory=dict)  # itemfeedback ident -> Markdown
 
 
 # --- file level ------------------------------------------------------------------------
@@ -277,104 +265,3 @@ def _feedbacks(item: _Item) -> dict[str, str]:
         if text:
             texts[feedback.get("ident", "")] = text
     return texts
-
-
-def _material(node: ET.Element | None, notes: list[str]) -> str:
-    """Texts and pictures below `node` -> Markdown; pictures become `[Bild: name]` and a note."""
-    if node is None:
-        return ""
-    media = {e.get("label", ""): e.get("uri", "") for e in node.iter("matimage")
-             if _MEDIA_OBJECT.match(e.get("label") or "") and e.get("uri")}
-    parts = []
-    for element in node.iter():
-        if element.tag == "mattext" and element.get("label") not in _META_LABELS:
-            texttype = (element.get("texttype") or "").lower()
-            fmt = "html" if "html" in texttype else "plain" if texttype else "moodle"
-            text = element.text or ""
-            for label, uri in media.items():  # <img src="il_0_mob_7"> -> the file's name
-                text = text.replace(f'"{label}"', f'"{uri}"')
-            parts.append(to_markdown(text, fmt, notes))
-        elif element.tag == "matimage":
-            label = element.get("label") or ""
-            name = (element.get("uri") or "").rsplit("/", 1)[-1] or label or "?"
-            notes.append(f"Bild „{name}“ nicht übernommen (bitte in lessons/images/ ablegen)")
-            if not _MEDIA_OBJECT.match(label):  # media objects are already [Bild: …] in the text
-                parts.append(escape_markdown(f"[Bild: {label or name}]"))
-    return "\n\n".join(p for p in parts if p)
-
-
-def _image_only(node: ET.Element) -> bool:
-    texts = [e.text for e in node.iter("mattext") if e.get("label") not in _META_LABELS]
-    return node.find(".//matimage") is not None and not any((t or "").strip() for t in texts)
-
-
-# --- response processing ---------------------------------------------------------------
-
-
-def _number(text: str | None, what: str) -> float:
-    raw = (text or "").strip().replace(",", ".")
-    try:
-        value = float(raw)
-    except ValueError as err:
-        raise Refused(f"{what} „{(text or '').strip()}“ ist keine Zahl") from err
-    if not math.isfinite(value):
-        raise Refused(f"{what} „{raw}“ ist keine endliche Zahl")
-    return value
-
-
-def _children(node: ET.Element | None) -> list[ET.Element]:
-    return [c for c in node if c.tag is not ET.Comment] if node is not None else []
-
-
-def _points(condition: ET.Element) -> float | None:
-    """What a <respcondition> adds to the score (None: it only shows feedback)."""
-    total, seen = 0.0, False
-    for setvar in condition.findall("setvar"):
-        action = (setvar.get("action") or "Set").lower()
-        if action not in ("add", "set", "subtract"):
-            raise Refused(f"Bewertung mit <setvar action=\"{setvar.get('action')}\"> wird nicht "
-                           "unterstützt")
-        value = _number(setvar.text, "Punktzahl")
-        total, seen = total + (-value if action == "subtract" else value), True
-    return total if seen else None
-
-
-def _tests(item: _Item, respident: str | None,
-           tags: tuple[str, ...]) -> list[tuple[ET.Element, bool, ET.Element]]:
-    """(test, negated, respcondition) for every respcondition that checks exactly one thing,
-    e.g. `<varequal respident="MCMR">2</varequal>` or `<not><varequal …/></not>`."""
-    found = []
-    for condition in item.node.iter("respcondition"):
-        tests = _children(condition.find("conditionvar"))
-        if len(tests) != 1:
-            continue
-        test, negated = tests[0], False
-        if test.tag == "not" and len(_children(test)) == 1:
-            test, negated = _children(test)[0], True
-        if test.tag in tags and (respident is None or test.get("respident") == respident):
-            found.append((test, negated, condition))
-    return found
-
-
-def _response(item: _Item, tag: str) -> ET.Element:
-    response = item.node.find(f".//{tag}")
-    if response is None:
-        raise Refused(f"Antwortbereich <{tag}> fehlt")
-    return response
-
-
-def _labels(item: _Item, response: ET.Element) -> list[tuple[str, str]]:
-    return [(label.get("ident", ""), _material(label, item.notes))
-            for label in response.iter("response_label")]
-
-
-def _set_points(data: dict, points: float, notes: list[str]) -> None:
-    if 0 < points < math.inf:
-        data["points"] = points
-    else:
-        notes.append(f"Punktzahl {format_number(points)} ungültig, in Lotse 1 Punkt")
-
-
-# What the readers of the question type modules use (lotse.question_types: ilias_readers).
-material, tests, points, set_points, number = _material, _tests, _points, _set_points, _number
-children, response, labels, image_only = _children, _response, _labels, _image_only

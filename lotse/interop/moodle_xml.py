@@ -2,7 +2,8 @@
 
 Follows Moodle's qformat_xml (question/format/xml/format.php) and, for ordering questions,
 the qtype_ordering plugin (core since Moodle 4.4). Each question type module reads its own Moodle
-types (lotse.question_types: moodle_readers); here the file, the shared headers and helpers.
+types (lotse.question_types: moodle_readers); here the file and the shared headers (the readers'
+helpers are in moodle_xml_parts).
 Parsing (parse_xml, also used by ilias_qti)
 uses expat directly so that every <question> keeps its line number; DOCTYPE and ENTITY
 declarations are refused (no entity expansion, no external entities: safe against XML bombs and
@@ -19,10 +20,8 @@ from xml.parsers import expat
 
 from lotse.interop.common import (Draft, ImportResult, InteropError, Refused, Skipped,
                                   append_explanation)
-from lotse.interop.text_formats import to_markdown
+from lotse.interop.moodle_xml_parts import rich, text_of
 
-_FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain",
-            "markdown": "markdown", "wiki_like": "plain"}
 _BOILERPLATE = {"", "Your answer is correct.", "Your answer is partially correct.",
                 "Your answer is incorrect.", "Ihre Antwort ist richtig.",
                 "Ihre Antwort ist teilweise richtig.", "Ihre Antwort ist falsch."}
@@ -140,28 +139,6 @@ def parse_xml(data: bytes | str, *, external_doctype: bool = False,
     return root, lines
 
 
-def _text(node: ET.Element | None, path: str = "text") -> str:
-    found = node.find(path) if node is not None else None
-    return (found.text or "").strip() if found is not None else ""
-
-
-def _rich(node: ET.Element | None, default: str, notes: list[str]) -> str:
-    """A Moodle text element (<x format="..."><text>...</text><file/></x>) -> Markdown."""
-    if node is None:
-        return ""
-    for file in node.findall("file"):
-        notes.append(f"eingebettete Datei „{file.get('name', '?')}“ nicht übernommen")
-    fmt = _FORMATS.get(node.get("format", default), "html")
-    return to_markdown(_text(node), fmt, notes)
-
-
-def _fraction(answer: ET.Element) -> float:
-    try:
-        return float(answer.get("fraction", "0"))
-    except ValueError as err:
-        raise Refused(f"Bewertung „{answer.get('fraction')}“ ist keine Zahl") from err
-
-
 def _comment_meta(node: ET.Element, key: str) -> dict:
     for child in node:
         text = (child.text or "").strip() if child.tag is ET.Comment else ""
@@ -177,28 +154,28 @@ def _comment_meta(node: ET.Element, key: str) -> dict:
 def _headers(q: ET.Element, notes: list[str]) -> tuple[dict, str]:
     text = q.find("questiontext")
     fmt = text.get("format", "html") if text is not None else "html"
-    data: dict = {"prompt": _rich(text, "html", notes),
-                  "explanation": _rich(q.find("generalfeedback"), fmt, notes) or None}
+    data: dict = {"prompt": rich(text, "html", notes),
+                  "explanation": rich(q.find("generalfeedback"), fmt, notes) or None}
     try:
-        points = float(_text(q, "defaultgrade") or 1)
+        points = float(text_of(q, "defaultgrade") or 1)
     except ValueError:
         points = 0.0
     if 0 < points < math.inf:
         data["points"] = points
     else:
-        notes.append(f"Punktzahl „{_text(q, 'defaultgrade')}“ ungültig, in Lotse 1 Punkt")
+        notes.append(f"Punktzahl „{text_of(q, 'defaultgrade')}“ ungültig, in Lotse 1 Punkt")
     for tag, label in (("correctfeedback", "Bei richtiger Antwort"),
                        ("partiallycorrectfeedback", "Bei teilweise richtiger Antwort"),
                        ("incorrectfeedback", "Bei falscher Antwort"), ("hint", "Hinweis")):
         for node in q.findall(tag):
-            extra = _rich(node, fmt, notes)
+            extra = rich(node, fmt, notes)
             if extra not in _BOILERPLATE:
                 append_explanation(data, f"{label}: {extra}")
     for image in q.iter("image"):
         name = (image.text or "").strip().rsplit("/", 1)[-1]
         notes.append(f"Bild „{name or 'ohne Namen'}“ (altes <image>-Feld) nicht übernommen "
                      "(bitte in lessons/images/ ablegen)")
-    tags = [_text(t) for t in q.iter("tag")]
+    tags = [text_of(t) for t in q.iter("tag")]
     if tags:
         notes.append("Schlagwörter nicht übernommen: " + ", ".join(tags))
     return data, fmt
@@ -217,7 +194,7 @@ def _question(q: ET.Element, line: int, category: str | None) -> Draft:
     data["category"] = meta["category"] if "category" in meta else category
     if meta.get("section"):
         data["section"] = meta["section"]
-    name = _text(q, "name/text") or data["prompt"][:40] or "Frage"
+    name = text_of(q, "name/text") or data["prompt"][:40] or "Frage"
     return Draft(name=name, line=line, data=data, meta=meta, notes=notes)
 
 
@@ -244,15 +221,12 @@ def parse_moodle_xml(data: bytes | str) -> ImportResult:
         if node.tag != "question":
             result.skipped.append(Skipped(f"<{node.tag}>", line, "unbekanntes Element"))
         elif node.get("type") == "category":
-            category = _text(node, "category/text") or _text(node, "category") or None
+            category = text_of(node, "category/text") or text_of(node, "category") or None
         else:
             try:
                 result.drafts.append(_question(node, line, category))
             except Refused as err:
-                name = _text(node, "name/text") or node.get("type", "?")
+                name = text_of(node, "name/text") or node.get("type", "?")
                 result.skipped.append(Skipped(name, line, str(err)))
     return result
 
-
-# What the readers of the question type modules use (lotse.question_types: moodle_readers).
-text_of, rich, fraction = _text, _rich, _fraction

@@ -1,8 +1,8 @@
 """Moodle XML export, written as Moodle's own exporter writes it (texts as format="markdown").
 
-Each question type writes its own body (lotse.question_types: moodle_qtype, moodle_write); the
-helpers here are theirs to use. Ordering questions use the qtype_ordering plugin's format (core
-since Moodle 4.4), cloze questions Moodle's multianswer ("cloze"). Comments
+Each question type writes its own body (lotse.question_types: moodle_qtype, moodle_write) with the
+element builders of moodle_xml_parts. Ordering questions use the qtype_ordering plugin's format
+(core since Moodle 4.4), cloze questions Moodle's multianswer ("cloze"). Comments
 `<!-- lotse: {...} -->` (ignored by Moodle) keep ids, objectives, sections and categories for
 a round trip.
 """
@@ -10,41 +10,12 @@ a round trip.
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
 
 from lotse.content.models import Quiz
-from lotse.interop.common import ExportResult, format_number, format_weight
+from lotse.interop.common import ExportResult, format_number
+from lotse.interop.moodle_xml_parts import add_text, add_value, clean
 from lotse.question_types import get
-
-_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean(text: str) -> str:
-    return _INVALID_XML_CHARS.sub("", text)
-
-
-def add_text(parent: ET.Element, tag: str, text: str, fmt: str | None = "markdown",
-             **attrs: str) -> ET.Element:
-    node = ET.SubElement(parent, tag, ({"format": fmt} if fmt else {}) | attrs)
-    ET.SubElement(node, "text").text = clean(text)
-    return node
-
-
-def add_value(parent: ET.Element, tag: str, value: object) -> None:
-    ET.SubElement(parent, tag).text = str(value)
-
-
-def add_answer(parent: ET.Element, text: str, weight: float, feedback: str | None,
-               fmt: str = "markdown") -> ET.Element:
-    node = add_text(parent, "answer", text, fmt, fraction=format_weight(weight))
-    add_text(node, "feedback", feedback or "")
-    return node
-
-
-def combined_feedback(q: ET.Element) -> None:
-    for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
-        add_text(q, tag, "")
 
 
 def _meta_comment(data: dict, key: str) -> ET.Element:

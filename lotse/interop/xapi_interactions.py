@@ -3,8 +3,8 @@
 Each type module (lotse.question_types) maps itself; formats as the xAPI 1.0.3 specification
 defines them per interactionType: choice and sequencing list component ids joined by `[,]`,
 matching pairs `source[.]target`, numeric ranges `low[:]high`, fill-in patterns carry
-`{case_matters=...}`. Component ids count from 1 in file order. Here: the shared helpers and the
-dispatch.
+`{case_matters=...}`. Component ids count from 1 in file order. Here: the dispatch (the type modules'
+helpers are in xapi_parts).
 """
 
 from __future__ import annotations
@@ -14,22 +14,6 @@ from typing import Any
 from lotse.content.models import Question
 from lotse.interop.common import format_number
 from lotse.question_types import get
-
-
-def component_ids(prefix: str, texts: list[str], lang: str) -> list[dict]:
-    return [{"id": f"{prefix}-{i}", "description": {lang: t}} for i, t in enumerate(texts, 1)]
-
-
-def component_index(value: Any, texts: list[str], prefix: str) -> str:
-    if value is None:  # a position left empty
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int) and 0 <= value < len(texts):
-        return f"{prefix}-{value + 1}"
-    if isinstance(value, str) and value in texts:
-        return f"{prefix}-{texts.index(value) + 1}"
-    return str(value)
 
 
 def interaction(question: Question, lang: str) -> dict:

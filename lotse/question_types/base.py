@@ -2,7 +2,10 @@
 ``QuestionType``, the record a type module registers (see ``lotse.question_types``).
 
 No import of lotse.content or lotse.interop at module level: lotse.content.models builds its
-``Question`` union from the registry, so the registry must load first.
+``Question`` union from the registry, so the registry must load first. Type modules never import
+lotse.content.models nor the exchange-format modules (readers, writers, xAPI dispatch), which import
+the registry; for their mappings they use, inside functions, the helper modules below them:
+lotse.interop.common, text_formats, moodle_xml_parts, qti_parts, gift_parts and xapi_parts.
 """
 
 from __future__ import annotations

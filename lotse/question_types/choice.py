@@ -24,7 +24,7 @@ def right_texts(question: Any) -> list[str]:
 
 
 def xapi_interaction(question: Any, lang: str) -> dict:
-    from lotse.interop.xapi_interactions import component_ids
+    from lotse.interop.xapi_parts import component_ids
 
     right = [f"option-{i}" for i, o in enumerate(question.options, 1) if o.correct]
     return {"interactionType": "choice", "correctResponsesPattern": ["[,]".join(right)],
@@ -32,7 +32,7 @@ def xapi_interaction(question: Any, lang: str) -> dict:
 
 
 def xapi_response(question: Any, response: Any) -> str:
-    from lotse.interop.xapi_interactions import component_index
+    from lotse.interop.xapi_parts import component_index
 
     items = response if isinstance(response, (list, tuple)) else [response]
     texts = [o.text for o in question.options]
@@ -40,7 +40,7 @@ def xapi_response(question: Any, response: Any) -> str:
 
 
 def moodle_write(question: Any, q: Any, warnings: list[str]) -> None:
-    from lotse.interop import moodle_xml_writer as mx
+    from lotse.interop import moodle_xml_parts as mx
     from lotse.interop.common import choice_data, is_moodle_grade
 
     single = question.type == "single_choice"
@@ -60,7 +60,7 @@ def moodle_write(question: Any, q: Any, warnings: list[str]) -> None:
 
 
 def gift_write(question: Any, warnings: list[str]) -> list[str]:
-    from lotse.interop import gift_writer as gw
+    from lotse.interop import gift_parts as gw
     from lotse.interop.common import format_weight, is_moodle_grade
 
     single = question.type == "single_choice"
@@ -84,7 +84,7 @@ def gift_write(question: Any, warnings: list[str]) -> list[str]:
 
 def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
     """Moodle's multichoice: single or multiple choice, as <single> says."""
-    from lotse.interop import moodle_xml as mx
+    from lotse.interop import moodle_xml_parts as mx
     from lotse.interop.common import choice_data
 
     rows = [(mx.rich(a, fmt, notes), mx.fraction(a), mx.rich(a.find("feedback"), fmt, notes) or None)
@@ -97,7 +97,7 @@ def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
 
 def ilias_choice_points(item: Any, response: Any) -> tuple[dict[str, float], dict[str, float]]:
     """Points for checking / not checking each option (ILIAS: one respcondition per case)."""
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
 
     checked: dict[str, float] = {}
     unchecked: dict[str, float] = {}

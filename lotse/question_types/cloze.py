@@ -192,7 +192,7 @@ def moodle_gap(gap: Gap) -> str:
 
 def moodle_write(question: Cloze, q: Any, warnings: list[str]) -> None:
     """The embedded text replaces Moodle's question text (the prompt stays its first paragraph)."""
-    from lotse.interop import moodle_xml_writer as mx
+    from lotse.interop import moodle_xml_parts as mx
 
     embedded = filled_text(question, [moodle_gap(g) for g in question.gaps])
     text_node = q.find("questiontext")
@@ -321,22 +321,23 @@ def ilias_read(item: Any, data: dict) -> dict:
     """ILIAS' CLOZE QUESTION (QTI 1.2): the flow holds the question text, then text parts and gaps
     (response_str with render_choice or render_fib, response_num); points per answer in
     `<varequal respident="gap_N">answer</varequal>` conditions."""
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
+    from lotse.interop.common import Refused
 
     flow = item.node.find("presentation/flow")
     if flow is None:
-        raise iq.Refused("Lückentext ohne <flow>")
+        raise Refused("Lückentext ohne <flow>")
     parts, gaps = [], []
     for child in flow:
         if child.tag == "material":
             parts.append(iq.material(child, item.notes))
         elif child.tag in ("response_str", "response_num"):
             if len(gaps) >= MAX_GAPS:
-                raise iq.Refused(f"mehr als {MAX_GAPS} Lücken")
+                raise Refused(f"mehr als {MAX_GAPS} Lücken")
             gaps.append(_ilias_gap(item, child, len(gaps) + 1))
             parts.append("{%d}" % len(gaps))
     if not gaps:
-        raise iq.Refused("Lückentext ohne Lücken")
+        raise Refused("Lückentext ohne Lücken")
     prompt, text = (parts[0], parts[1:]) if parts and not GAP.fullmatch(parts[0]) else ("", parts)
     iq.set_points(data, sum(g["weight"] for g in gaps), item.notes)
     joined = re.sub(r" ([.,;:!?)])", r"\1", " ".join(p.strip() for p in text if p.strip()))
@@ -344,7 +345,7 @@ def ilias_read(item: Any, data: dict) -> dict:
 
 
 def _ilias_points(item: Any, ident: str) -> dict[str, float]:
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
 
     points: dict[str, float] = {}
     for test, negated, condition in iq.tests(item, ident, ("varequal",)):
@@ -356,12 +357,13 @@ def _ilias_points(item: Any, ident: str) -> dict[str, float]:
 
 
 def _ilias_gap(item: Any, response: Any, n: int) -> dict:
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
+    from lotse.interop.common import Refused
 
     points = _ilias_points(item, response.get("ident", ""))
     best = max(points.values(), default=0.0)
     if best <= 0:
-        raise iq.Refused(f"Lücke {n}: keine Antwort gibt Punkte")
+        raise Refused(f"Lücke {n}: keine Antwort gibt Punkte")
     right = [a for a, p in points.items() if p == best]
     if any(0 < p < best for p in points.values()):
         item.notes.append(f"Lücke {n}: Teilpunkte für einzelne Antworten nicht übernommen")
@@ -376,7 +378,7 @@ def _ilias_gap(item: Any, response: Any, n: int) -> dict:
         fib = response.find("render_fib")
         low, high = (fib.get("minnumber"), fib.get("maxnumber")) if fib is not None else (None, None)
         if low not in (None, "") and low != high:
-            raise iq.Refused(f"Lücke {n}: Zahlenlücke mit Bereich {low} bis {high} kann Lotse nicht "
+            raise Refused(f"Lücke {n}: Zahlenlücke mit Bereich {low} bis {high} kann Lotse nicht "
                              "übernehmen; bitte als Zahl-Frage anlegen")
         right = list(dict.fromkeys(v for a in right for v in (a, a.replace(".", ","))))
     rating = item.meta.get("textgaprating", "ci").lower()

@@ -68,7 +68,7 @@ def wrong_response(question: Matching) -> list[str]:
 
 
 def xapi_interaction(question: Matching, lang: str) -> dict:
-    from lotse.interop.xapi_interactions import component_ids
+    from lotse.interop.xapi_parts import component_ids
 
     choices = question.choices
     pairs = [f"left-{i}[.]right-{choices.index(p.right) + 1}" for i, p in enumerate(question.pairs, 1)]
@@ -78,7 +78,7 @@ def xapi_interaction(question: Matching, lang: str) -> dict:
 
 
 def xapi_response(question: Matching, response: Any) -> str:
-    from lotse.interop.xapi_interactions import component_index
+    from lotse.interop.xapi_parts import component_index
 
     lefts = [p.left for p in question.pairs]
     pairs = list(response.items()) if isinstance(response, Mapping) else response
@@ -93,7 +93,7 @@ def xapi_response(question: Matching, response: Any) -> str:
 
 
 def moodle_write(question: Matching, q: Any, warnings: list[str]) -> None:
-    from lotse.interop import moodle_xml_writer as mx
+    from lotse.interop import moodle_xml_parts as mx
 
     mx.add_value(q, "shuffleanswers", "true")
     mx.combined_feedback(q)
@@ -103,7 +103,7 @@ def moodle_write(question: Matching, q: Any, warnings: list[str]) -> None:
 
 
 def gift_write(question: Matching, warnings: list[str]) -> list[str]:
-    from lotse.interop.gift_writer import NotRepresentable, gift_escape, gift_text
+    from lotse.interop.gift_parts import NotRepresentable, gift_escape, gift_text
 
     if any("->" in p.left for p in question.pairs):
         raise NotRepresentable("„->“ im linken Text ist in GIFT nicht darstellbar")
@@ -121,7 +121,7 @@ def example() -> dict:
 
 def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
     """A subquestion without text is a distractor."""
-    from lotse.interop import moodle_xml as mx
+    from lotse.interop import moodle_xml_parts as mx
 
     pairs, distractors = [], []
     for sub in q.findall("subquestion"):
@@ -135,7 +135,7 @@ def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
 
 def ilias_read(item: Any, data: dict) -> dict:
     """Definitions (labels with match_group) get terms assigned; pairs with points are correct."""
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
     from lotse.interop.common import Refused, append_explanation
 
     response = iq.response(item, "response_grp")

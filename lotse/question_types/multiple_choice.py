@@ -75,7 +75,7 @@ def example() -> dict:
 def ilias_read(item: Any, data: dict) -> dict:
     """An option is correct if checking it gives points. ILIAS' points for *unchecked* options
     have no Lotse equivalent: then Lotse's default weights are used (and noted)."""
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
     from lotse.interop.common import choice_data
     from .choice import ilias_choice_points
 
@@ -108,7 +108,7 @@ def ilias_read(item: Any, data: dict) -> dict:
 
 def ilias_read_kprim(item: Any, data: dict) -> dict:
     """Four statements, each right or wrong -> multiple choice: tick = the statement is right."""
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
     from lotse.interop.common import choice_data
 
     response = iq.response(item, "response_lid")

@@ -88,7 +88,7 @@ def xapi_response(question: Numeric, response: Any) -> str:
 def moodle_write(question: Numeric, q: Any, warnings: list[str]) -> None:
     import xml.etree.ElementTree as ET
 
-    from lotse.interop import moodle_xml_writer as mx
+    from lotse.interop import moodle_xml_parts as mx
     from lotse.interop.common import format_number
 
     for answer in question.answers:
@@ -103,7 +103,7 @@ def moodle_write(question: Numeric, q: Any, warnings: list[str]) -> None:
 
 def gift_write(question: Numeric, warnings: list[str]) -> list[str]:
     from lotse.interop.common import format_number, format_weight
-    from lotse.interop.gift_writer import gift_feedback
+    from lotse.interop.gift_parts import gift_feedback
 
     if question.unit:
         warnings.append(f"{question.id}: Einheit „{question.unit}“ kennt GIFT nicht")
@@ -121,7 +121,7 @@ def example() -> dict:
 
 def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
     """Moodle's numerical; feedback for "any other answer" (*) goes into the explanation."""
-    from lotse.interop import moodle_xml as mx
+    from lotse.interop import moodle_xml_parts as mx
     from lotse.interop.common import Refused, append_explanation
 
     answers = []
@@ -149,7 +149,7 @@ def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
 
 def ilias_read(item: Any, data: dict) -> dict:
     """ILIAS accepts a closed range [vargte, varlte] -> value in the middle +- tolerance."""
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
     from lotse.interop.common import Refused, format_number
 
     for condition in item.node.iter("respcondition"):

@@ -42,7 +42,7 @@ def _numbered(question: Ordering) -> list[str]:
 
 
 def xapi_interaction(question: Ordering, lang: str) -> dict:
-    from lotse.interop.xapi_interactions import component_ids
+    from lotse.interop.xapi_parts import component_ids
 
     order = [f"item-{i}" for i in range(1, len(question.items) + 1)]
     return {"interactionType": "sequencing", "correctResponsesPattern": ["[,]".join(order)],
@@ -50,14 +50,14 @@ def xapi_interaction(question: Ordering, lang: str) -> dict:
 
 
 def xapi_response(question: Ordering, response: Any) -> str:
-    from lotse.interop.xapi_interactions import component_index
+    from lotse.interop.xapi_parts import component_index
 
     items = response if isinstance(response, (list, tuple)) else [response]
     return "[,]".join(component_index(v, list(question.items), "item") for v in items)
 
 
 def moodle_write(question: Ordering, q: Any, warnings: list[str]) -> None:
-    from lotse.interop import moodle_xml_writer as mx
+    from lotse.interop import moodle_xml_parts as mx
 
     for tag, value in (("layouttype", "VERTICAL"), ("selecttype", "ALL"),
                        ("selectcount", len(question.items)),
@@ -79,7 +79,7 @@ def example() -> dict:
 def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
     """qtype_ordering; per-item feedback goes into the explanation."""
     from lotse.ids import is_ascii_number
-    from lotse.interop import moodle_xml as mx
+    from lotse.interop import moodle_xml_parts as mx
     from lotse.interop.common import append_explanation
 
     items = []
@@ -101,7 +101,7 @@ def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
 def ilias_read(item: Any, data: dict) -> dict:
     """Items in their correct order: `<varequal respident="OQT" index="position">answer</varequal>`,
     where the answer is the label's ident (ILIAS < 5.2) or its index in the list (5.2+)."""
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
     from lotse.interop.common import Refused, append_explanation
 
     response = iq.response(item, "response_lid")
@@ -135,7 +135,7 @@ def _ilias_link(condition: Any) -> str:
 
 
 def _ilias_points(item: Any, data: dict) -> None:
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
 
     if item.meta.get("points"):
         points = iq.number(item.meta["points"], "Punktzahl")

@@ -60,7 +60,7 @@ def xapi_interaction(question: ShortAnswer, lang: str) -> dict:
 
 
 def moodle_write(question: ShortAnswer, q: Any, warnings: list[str]) -> None:
-    from lotse.interop import moodle_xml_writer as mx
+    from lotse.interop import moodle_xml_parts as mx
 
     mx.add_value(q, "usecase", int(question.case_sensitive))
     for answer in question.answers:
@@ -69,7 +69,7 @@ def moodle_write(question: ShortAnswer, q: Any, warnings: list[str]) -> None:
 
 def gift_write(question: ShortAnswer, warnings: list[str]) -> list[str]:
     from lotse.interop.common import format_weight
-    from lotse.interop.gift_writer import NotRepresentable, gift_escape, gift_feedback
+    from lotse.interop.gift_parts import NotRepresentable, gift_escape, gift_feedback
 
     if any("->" in a.text for a in question.answers):
         raise NotRepresentable("„->“ in einer Antwort ist in GIFT nicht darstellbar")
@@ -87,7 +87,7 @@ def example() -> dict:
 
 
 def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
-    from lotse.interop import moodle_xml as mx
+    from lotse.interop import moodle_xml_parts as mx
 
     answers = []
     for answer in q.findall("answer"):
@@ -101,7 +101,7 @@ def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
 
 def ilias_read(item: Any, data: dict) -> dict:
     """Short answers: one input field in Lotse, so only questions that ask for one answer."""
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
     from lotse.interop.common import Refused
 
     wanted = item.meta.get("correctanswers", "1") or "1"

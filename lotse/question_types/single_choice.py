@@ -52,7 +52,7 @@ def example() -> dict:
 
 
 def ilias_read(item: Any, data: dict) -> dict:
-    from lotse.interop import ilias_qti as iq
+    from lotse.interop import qti_parts as iq
     from lotse.interop.common import Refused, choice_data
     from .choice import ilias_choice_points
 

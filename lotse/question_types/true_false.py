@@ -32,7 +32,7 @@ def xapi_response(question: TrueFalse, response: Any) -> str:
 
 
 def moodle_write(question: TrueFalse, q: Any, warnings: list[str]) -> None:
-    from lotse.interop import moodle_xml_writer as mx
+    from lotse.interop import moodle_xml_parts as mx
 
     for value, feedback in (("true", question.feedback_true), ("false", question.feedback_false)):
         right = (value == "true") == question.answer
@@ -40,7 +40,7 @@ def moodle_write(question: TrueFalse, q: Any, warnings: list[str]) -> None:
 
 
 def gift_write(question: TrueFalse, warnings: list[str]) -> list[str]:
-    from lotse.interop.gift_writer import gift_text
+    from lotse.interop.gift_parts import gift_text
 
     first, second = (question.feedback_false, question.feedback_true) if question.answer \
         else (question.feedback_true, question.feedback_false)
@@ -55,7 +55,7 @@ def example() -> dict:
 
 
 def moodle_read(q: Any, fmt: str, notes: list[str], data: dict) -> dict:
-    from lotse.interop import moodle_xml as mx
+    from lotse.interop import moodle_xml_parts as mx
 
     read: dict = {"type": "true_false", "answer": True}
     for position, answer in enumerate(q.findall("answer")):
