@@ -41,10 +41,11 @@ _SCRIPT = """<script>(() => {
       document.querySelectorAll("[data-testid='stSelectbox'] input[role='combobox']").forEach(update);
     });
   };
+  // a box can also come into view without a change of its own: an expander opens, a tab is chosen
   new MutationObserver(all).observe(document.body, {subtree: true, childList: true, attributes: true,
-                                                    attributeFilter: ['value']});
+      attributeFilter: ['value', 'open', 'hidden', 'aria-selected', 'aria-expanded']});
   window.addEventListener('resize', all);
-  document.addEventListener('input', all, true);
+  for (const kind of ['input', 'toggle', 'click']) document.addEventListener(kind, all, true);
   all();
 })();</script>
 <style>.%(css)s { margin-top: .3rem; font-size: .9rem; line-height: 1.35; white-space: normal;
