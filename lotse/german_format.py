@@ -13,6 +13,7 @@ asks for a space, and CSV exports and PDF fonts stay free of the no-break space.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -93,9 +94,12 @@ def _pattern(digits: int, fixed: bool) -> str:
     return "#,##0" + ("." + ("0" if fixed else "#") * digits if digits else "")
 
 
+@lru_cache(maxsize=8192)
 def decimal(value: float, digits: int = 2, fixed: bool = False, grouping: bool = True) -> str:
     """'2,5', '1.234', '0,33': at most ``digits`` decimals (exactly that many with ``fixed``);
-    ``grouping=False`` leaves out the thousands dots (text a person types, CSV cells)."""
+    ``grouping=False`` leaves out the thousands dots (text a person types, CSV cells).
+    Cached: Babel parses its pattern on every call (about 30 µs), and the cockpit's matrix formats
+    24,000 percentages for 1,000 learners, most of them the same few values."""
     return format_decimal(value, _pattern(digits, fixed), locale=LOCALE, group_separator=grouping)
 
 
