@@ -191,6 +191,16 @@ def signed_in_app(db, app_env):
     return make
 
 
+@pytest.fixture
+def small_course(monkeypatch) -> Path:
+    """Opt-in for page tests whose subject is not the content: the app reads the small fixture
+    course (tests/fixtures/course: two lessons, every question type) instead of the real one,
+    which makes every first run of a page cheaper (no 24 lessons to index, render and list)."""
+    course = Path(__file__).parent / "fixtures" / "course"
+    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(course))
+    return course
+
+
 OPEN_POLICY = {"LOTSE_TRAINER_VIEW": "antworten", "LOTSE_TRAINER_READING_TIME": "person",
                "LOTSE_TRAINER_ACTIVITY": "person", "LOTSE_MIN_GROUP_SIZE": "1"}
 
