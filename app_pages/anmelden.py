@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 import streamlit as st
 
 from lotse.accounts import AccountError, authenticate, redeem_reset_code, sign_up
 from lotse.cohorts import CohortError, enrol, invite_preview
+from lotse.german_format import date_short
 from lotse.identity import ROLE_LABELS, User
 from ui.context import settings, store
 from ui.escape import md_escape
@@ -17,10 +17,6 @@ from ui.session import (client, offer_invite, pop_notice, remember_requested_pag
 RULES = ("Login: 3 bis 64 Zeichen (Buchstaben, Ziffern, . _ - @). Anzeigename: bis 80 Zeichen. "
          "Passwort: mindestens 10 Zeichen und schwer zu erraten, am besten vier Wörter mit Bindestrichen "
          "(zum Beispiel „Kaffeetasse-Rathaus-Fahrrad-Wolke“).")
-
-
-def german_date(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d.%m.%Y")
 
 
 def demo_accounts() -> list[tuple[str, str, str, str]]:
@@ -67,7 +63,7 @@ if invite and cohort is None:
                "oder Ihren Trainer nach einem neuen Link.")
     invite = None
 elif cohort:
-    details = " · ".join(x for x in (cohort["seminar_date"] and f"Seminarbeginn {german_date(cohort['seminar_date'])}",
+    details = " · ".join(x for x in (cohort["seminar_date"] and f"Seminarbeginn {date_short(cohort['seminar_date'])}",
                                      cohort["place"] and md_escape(cohort["place"])) if x)
     st.success(f"Sie sind in die Kohorte **„{md_escape(cohort['name'])}“** eingeladen"
                + (f" ({details})" if details else "") + ". Melden Sie sich an oder registrieren Sie sich; "

@@ -1,7 +1,8 @@
 """Fragen & Lerndaten austauschen: question files with Moodle (GIFT, Moodle XML), xAPI learning records.
 
-Trainers preview imports and download the quiz file; only admins save it into the course (a quiz is
-seen by every learner). The parts live in ui/exchange.py; the core checks every role again.
+Trainers and admins preview an import against the lesson's quiz and take it into the course (a new,
+validated version; every earlier one is kept and can be restored). The parts live in ui/exchange.py;
+the core checks every role again.
 """
 
 import streamlit as st

@@ -34,9 +34,9 @@ KNOWN_GAPS = [
     ("Englische Bedienelemente der Anwendungssoftware",
      "Einige Bedienelemente stammen aus der verwendeten Software (Streamlit). Lotse übersetzt deren Beschriftungen "
      "im Browser ins Deutsche (Hilfe-Symbole, Ankerlinks an Überschriften, Seitenleiste, Passwortfelder, "
-     "Datei-Upload, die Meldung „Seite nicht gefunden“). Englisch bleiben: die Schaltflächen an Tabellen (zum "
-     "Beispiel „Download as CSV“, „Search“, „Show/hide columns“), die Teile von Datumsfeldern („day“, „month“, "
-     "„year“), der Sprunglink „Skip to main content“ und das Menü an Diagrammen („Show data“, „Save as PNG“ "
+     "Datei-Upload, die Meldung „Seite nicht gefunden“, der Sprunglink zum Hauptinhalt). Englisch bleiben: die "
+     "Schaltflächen an Tabellen (zum Beispiel „Download as CSV“, „Search“, „Show/hide columns“), die Teile von "
+     "Datumsfeldern („day“, „month“, „year“) und das Menü an Diagrammen („Show data“, „Save as PNG“ "
      "usw.). Screenreader lesen diese englisch vor (WCAG 3.1.2); alle Inhalte und Hinweise von Lotse selbst "
      "sind deutsch."),
     ("Struktur der Seitennavigation",

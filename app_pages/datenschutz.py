@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lotse.german_format import plural
 from lotse.visibility import policy_from, privacy_notice
 from ui.context import settings
 from ui.escape import md_escape
@@ -12,7 +13,7 @@ from ui.session import current_user
 config = settings()
 policy = policy_from(config)
 idle_hours = config.session_idle_minutes / 60
-idle = f"{config.session_idle_minutes} Minuten" if config.session_idle_minutes < 120 else f"{idle_hours:g} Stunden"
+idle = f"{config.session_idle_minutes} Minuten" if config.session_idle_minutes < 120 else plural(idle_hours, "Stunde", "Stunden")
 
 st.title("Datenschutzhinweise")
 st.write("Lotse ist eine Lernplattform für Führungskräfte und Beschäftigte in Kommunalverwaltungen. Wir speichern "

@@ -4,8 +4,7 @@ personal learning path; a retake shows the change. Answers are saved as they are
 import streamlit as st
 
 from lotse import placement
-from lotse.countdown import german_datetime
-from lotse.progress_report import de_number
+from lotse.german_format import datetime_long, percent
 from ui import quiz_widgets as widgets
 from ui.charts import bar_chart, show
 from ui.context import catalog, store
@@ -108,8 +107,8 @@ def render_running(run: placement.Run, stored_items: list) -> None:
 
 def render_path(path: placement.LearningPath) -> None:
     st.header("Ihr persönlicher Lernweg")
-    st.markdown(f"So ist der Lernweg sortiert: Lektionen, in denen Sie weniger als {placement.FOCUS_BELOW:g} % "
-                f"erreicht haben, bearbeiten Sie am besten zuerst. Ab {placement.SKIM_FROM:g} % genügt es, die "
+    st.markdown(f"So ist der Lernweg sortiert: Lektionen, in denen Sie weniger als {percent(placement.FOCUS_BELOW, 2, fixed=False)} "
+                f"erreicht haben, bearbeiten Sie am besten zuerst. Ab {percent(placement.SKIM_FROM, 2, fixed=False)} genügt es, die "
                 "Lektion zu überfliegen und das Quiz zu machen. Lektionen ohne Einstufungsfragen stehen unter "
                 "„Bearbeiten“. Innerhalb jeder Gruppe gilt die Reihenfolge des Kurses.")
     icons = {placement.FOCUS: "🎯", placement.WORK: "📖", placement.SKIM: "⏩", placement.DONE: "✓"}
@@ -118,7 +117,7 @@ def render_path(path: placement.LearningPath) -> None:
             continue
         st.subheader(f"{icons[group]} {placement.CATEGORY_LABELS[group]} ({len(entries)})")
         for entry in entries:
-            score = f" · Einstufung: {de_number(entry.score)} %" if entry.score is not None else ""
+            score = f" · Einstufung: {percent(entry.score, 2, fixed=False)}" if entry.score is not None else ""
             st.page_link(LESSON_PAGE, query_params={"id": entry.lesson_id},
                          label=f"{entry.title} · ca. {entry.minutes} Min.{score}")
 
@@ -128,14 +127,14 @@ def render_result(view: placement.Overview) -> None:
     if notice:
         st.success(notice, icon="✅")
     st.header("Ihr Ergebnis")
-    when = german_datetime(view.latest.finished_at)
-    total = f"{de_number(view.total)} %" if view.total is not None else "–"
+    when = datetime_long(view.latest.finished_at)
+    total = percent(view.total, 2, fixed=False)
     st.markdown(f"Einstufung vom {when}: insgesamt **{total}** der Punkte.")
     if view.previous is not None:
         change = (placement.change_text(round(view.total - view.previous_total, 1))
                   if view.total is not None and view.previous_total is not None else "–")
-        before = f"{de_number(view.previous_total)} %" if view.previous_total is not None else "–"
-        st.markdown(f"Bei der Einstufung davor ({german_datetime(view.previous.finished_at)}) waren es "
+        before = percent(view.previous_total, 2, fixed=False)
+        st.markdown(f"Bei der Einstufung davor ({datetime_long(view.previous.finished_at)}) waren es "
                     f"{before}. Veränderung: **{change}**.")
     rows = [{"Modul": f"Modul {modules[m.module_id].order}: {m.title}" if m.module_id in modules else m.title,
              "Ergebnis (%)": m.score, "Einschätzung": m.level,

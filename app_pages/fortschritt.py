@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lotse import learning
+from lotse.german_format import date_short, percent, share
 from lotse.progress_report import Report
 from ui.context import catalog, store
 from ui.escape import md_escape
@@ -37,7 +38,7 @@ def progress_chart(report: Report) -> tuple[alt.Chart, pd.DataFrame]:
         tooltip=[alt.Tooltip("Datum:T", title="Datum", format="%d.%m.%Y"), alt.Tooltip("Kennzahl:N", title="Kennzahl"),
                  alt.Tooltip("Anzahl Lektionen:Q", title="Anzahl Lektionen")],
     )
-    table["Datum"] = pd.to_datetime(table["Datum"]).dt.strftime("%d.%m.%Y")
+    table["Datum"] = [date_short(day) for day in table["Datum"]]
     return chart, table
 
 
@@ -54,20 +55,22 @@ first, second, third = st.columns(3)
 first.metric("Abgeschlossen (Quiz bestanden)", f"{course.completed} von {course.total}")
 second.metric("Als gelesen markiert", f"{course.read} von {course.total}")
 third.metric("Aktive Lesezeit", f"{course.reading_minutes:.0f} Min.")
-st.progress(course.share, text=f"Kurs zu {course.share * 100:.0f} % abgeschlossen")
+st.progress(course.share, text=f"Kurs zu {share(course.share)} abgeschlossen")
 
 st.header("Ihre Ergebnisse je Lektion")
-st.dataframe(pd.DataFrame([{
+# A plain table, not a data grid: long lesson titles wrap, so every column (also "Bestes Ergebnis")
+# stays on the screen at 1280 px without scrolling sideways, and screen readers get a real table.
+st.table(pd.DataFrame([{
     "Lektion": e.title, "Status": f"{e.icon} {e.status.value}", "Versuche": e.attempts,
-    "Bestes Ergebnis (%)": None if e.best_percent is None else round(e.best_percent),
-    "Lesezeit (Min.)": round(e.reading_seconds / 60)} for e in course.lessons]),
-    hide_index=True, height="content", placeholder="–", key="fortschritt-lektionen")
+    "Bestes Ergebnis": percent(e.best_percent),
+    "Lesezeit": f"{round(e.reading_seconds / 60)} Min."} for e in course.lessons]),
+    border="horizontal", hide_index=True)
 
 st.header("Lernziele, die Sie noch festigen sollten")
 if report.weakest:
     st.caption("Aus Ihren Antworten im jeweils letzten Quizversuch: der Anteil der erreichten Punkte je Lernziel.")
     for score in report.weakest:
-        st.markdown(f"- **{score.percent:.0f} %** · {md_escape(score.text)} "
+        st.markdown(f"- **{percent(score.percent)}** · {md_escape(score.text)} "
                     f"(Lektion: {md_escape(score.lesson_title)})")
 else:
     st.caption("Noch keine Hinweise: Sobald Sie Quizfragen beantwortet haben, sehen Sie hier, "

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lotse.countdown import plural
+from lotse.german_format import plural
 from lotse.search import glossary_items
 from ui.context import catalog
 from ui.escape import md_escape

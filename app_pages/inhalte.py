@@ -4,7 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from lotse.content.review import due_for_review, german_date
+from lotse.content.review import due_for_review
+from lotse.german_format import date_long
 
 from ui.context import catalog
 from ui.session import require
@@ -36,13 +37,13 @@ st.header("Fällige Überprüfungen", anchor="ueberpruefung")
 today = date.today()
 due = due_for_review(content.lessons, today)
 if not due:
-    st.success(f"✓ Keine Lektion ist zur Überprüfung fällig (Stand der Prüfung: {german_date(today)}).")
+    st.success(f"✓ Keine Lektion ist zur Überprüfung fällig (Stand der Prüfung: {date_long(today)}).")
 else:
     st.warning(f"⚠ {len(due)} Lektionen sind zur Überprüfung fällig: Prüfen Sie die Fakten an den Quellen und "
                "setzen Sie danach `stand` und `review_by` neu.")
     st.dataframe(
         [{"Lektion": s.title, "Datei": f"lessons/{s.lesson_id}.md",
-          "Stand": german_date(s.stand) if s.stand else "fehlt",
-          "Überprüfen bis": german_date(s.review_by) if s.review_by else "fehlt"} for s in due],
+          "Stand": date_long(s.stand) if s.stand else "fehlt",
+          "Überprüfen bis": date_long(s.review_by) if s.review_by else "fehlt"} for s in due],
         hide_index=True, width="stretch",
     )

@@ -8,8 +8,10 @@ import streamlit as st
 
 from lotse.cohorts import (CohortError, create_cohort, disable_invite, invite_link, list_cohorts, members,
                            remove_member, renew_invite, update_cohort)
+from lotse.german_format import date_short
 from lotse.identity import PermissionDenied
 from lotse.ids import parse_id
+from ui.cockpit import presentation_toggle
 from ui.context import store
 from ui.escape import md_escape
 from ui.session import public_base_url, require, set_notice
@@ -62,9 +64,12 @@ if wanted in by_id and "kohorten-auswahl" not in st.session_state:
     st.session_state["kohorten-auswahl"] = wanted
 if st.session_state.get("kohorten-auswahl") not in by_id:
     st.session_state["kohorten-auswahl"] = cohorts[0]["id"]
-cohort_id = st.selectbox("Kohorte", list(by_id), key="kohorten-auswahl", format_func=lambda i: (
-    by_id[i]["name"] + (f" – {day(by_id[i]['seminar_date']):%d.%m.%Y}" if by_id[i]["seminar_date"] else "")
+left, right = st.columns([3, 2], vertical_alignment="bottom")
+cohort_id = left.selectbox("Kohorte", list(by_id), key="kohorten-auswahl", format_func=lambda i: (
+    by_id[i]["name"] + (f" – {date_short(by_id[i]['seminar_date'])}" if by_id[i]["seminar_date"] else "")
     + f" ({by_id[i]['members']} Mitglieder)"))
+with right:
+    presenting = presentation_toggle("kohorten")
 cohort = by_id[cohort_id]
 
 try:
@@ -97,19 +102,19 @@ try:
         except CohortError as error:
             st.error(str(error))
 
-    people = members(store(), user, cohort_id)
+    people = members(store(), user, cohort_id, presenting=presenting)
     st.header(f"Mitglieder ({len(people)})")
     if not people:
         st.info("Noch niemand ist dieser Kohorte beigetreten.")
     else:
         # "Zuletzt aktiv" only where the visibility policy or the person's choice allows (None otherwise)
-        st.dataframe([{"Name": p["display_name"], "Login": p["login"], "Beigetreten": day_of(p["joined_at"]),
-                       "Zuletzt aktiv": day_of(p["last_active_at"])} for p in people],
-                     hide_index=True, column_config=german_dates("Beigetreten", "Zuletzt aktiv"))
+        st.dataframe([{"Name": p["display_name"], **({} if presenting else {"Login": p["login"]}),
+                       "Beigetreten": day_of(p["joined_at"]), "Zuletzt aktiv": day_of(p["last_active_at"])}
+                      for p in people], hide_index=True, column_config=german_dates("Beigetreten", "Zuletzt aktiv"))
         if any(p["last_active_at"] is None for p in people):
             st.caption("Leeres „Zuletzt aktiv“: nicht freigegeben (Vereinbarung zur Nutzung von Lotse).")
         with st.form(f"kohorte-{cohort_id}-entfernen"):
-            names = {p["id"]: f"{p['display_name']} ({p['login']})" for p in people}
+            names = {p["id"]: p["display_name"] if presenting else f"{p['display_name']} ({p['login']})" for p in people}
             member = st.selectbox("Mitglied", list(names), format_func=names.get, key=f"kohorte-{cohort_id}-mitglied")
             sure = st.checkbox("Ja, diese Person aus der Kohorte entfernen (ihr Lernstand bleibt ihr erhalten).",
                                key=f"kohorte-{cohort_id}-entfernen-sicher")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 import streamlit as st
 
 from lotse.accounts import AccountError, change_display_name, change_password, has_password
 from lotse.cohorts import cohorts_of_learner
+from lotse.german_format import date_short
 from lotse.identity import ROLE_LABELS
 from lotse.privacy import PrivacyError, delete_account, export_json
 from ui.context import store
@@ -23,7 +23,7 @@ st.markdown(f"**Login:** {md_escape(user.login)}  \n**Anzeigename:** {md_escape(
 cohorts = cohorts_of_learner(store(), user, user.id)
 if cohorts:
     st.markdown("**Meine Kohorten:** " + ", ".join(
-        md_escape(c["name"]) + (f" (Seminar am {date.fromisoformat(c['seminar_date']):%d.%m.%Y})"
+        md_escape(c["name"]) + (f" (Seminar am {date_short(c['seminar_date'])})"
                                 if c["seminar_date"] else "") for c in cohorts))
 
 st.header("Anzeigenamen ändern")

@@ -9,9 +9,11 @@ from ui.session import signed_in_user
 
 REFRESH_SECONDS = 2
 SESSION_KEY, ANONYMOUS_KEY, NOTICE = "mitmachen-sitzung", "mitmachen-anonym", "mitmachen-notiz"
+KEPT = "teilnahme"  # the address keeps the anonymous key, so a reload answers as the same participant
 state = st.session_state
 user = signed_in_user()
-state.setdefault(ANONYMOUS_KEY, live.new_anonymous_key())
+if ANONYMOUS_KEY not in state:
+    state[ANONYMOUS_KEY] = live.anonymous_key(st.query_params.get(KEPT))
 
 
 def join() -> None:
@@ -22,6 +24,7 @@ def join() -> None:
         state[NOTICE] = str(problem)
         return
     state[SESSION_KEY] = session.join_code
+    st.query_params["code"] = session.join_code
 
 
 def send(session: live.LiveSession, question: live.LiveQuestion, who: tuple[str, int | None]) -> None:
@@ -70,6 +73,8 @@ def current(session: live.LiveSession, who: tuple[str, int | None]) -> None:
 
 st.title("Mitmachen")
 code = state.get(SESSION_KEY)
+if code is None and st.query_params.get(KEPT) == state[ANONYMOUS_KEY]:
+    code = st.query_params.get("code")  # a reload of this browser's page: it joined before
 session = None
 if code:
     try:
@@ -86,6 +91,14 @@ if session is None:
     if NOTICE in state:
         st.warning(state.pop(NOTICE))
     st.stop()
-who = live.participant(store(), session, user, state[ANONYMOUS_KEY])
+try:
+    who = live.participant(store(), session, user, state[ANONYMOUS_KEY])
+except live.LiveError as problem:
+    state.pop(SESSION_KEY, None)
+    st.warning(str(problem))
+    st.stop()
+state[SESSION_KEY] = session.join_code
+if who[1] is None and st.query_params.get(KEPT) != state[ANONYMOUS_KEY]:
+    st.query_params[KEPT] = state[ANONYMOUS_KEY]
 st.caption("Ihre Antworten erscheinen nur zusammengezählt, ohne Namen.")
 current(session, who)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lotse import onepager, phases
 from lotse import projects as P
+from lotse.german_format import datetime_short
 from lotse.identity import PermissionDenied
 from lotse.ids import parse_id
 from ui import project_forms as forms
@@ -79,7 +80,7 @@ def history(project: P.Project, step: str) -> None:
         if not entries:
             st.caption("Noch keine gespeicherte Version.")
             return
-        st.dataframe([{"Version": v.version_no, "Gespeichert": P.local_datetime(v.saved_at), "Inhalt": v.summary,
+        st.dataframe([{"Version": v.version_no, "Gespeichert": datetime_short(v.saved_at), "Inhalt": v.summary,
                        "Hinweis": v.note} for v in entries], hide_index=True, width="stretch")
         older = [v.version_no for v in entries[1:]]
         if not older:
@@ -161,9 +162,11 @@ def export_section(project: P.Project) -> None:
     st.subheader("One-Pager für die Amtsleitung")
     st.write("Problem, Bedarfe, Prioritäten mit Matrix und Maßnahmen mit Verantwortlichen und Terminen auf einer Seite.")
     stem = onepager.file_stem(project.title)
-    st.download_button("One-Pager als Markdown herunterladen", onepager.onepager_markdown(project),
+    course = catalog().course
+    title = course.title if course else None
+    st.download_button("One-Pager als Markdown herunterladen", onepager.onepager_markdown(project, course_title=title),
                        file_name=f"{stem}.md", mime="text/markdown", key=k(project.id, "export-md"))
-    st.download_button("One-Pager als PDF herunterladen", lambda: onepager.onepager_pdf(project),
+    st.download_button("One-Pager als PDF herunterladen", lambda: onepager.onepager_pdf(project, course_title=title),
                        file_name=f"{stem}.pdf", mime="application/pdf", key=k(project.id, "export-pdf"))
 
 

@@ -8,8 +8,10 @@ import streamlit as st
 from lotse import phases
 from lotse import projects as P
 from lotse.cohorts import list_cohorts
+from lotse.german_format import datetime_short
 from lotse.identity import PermissionDenied
 from ui import project_view as view
+from ui.cockpit import presentation_toggle
 from ui.context import store
 from ui.session import require
 
@@ -98,16 +100,16 @@ def answer(project_id: int, comment_id: int, key: str) -> None:
                 "Ihre Antwort ist gespeichert.")
 
 
-def project_view(project_id: int) -> None:
+def project_view(project_id: int, presenting: bool) -> None:
     try:
-        project = P.load_project(store(), user, project_id)
-        threads = P.comments(store(), user, project_id)
+        project = P.load_project(store(), user, project_id, presenting=presenting)
+        threads = P.comments(store(), user, project_id, presenting=presenting)
     except PermissionDenied as error:
         st.warning(str(error))
         return
     st.header(view.safe_md(project.title))
     st.markdown(view.safe_md(f"{project.owner_name} · {project.subject or 'ohne Angabe zum Vorgang'}"))
-    st.caption(f"{P.reached_label(project.steps)} · zuletzt geändert {P.local_datetime(project.updated_at)}. "
+    st.caption(f"{P.reached_label(project.steps)} · zuletzt geändert {datetime_short(project.updated_at)}. "
                "Sie sehen den aktuellen Stand (nur lesen); frühere Versionen bleiben privat.")
     view.show_message(MESSAGE)
     progress = P.step_progress(project.steps)
@@ -126,9 +128,9 @@ def project_view(project_id: int) -> None:
                 st.form_submit_button("Rückmeldung senden", on_click=comment, args=(project_id, step, key))
 
 
-def projects_section(cohort_id: int) -> None:
+def projects_section(cohort_id: int, presenting: bool) -> None:
     try:
-        rows = P.shared_projects(store(), user, cohort_id)
+        rows = P.shared_projects(store(), user, cohort_id, presenting=presenting)
     except PermissionDenied as error:
         st.info(str(error))
         return
@@ -138,12 +140,12 @@ def projects_section(cohort_id: int) -> None:
         return
     st.dataframe([{"Teilnehmende": r["owner_name"], "Projekt": r["title"], "Erreicht": r["reached_label"],
                    **{P.STEP_LABELS[s]: r["progress"][s] for s in P.STEPS},
-                   "Geändert": P.local_datetime(r["updated_at"]), "Rückmeldungen": r["comments"]} for r in rows],
+                   "Geändert": datetime_short(r["updated_at"]), "Rückmeldungen": r["comments"]} for r in rows],
                  hide_index=True, width="stretch")
     labels = {r["id"]: f"{r['owner_name']}: {r['title']}" for r in rows}
     chosen = st.selectbox("Projekt ansehen", list(labels), format_func=lambda i: labels[i],
                           key=f"projekte-kohorte-{cohort_id}-projekt")
-    project_view(chosen)
+    project_view(chosen, presenting)
 
 
 # --- page ---------------------------------------------------------------------------------------
@@ -156,9 +158,12 @@ if not cohorts:
     st.info("Sie leiten noch keine Kohorte. Legen Sie eine unter „Kohorten verwalten“ an.")
     st.stop()
 names = {c["id"]: c["name"] for c in cohorts}
-cohort_id = st.selectbox("Kohorte", list(names), format_func=lambda i: names[i], key="projekte-kohorte-auswahl")
+left, right = st.columns([3, 2], vertical_alignment="bottom")
+cohort_id = left.selectbox("Kohorte", list(names), format_func=lambda i: names[i], key="projekte-kohorte-auswahl")
+with right:
+    presenting = presentation_toggle("projekte-kohorte")
 shared_tab, timeline_tab = st.tabs(["Geteilte Projekte", "Zeitplan der Phasen"])
 with shared_tab:
-    projects_section(cohort_id)
+    projects_section(cohort_id, presenting)
 with timeline_tab:
     timeline_section(cohort_id)

@@ -7,8 +7,9 @@ from collections import Counter
 import streamlit as st
 
 from lotse import reflection
-from lotse.countdown import german_datetime
+from lotse.german_format import datetime_long
 from lotse.identity import PermissionDenied
+from ui.cockpit import presentation_toggle
 from ui.context import catalog, store
 from ui.downloads import guarded
 from ui.escape import md_escape
@@ -78,14 +79,14 @@ def unshare(entry_id: int, cohort_id: int) -> None:
 def render_entry(entry: dict, targets: list[dict]) -> None:
     base = f"reflexion-eintrag-{entry['id']}"
     with st.container(border=True):
-        dates = f"Geschrieben am {german_datetime(entry['created_at'])}"
+        dates = f"Geschrieben am {datetime_long(entry['created_at'])}"
         if entry["updated_at"] != entry["created_at"]:
-            dates += f" · zuletzt geändert am {german_datetime(entry['updated_at'])}"
+            dates += f" · zuletzt geändert am {datetime_long(entry['updated_at'])}"
         st.caption(dates)
         st.markdown(own_text(entry["text"]))
         for item in entry["shares"]:
             st.markdown(md_escape(f"👁 Geteilt mit {item['trainer_name']} (Kohorte „{item['cohort_name']}“) "
-                                  f"seit {german_datetime(item['shared_at'])}"))
+                                  f"seit {datetime_long(item['shared_at'])}"))
             st.button("Freigabe zurücknehmen", key=f"{base}-zuruecknehmen-{item['cohort_id']}", on_click=unshare,
                       args=(entry["id"], item["cohort_id"]))
         if not entry["shares"]:
@@ -98,7 +99,7 @@ def render_entry(entry: dict, targets: list[dict]) -> None:
             if history:
                 st.markdown("**Frühere Fassungen**")
                 for version in history:
-                    st.caption(f"Fassung vom {german_datetime(version['written_at'])}")
+                    st.caption(f"Fassung vom {datetime_long(version['written_at'])}")
                     st.markdown(own_text(version["text"]))
             st.button("Eintrag löschen", key=f"{base}-loeschen", on_click=delete, args=(entry["id"],), icon="🗑️")
         shared_ids = {s["cohort_id"] for s in entry["shares"]}
@@ -167,23 +168,27 @@ def render_trainer_view() -> None:
     st.header("Reflexionen Ihrer Kohorten")
     st.markdown("Sie sehen, wie viele Einträge die Teilnehmenden geschrieben haben. Lesen können Sie nur "
                 "Einträge, die jemand ausdrücklich mit Ihnen geteilt hat.")
+    presenting = presentation_toggle("reflexion")
     for cohort in cohorts:
         st.subheader(md_escape(f"Kohorte „{cohort['name']}“"))
-        counts = reflection.entry_counts(database, user, cohort["id"])
+        counts = reflection.entry_counts(database, user, cohort["id"], presenting=presenting)
         if not counts:
             st.caption("Noch keine Teilnehmenden.")
             continue
         st.dataframe([{"Teilnehmende": c["display_name"], "Einträge": c["entries"], "Mit Ihnen geteilt": c["shared"]}
                       for c in counts], hide_index=True, key=f"reflexion-kohorte-{cohort['id']}")
-        for entry in reflection.shared_with_me(database, user, cohort["id"]):
+        for entry in reflection.shared_with_me(database, user, cohort["id"], presenting=presenting):
             prompt = reflection.find_prompt(content, entry["lesson_id"], entry["prompt_id"])
             with st.container(border=True):
                 st.markdown(md_escape(f"{entry['learner_name']} · {prompt.topic if prompt else 'Leitfrage'}"))
                 if prompt:
                     st.caption(md_escape(prompt.text))
-                st.caption(f"Geteilt am {german_datetime(entry['shared_at'])} · "
-                           f"zuletzt geändert am {german_datetime(entry['updated_at'])}")
-                st.markdown(own_text(entry["text"]))
+                st.caption(f"Geteilt am {datetime_long(entry['shared_at'])} · "
+                           f"zuletzt geändert am {datetime_long(entry['updated_at'])}")
+                if entry["text"] is None:
+                    st.caption("Im Präsentationsmodus ausgeblendet: Dieser Eintrag wurde nur mit Ihnen geteilt.")
+                else:
+                    st.markdown(own_text(entry["text"]))
 
 
 st.title("Rollenreflexion")

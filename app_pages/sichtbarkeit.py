@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lotse.access_log import own_entries
+from lotse.german_format import datetime_short
 from lotse.visibility import (LEVEL_LABELS, NEVER, Choice, Level, save_own_choice, what_my_trainer_sees,
                               withdraw_own_choice)
 from ui.context import store
@@ -55,7 +56,7 @@ entries = own_entries(store(), user)
 if not entries:
     st.info("Noch niemand hat Ihre Detailansicht geöffnet oder Daten mit Ihrem Namen heruntergeladen.")
 else:
-    st.dataframe([{"Wann": e.at.strftime("%d.%m.%Y %H:%M") + " UTC", "Wer": e.who, "Kohorte": e.cohort, "Was": e.what}
+    st.dataframe([{"Wann": datetime_short(e.at, sep=" ") + " Uhr", "Wer": e.who, "Kohorte": e.cohort, "Was": e.what}
                   for e in entries], hide_index=True, key="sichtbarkeit-protokoll")
 st.caption(f"Protokolleinträge werden nach {view.policy.retention_months} Monaten gelöscht. Alle Einträge sind auch "
            "in Ihrem Datenexport unter „Mein Konto“ enthalten.")

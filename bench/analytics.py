@@ -6,7 +6,9 @@ Builds a temporary database with a cohort of 25 and one of N learners (simulated
 24 lessons, up to 3 attempts of 8 questions; a synthetic course is written when the real one has
 fewer than 24 lessons with quizzes), then prints the median time of ``cohort_overview`` (all that
 the overview page shows) at both sizes and of a full AppTest run of the cockpit page at N.
-Targets: < 50 ms at 25, < 500 ms at 1,000, page < 1 s at 1,000. The figures are the last lines.
+Targets: < 50 ms at 25, < 300 ms at 1,000 and < 3 s at 10,000 (issue "Beyond one machine", on
+either engine), page < 1 s at 1,000. The figures are the last lines. On a busy machine judge the
+CPU figures (this process plus, on PostgreSQL, the server's processes): wall time then mostly waits.
 With --engine postgresql the database is a throwaway PostgreSQL cluster (Debian's postgresql
 package, started and stopped here as the tests do).
 """
@@ -49,15 +51,42 @@ def course(folder: Path) -> Path:
     return write_synthetic_course(folder / "content", LESSONS, QUESTIONS)
 
 
+SERVER_PID: int | None = None  # the PostgreSQL postmaster, when --engine postgresql
+
+
+def server_cpu_seconds() -> float:
+    """CPU seconds the database server has used so far: the postmaster, its live backends and
+    parallel workers, and (cutime/cstime) the children it has already reaped. 0 for SQLite, whose
+    work runs in this process and is counted by process_time()."""
+    if SERVER_PID is None:
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def stat(pid: int) -> list[str] | None:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        fields = stat(int(entry.name)) if entry.name.isdigit() else None
+        if fields and (int(entry.name) == SERVER_PID or int(fields[1]) == SERVER_PID):
+            # fields[11:15] are utime, stime, cutime, cstime (man 5 proc, counted after the name)
+            total += sum(int(value) for value in fields[11:15]) / ticks
+    return total
+
+
 def timed(action, repeat: int) -> tuple[float, float]:
-    """Median wall-clock and median CPU milliseconds (CPU time shows the cost on a busy machine)."""
+    """Median wall-clock and median CPU milliseconds: this process plus, on PostgreSQL, the
+    server's processes (CPU time shows the cost on a busy machine, where wall time waits)."""
     action()  # warm-up: first query plans, imports
     wall, cpu = [], []
     for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
+        start, start_cpu = time.perf_counter(), time.process_time() + server_cpu_seconds()
         action()
         wall.append(1000 * (time.perf_counter() - start))
-        cpu.append(1000 * (time.process_time() - start_cpu))
+        cpu.append(1000 * (time.process_time() + server_cpu_seconds() - start_cpu))
     return statistics.median(wall), statistics.median(cpu)
 
 
@@ -78,7 +107,7 @@ def breakdown(db, cohort_id: int, catalog: Catalog, repeat: int) -> list[tuple[s
 
 def page_seconds(url: str, folder: Path, content: Path, token: str, repeat: int) -> tuple[float, float]:
     """Median wall-clock and CPU seconds of one AppTest run of the cockpit page (CPU: this whole
-    process, i.e. the script thread plus AppTest's own little overhead)."""
+    process, i.e. the script thread plus AppTest's own little overhead, and the database server)."""
     os.environ.update(LOTSE_DATABASE_URL=url, LOTSE_DATA_DIR=str(folder), LOTSE_CONTENT_DIR=str(content),
                       LOTSE_DEMO="0")
     from streamlit.testing.v1 import AppTest
@@ -89,9 +118,10 @@ def page_seconds(url: str, folder: Path, content: Path, token: str, repeat: int)
         at.session_state["lotse-session-token"] = token
         at.run()
         at.switch_page("app_pages/cockpit.py")
-        start, start_cpu = time.perf_counter(), time.process_time()
+        start, start_cpu = time.perf_counter(), time.process_time() + server_cpu_seconds()
         at.run()
-        elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        elapsed = time.perf_counter() - start
+        elapsed_cpu = time.process_time() + server_cpu_seconds() - start_cpu
         if at.exception:
             raise SystemExit(f"cockpit page failed: {at.exception[0].value}")
         if index:  # the first run pays for imports and caches
@@ -123,6 +153,8 @@ def main() -> int:
         from pg_cluster import Cluster
 
         cluster = Cluster.start()
+        global SERVER_PID
+        SERVER_PID = int((cluster.folder / "data" / "postmaster.pid").read_text().split()[0])
     try:
         return measure(args, cluster)
     finally:
@@ -154,10 +186,13 @@ def measure(args: argparse.Namespace, cluster) -> int:
                   f"(database so far: {counts['attempts']} attempts, {counts['answers']} answers, "
                   f"{counts['events']} events)")
             sizes[size] = demo.cohort_id
-        _execute(db, "ANALYZE")
+        # A live PostgreSQL server's autovacuum keeps statistics and the visibility map current; a
+        # database loaded in one go has neither until VACUUM, and without the visibility map no
+        # index-only scan is possible, so the figures would describe a state production never has.
+        _execute(db, "VACUUM ANALYZE" if cluster else "ANALYZE")
         questions = sum(len(entry.quiz.questions) for entry in catalog.quizzes.values())
         print(f"{len(catalog.lessons)} lessons, {questions} questions")
-        print(f"query breakdown at {args.learners} learners (median ms, wall / CPU):")
+        print(f"query breakdown at {args.learners} learners (median ms, wall / CPU incl. database server):")
         for name, wall, cpu in breakdown(db, sizes[args.learners], catalog, args.repeat):
             print(f"  {name:20s} {wall:8.1f} {cpu:8.1f}")
         results = {size: timed(lambda c=cohort_id: cockpit.cohort_overview(db, trainer, c, catalog), args.repeat)
@@ -166,7 +201,7 @@ def measure(args: argparse.Namespace, cluster) -> int:
         _execute(db, "UPDATE cohorts SET trainer_id = NULL WHERE id = ?", [sizes[25]])  # the page shows the big one
         page, page_cpu = page_seconds(url, folder, content, token, args.page_repeat)
         print(f"load average while measuring: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-        for size, target in ((25, 50), (args.learners, 500)):
+        for size, target in ((25, 50), (args.learners, 300 if args.learners <= 1000 else 3000)):
             wall, cpu = results[size]
             print(f"overview compute, {size} learners: median {wall:.1f} ms (CPU {cpu:.1f} ms; target < {target} ms)")
         print(f"cockpit page (AppTest run), {args.learners} learners: median {page:.2f} s "

@@ -28,6 +28,7 @@ Streamlit at 300 learners) beside the figures:
 
     .venv/bin/python bench/load.py --workers 1,2            # about 30 minutes
     .venv/bin/python bench/load.py --workers 1,2 --quick    # 100 and 300 learners, 30 s each
+    .venv/bin/python bench/load.py --workers 2 --learners 500 --engine postgresql   # workers on PostgreSQL
 """
 
 from __future__ import annotations
@@ -167,9 +168,11 @@ class Fleet:
     affinity by nginx's route cookie; each simulated learner is one new browser, so nginx spreads
     them over the workers). ``app`` is app.py or a bare script. Same interface as Server."""
 
-    def __init__(self, root: Path, workers: int, app: str = "app.py", label: str = "Lotse") -> None:
+    def __init__(self, root: Path, workers: int, app: str = "app.py", label: str = "Lotse",
+                 database: str | None = None) -> None:
         self.root, self.workers, self.app, self.label = root, workers, app, label
         self.db_path = root / "lotse.db"
+        self.database = database or str(self.db_path)  # a PostgreSQL URL with --engine postgresql
         self.port = free_port()
         self.worker_ports = [free_port() for _ in range(workers)]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -179,6 +182,7 @@ class Fleet:
 
     def start(self) -> None:
         env = {**os.environ, "LOTSE_DB_PATH": str(self.db_path), "LOTSE_DATA_DIR": str(self.root),
+               "LOTSE_DATABASE_URL": self.database if "://" in self.database else "",
                "LOTSE_DEMO": "0", "LOTSE_BASE_URL": self.url, "PYTHONUNBUFFERED": "1"}
         log_path = self.root / "serve.log"
         command = [sys.executable, "-m", "deploy.serve", "--workers", str(self.workers), "--host", "127.0.0.1",
@@ -227,8 +231,9 @@ class Fleet:
         return [state for pid in self.pids for state in thread_states(pid)]
 
 
-def prepare(db_path: Path, learners: int) -> tuple[list[str], str, int]:
-    """Migrated database, ``learners`` accounts with live session tokens; (tokens, lesson id, questions)."""
+def prepare(db_path: Path | str, learners: int) -> tuple[list[str], str, int]:
+    """Migrated database (a SQLite file or a PostgreSQL URL), ``learners`` accounts with live session
+    tokens; (tokens, lesson id, questions)."""
     from lotse import sessions
     from lotse.accounts import create_account
     from lotse.config import load_settings
@@ -236,7 +241,10 @@ def prepare(db_path: Path, learners: int) -> tuple[list[str], str, int]:
     from lotse.startup import prepare as prepare_app
     from progress import prepared_store
 
-    settings = load_settings({"LOTSE_DB_PATH": str(db_path), "LOTSE_DATA_DIR": str(db_path.parent)})
+    url = str(db_path) if "://" in str(db_path) else ""
+    folder = Path(tempfile.gettempdir()) if url else Path(db_path).parent
+    settings = load_settings({"LOTSE_DB_PATH": "" if url else str(db_path), "LOTSE_DATABASE_URL": url,
+                              "LOTSE_DATA_DIR": str(folder)})
     catalog = load_catalog(settings.content_dir)
     db = prepared_store(db_path)
     prepare_app(db, settings, catalog)
@@ -247,7 +255,7 @@ def prepare(db_path: Path, learners: int) -> tuple[list[str], str, int]:
     return tokens, lesson.id, len(catalog.quiz(lesson.id).questions)
 
 
-def stored(db_path: Path) -> str:
+def stored(db_path: Path | str) -> str:
     """What the simulated learners left in the database (a check that the loop really submits)."""
     from progress import open_store
 
@@ -580,6 +588,9 @@ def main() -> int:
                         help="with --workers: learners arrive evenly over this many seconds before the measured "
                              "steady state (default 30; 0 = all at once, everything measured)")
     parser.add_argument("--no-bare", action="store_true", help="with --workers: skip the bare Streamlit script")
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="with --workers: Lotse's database; postgresql starts a throwaway cluster of Debian's "
+                             "postgresql package (as the tests do) and gives the workers LOTSE_DATABASE_URL")
     parser.add_argument("--learners", default=None, help="comma-separated N values")
     parser.add_argument("--seconds", type=float, default=None, help="duration of each N")
     parser.add_argument("--long-minutes", type=float, default=6, help="long run for memory (0 = skip)")
@@ -709,14 +720,38 @@ def fleet_main(args: argparse.Namespace) -> int:
     print(f"# {os.cpu_count()} cores, load average before the run {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f} "
           f"(other work on this machine competes for the same cores); think time {think[0]}-{think[1]} s, "
           f"learners arrive over {ramp:.0f} s, then {seconds:.0f} s measured per N", flush=True)
+    print(f"# engine: {args.engine}", flush=True)
+    cluster = start_cluster() if args.engine == "postgresql" else None
+    try:
+        return fleet_runs(args, worker_counts, counts, think, seconds, ramp, cluster)
+    finally:
+        if cluster:
+            cluster.stop()
+
+
+def start_cluster():
+    """A throwaway PostgreSQL cluster (tests/pg_cluster.py: initdb + pg_ctl on a free port)."""
+    sys.path.insert(0, str(PROJECT / "tests"))
+    from pg_cluster import Cluster
+
+    return Cluster.start()
+
+
+def fleet_runs(args, worker_counts: list[int], counts: list[int], think: tuple[float, float], seconds: float,
+               ramp: float, cluster) -> int:
     results: list[Result] = []
     for workers in worker_counts:
         for label in ["Lotse"] + ([] if args.no_bare else ["bare"]):
             with tempfile.TemporaryDirectory(prefix="lotse-fleet-") as root:
                 folder = Path(root)
-                tokens, lesson, questions = prepare(folder / "lotse.db", max(counts))
+                database = str(folder / "lotse.db")
+                if cluster:
+                    name = f"fleet_{workers}_{label.lower()}"
+                    cluster.admin(f"CREATE DATABASE {name}")
+                    database = cluster.url(name)
+                tokens, lesson, questions = prepare(database, max(counts))
                 app = "app.py" if label == "Lotse" else str(bare_script(folder, lesson))
-                fleet = Fleet(folder, workers, app, label)
+                fleet = Fleet(folder, workers, app, label, database)
                 fleet.start()
                 try:
                     print(f"# {label}, {workers} worker(s) behind nginx: pids {fleet.pids}, lesson {lesson} "
@@ -729,7 +764,7 @@ def fleet_main(args: argparse.Namespace) -> int:
                         print(fleet_line(result), flush=True)
                         print(thread_line(result), flush=True)
                     if label == "Lotse":
-                        print(f"# stored by the workers: {stored(fleet.db_path)}", flush=True)
+                        print(f"# stored by the workers: {stored(fleet.database)}", flush=True)
                 finally:
                     fleet.stop()
     print()

@@ -16,7 +16,7 @@ from progress import Store
 from . import access_log
 from .analytics.cohort import authorised_cohort
 from .analytics.briefing_content import MIN_ANSWERS, BriefingContent, LearnerState, briefing_content, quoted
-from .analytics.course import percent
+from .german_format import date_short, percent, share
 from .analytics.figures import MASTERY_THRESHOLD
 from .content import Catalog
 from .identity import User
@@ -26,7 +26,7 @@ from .pdf import FONT_FAMILY, new_pdf
 RULES = (
     "Bereit heißt: alle Lektionen abgeschlossen (Quiz bestanden; Lektionen ohne Quiz gelesen). "
     "Lernziele: Anteil der Punkte im besten Versuch jeder Person; „erreicht“ ab "
-    f"{round(100 * MASTERY_THRESHOLD)} % der Punkte eines Lernziels. Fragen: Anteil richtiger Antworten im ersten "
+    f"{share(MASTERY_THRESHOLD)} der Punkte eines Lernziels. Fragen: Anteil richtiger Antworten im ersten "
     f"Versuch; Fragen und Lernziele mit weniger als {MIN_ANSWERS} Antworten bleiben außen vor."
 )
 
@@ -46,7 +46,7 @@ def seminar_briefing(db: Store, actor: User, cohort_id: int, catalog: Catalog, *
 
 
 def _date(day) -> str:
-    return day.strftime("%d.%m.%Y")
+    return date_short(day)
 
 
 def _names(states: list[LearnerState], total: int | None, count: int | None) -> str:

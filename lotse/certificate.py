@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from progress import Conflict, Store
@@ -26,9 +26,9 @@ from progress import selfstudy as store
 
 from .access import require_self
 from .content import Catalog
-from .countdown import german_date, hours_text
+from .countdown import hours_text
+from .german_format import date_long, local_today
 from .identity import User
-from .progress_report import LOCAL_TIME
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 12
@@ -111,7 +111,7 @@ def issue(db: Store, actor: User, catalog: Catalog, today: date | None = None) -
     if not status.eligible or catalog.course is None:
         raise NotEligible("Das Zertifikat gibt es, sobald Sie alle Quizze des Kurses bestanden haben. "
                           f"Noch offen: {len(status.missing)} von {len(status.required)}.")
-    values = _course_values(actor, catalog, today or datetime.now(LOCAL_TIME).date())
+    values = _course_values(actor, catalog, today or local_today())
     for _ in range(10):
         try:
             return store.insert_certificate(db, actor.id, catalog.course.id, new_code(), values)
@@ -125,7 +125,7 @@ def duration_text(minutes: int) -> str:
 
 
 def issued_text(issued_at: str) -> str:
-    return german_date(date.fromisoformat(issued_at))
+    return date_long(date.fromisoformat(issued_at))
 
 
 def certificate_pdf(certificate: dict, base_url: str) -> bytes:

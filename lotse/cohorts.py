@@ -17,6 +17,7 @@ from progress import cohorts as store
 from progress.users import get_user
 
 from .access import require_cohort, require_learner_access, require_role, visible_cohorts
+from .display_names import cohort_names
 from .visibility import Policy, current_policy, grants
 from .identity import PermissionDenied, User
 
@@ -148,13 +149,20 @@ def renew_invite(db: Store, actor: User, cohort_id: int) -> str:
     raise RuntimeError("could not find a free invite code")
 
 
-def members(db: Store, actor: User, cohort_id: int, policy: Policy | None = None) -> list[dict]:
+def members(db: Store, actor: User, cohort_id: int, policy: Policy | None = None, *,
+            presenting: bool = False) -> list[dict]:
     """The members for managing the cohort; "last active" only for those the visibility policy
-    (or their own choice) lets the trainer see activity times of (None otherwise)."""
+    (or their own choice) lets the trainer see activity times of (None otherwise). While presenting,
+    ``display_name`` is the pseudonym and ``login`` is None, in pseudonym order (lotse.display_names)."""
     require_cohort(db, actor, cohort_id)
     people = store.members(db, cohort_id)
     allowed = grants(db, policy or current_policy(), [p["id"] for p in people])
-    return [{**p, "last_active_at": p["last_active_at"] if allowed[p["id"]].activity else None} for p in people]
+    shown = [{**p, "last_active_at": p["last_active_at"] if allowed[p["id"]].activity else None} for p in people]
+    if not presenting:
+        return shown
+    names = cohort_names(db, cohort_id, True, actor.id)
+    shown.sort(key=lambda p: names.order(p["id"], p["display_name"]))
+    return [{**p, "display_name": names.of(p["id"], p["display_name"]), "login": None} for p in shown]
 
 
 def remove_member(db: Store, actor: User, cohort_id: int, user_id: int) -> bool:

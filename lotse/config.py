@@ -30,6 +30,7 @@ SETTINGS = (
     Setting("LOTSE_DATABASE_URL", "", "The database: sqlite:///path/to/file.db or postgresql://user@host/db; default: the SQLite file LOTSE_DB_PATH."),
     Setting("LOTSE_DB_PATH", "", "SQLite database file; default: lotse.db in the data folder."),
     Setting("LOTSE_CONTENT_DIR", str(PROJECT_ROOT), "Folder holding lessons/ and quizzes/."),
+    Setting("LOTSE_CONTENT_VERSIONS", "", "Folder for earlier versions of quizzes changed in the browser (imports, restores) and who changed them; default: quizzes/.versions in the content folder."),
     Setting("LOTSE_DEMO", "0", "1 = create demo trainer, cohort and learners on start and show their sign-in data."),
     Setting("LOTSE_OPEN_SIGNUP", "1", "1 = anyone may sign up for self-study; 0 = only through a cohort invite link."),
     Setting("LOTSE_SESSION_IDLE_MINUTES", "120", "Sign-in sessions end after this many minutes without activity."),
@@ -56,6 +57,7 @@ class Settings:
     database_url: str
     db_path: Path
     content_dir: Path
+    content_versions: Path
     demo: bool
     open_signup: bool
     session_idle_minutes: int
@@ -90,6 +92,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         database_url=database_url,
         db_path=db_path,
         content_dir=Path(value["LOTSE_CONTENT_DIR"]).expanduser(),
+        content_versions=(Path(value["LOTSE_CONTENT_VERSIONS"]).expanduser() if value["LOTSE_CONTENT_VERSIONS"]
+                          else Path(value["LOTSE_CONTENT_DIR"]).expanduser() / "quizzes" / ".versions"),
         demo=_flag(value["LOTSE_DEMO"]),
         open_signup=_flag(value["LOTSE_OPEN_SIGNUP"]),
         session_idle_minutes=_positive_int(value["LOTSE_SESSION_IDLE_MINUTES"], 120),

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from .progress_report import LOCAL_TIME
+from .german_format import date_long, local_today, plural
 
 if TYPE_CHECKING:
     from progress import Store
@@ -29,35 +29,8 @@ if TYPE_CHECKING:
     from .identity import User
 
 PAST_DAYS_SHOWN = 14
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-          "November", "Dezember")
 
 Tone = Literal["on_track", "done", "last_day", "deadline_passed", "seminar_today", "after_seminar"]
-
-
-def german_date(day: date, weekday: bool = False) -> str:
-    """'14. März 2025' or 'Freitag, 14. März 2025'."""
-    text = f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS[day.weekday()]}, {text}" if weekday else text
-
-
-def german_datetime(stamp: str) -> str:
-    """A stored UTC timestamp as local '14. März 2025, 09:30 Uhr'."""
-    moment = datetime.fromisoformat(stamp)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(LOCAL_TIME)
-    return f"{german_date(local.date())}, {local:%H:%M} Uhr"
-
-
-def local_today(now: datetime | None = None) -> date:
-    """Today in German local time (a learner at 00:30 is already on the next day)."""
-    return (now or datetime.now(LOCAL_TIME)).astimezone(LOCAL_TIME).date()
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def hours_text(minutes: int) -> str:
@@ -65,8 +38,7 @@ def hours_text(minutes: int) -> str:
     if minutes < 60:
         return plural(minutes, "Minute", "Minuten")
     hours = round(minutes / 30) / 2
-    shown = f"{hours:g}".replace(".", ",")
-    return f"etwa {shown} {'Stunde' if hours == 1 else 'Stunden'}"
+    return f"etwa {plural(hours, 'Stunde', 'Stunden')}"
 
 
 def pace_text(lessons: int, days: int) -> str:
@@ -133,10 +105,10 @@ def countdown_for(cohort: dict, today: date, open_lessons: list[tuple[str, int]]
 
 def _wording(name: str, seminar: date, deadline: date, uses_pre: bool, days_left: int, to_seminar: int,
              count: int, minutes: int) -> tuple[Tone, str, str]:
-    when = german_date(seminar, weekday=True)
+    when = date_long(seminar, weekday=True)
     effort = f" (zusammen {hours_text(minutes)})" if minutes else ""
     if to_seminar < 0:
-        head = f"Ihr Seminar „{name}“ war am {german_date(seminar)}."
+        head = f"Ihr Seminar „{name}“ war am {date_long(seminar)}."
         if not count:
             return "after_seminar", head, "Sie haben alle Lektionen abgeschlossen. Zum Nachschlagen bleiben sie für Sie da."
         return "after_seminar", head, (f"{plural(count, 'Lektion ist', 'Lektionen sind')} noch offen{effort}. "
@@ -156,14 +128,14 @@ def _wording(name: str, seminar: date, deadline: date, uses_pre: bool, days_left
         if days_left == 1:
             lead = f"Noch {plural(count, 'Lektion', 'Lektionen')} bis zur Vorbereitungsfrist morgen"
         else:
-            target = f"bis zur Vorbereitungsfrist am {german_date(deadline)}" if uses_pre else "bis zum Seminar"
+            target = f"bis zur Vorbereitungsfrist am {date_long(deadline)}" if uses_pre else "bis zum Seminar"
             lead = f"{_within(count, days_left, 'Noch')} {target}"
         return "on_track", head, f"{lead}{effort} – {pace_text(count, days_left)}."
     if days_left >= 0:  # the deadline is today, or (no separate deadline) the seminar is tomorrow
         what = "der Vorbereitungsfrist" if uses_pre else "vor dem Seminar"
         return "last_day", head, (f"Heute ist der letzte Tag {what}. {open_now}. Bearbeiten Sie, was gut passt – "
                                   "jede Lektion hilft Ihnen im Seminar.")
-    passed = f"Die empfohlene Vorbereitungsfrist ist am {german_date(deadline)} abgelaufen. Kein Grund zur Sorge: "
+    passed = f"Die empfohlene Vorbereitungsfrist ist am {date_long(deadline)} abgelaufen. Kein Grund zur Sorge: "
     if to_seminar == 1:
         return "deadline_passed", head, (f"{passed}{open_now}. Bearbeiten Sie heute, was gut passt – "
                                          "den Rest können Sie auch nach dem Seminar nachholen.")

@@ -105,4 +105,7 @@ def create_demo_cohort(db: Store, catalog: Catalog, trainer: User, learners: int
         insert_history(db, histories)
         simulated = [user_id for user_id in ids if include is None or user_id != include.id]
         accounts_sql.backdate_activity(db, simulated, (now - timedelta(weeks=SIMULATED_WEEKS)).isoformat(timespec="microseconds"))
+        # Every simulated event lies after the simulation's start: members joined the day before it.
+        joined = (now - timedelta(weeks=SIMULATED_WEEKS, days=1)).isoformat(timespec="microseconds")
+        cohort_sql.backdate_joining(db, cohort_id, ids, joined)
     return DemoCohort(cohort_id, ids, True)

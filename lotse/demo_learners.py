@@ -19,8 +19,10 @@ from progress.history import LessonHistory, PastAttempt
 
 from .content import Catalog
 from .content.models import Question, Quiz
+from .german_format import decimal
 from .grading import grade_attempt
 from .learning import HEARTBEAT_SECONDS, attempt_seed, submit_key
+from .question_types import get
 
 PACES = ("finished", "halfway", "little", "never")
 MAX_ATTEMPTS = 3
@@ -78,23 +80,11 @@ def difficulty(lesson_id: str, question_id: str) -> float:
 
 
 def _correct_response(q: Question) -> Any:
-    if q.type == "single_choice":
-        return next(i for i, o in enumerate(q.options) if o.correct)
-    if q.type == "multiple_choice":
-        return [i for i, o in enumerate(q.options) if o.correct]
-    if q.type == "true_false":
-        return q.answer
-    if q.type == "ordering":
-        return list(range(len(q.items)))
-    if q.type == "matching":
-        return [p.right for p in q.pairs]
-    if q.type == "short_answer":
-        return max(q.answers, key=lambda a: a.weight).text
-    return _german_number(max(q.answers, key=lambda a: a.weight).value)
+    return get(q.type).right_response(q)
 
 
 def _german_number(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+    return decimal(value, 6, grouping=False)  # as a learner types it
 
 
 def _wrong_response(q: Question, lesson_id: str, rng: random.Random, typical_share: float) -> Any:
@@ -130,9 +120,11 @@ def _wrong_response(q: Question, lesson_id: str, rng: random.Random, typical_sha
     if q.type == "short_answer":
         partial = [a.text for a in q.answers if a.weight < 100]
         return partial[0] if partial and typical else None
-    value = max(q.answers, key=lambda a: a.weight).value
-    off = value * 2 if value else 1.0
-    return _german_number(off if typical else value + rng.choice([-3, -2, -1, 1, 2, 3]) * max(1.0, abs(value) / 10))
+    if q.type == "numeric":
+        value = max(q.answers, key=lambda a: a.weight).value
+        off = value * 2 if value else 1.0
+        return _german_number(off if typical else value + rng.choice([-3, -2, -1, 1, 2, 3]) * max(1.0, abs(value) / 10))
+    return get(q.type).wrong_response(q)  # other types: the type's own wrong answer
 
 
 def simulate_attempt(quiz: Quiz, ability: float, attempt_no: int, rng: random.Random) -> dict[str, Any]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from progress.users import Role, User  # the store builds the record from its rows
 
-Role = Literal["learner", "trainer", "admin"]
 ROLES: tuple[Role, ...] = ("learner", "trainer", "admin")
 ROLE_LABELS = {"learner": "Lernende", "trainer": "Trainerin/Trainer", "admin": "Administration"}
 
@@ -14,18 +12,4 @@ class PermissionDenied(Exception):
     """The acting user may not do this. Pages show a plain message; nothing leaks."""
 
 
-@dataclass(frozen=True)
-class User:
-    id: int
-    login: str
-    display_name: str
-    role: Role
-    disabled: bool = False
-
-    @property
-    def is_trainer(self) -> bool:
-        return self.role in ("trainer", "admin")
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
+__all__ = ["ROLES", "ROLE_LABELS", "PermissionDenied", "Role", "User"]

@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass
-from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from progress import Store
 
@@ -23,37 +22,12 @@ from .content import Catalog
 from .content.models import Quiz
 from .grading import AttemptResult, grade_attempt
 from .identity import User
-
-if TYPE_CHECKING:
-    from .progress_report import Overview, Report
+from .lesson_status import STATUS_ICONS, Status, status_of  # noqa: F401 (part of this module's interface)
+from .progress_report import Overview, Report, build_report, overview
 
 # One heartbeat adds at most this much reading time; one page view at most 2x the lesson's estimate.
 HEARTBEAT_SECONDS = 30
 READING_CAP_FACTOR = 2
-
-
-class Status(str, Enum):
-    NOT_STARTED = "nicht begonnen"
-    STARTED = "begonnen"
-    READ = "gelesen"
-    FAILED = "Quiz nicht bestanden"
-    PASSED = "Quiz bestanden"
-
-
-STATUS_ICONS = {Status.NOT_STARTED: "○", Status.STARTED: "◐", Status.READ: "●",
-                Status.FAILED: "✗", Status.PASSED: "✓"}
-
-
-def status_of(row: dict | None) -> Status:
-    if row is None:
-        return Status.NOT_STARTED
-    if row["passed"]:
-        return Status.PASSED
-    if row["attempts"]:
-        return Status.FAILED
-    if row["read_at"]:
-        return Status.READ
-    return Status.STARTED
 
 
 def lesson_statuses(db: Store, actor: User, learner_id: int) -> dict[str, dict]:
@@ -69,17 +43,13 @@ def own_lesson_state(db: Store, actor: User, lesson_id: str) -> dict | None:
     return store.lesson_state(db, actor.id, lesson_id)
 
 
-def course_overview(db: Store, actor: User, catalog: Catalog) -> "Overview":
+def course_overview(db: Store, actor: User, catalog: Catalog) -> Overview:
     """The signed-in learner's "Mein Lernweg": modules, lesson statuses, next open lesson."""
-    from .progress_report import overview
-
     return overview(catalog, lesson_statuses(db, actor, actor.id))
 
 
-def learner_report(db: Store, actor: User, learner_id: int, catalog: Catalog) -> "Report":
+def learner_report(db: Store, actor: User, learner_id: int, catalog: Catalog) -> Report:
     """Everything "Mein Fortschritt" shows, for one learner the actor may see."""
-    from .progress_report import build_report
-
     require_learner_access(db, actor, learner_id)
     require_grant(db, actor, learner_id, "progress", "answers", "reading_time", "activity")
     return build_report(catalog, store.lesson_states(db, learner_id), store.latest_objective_answers(db, learner_id),

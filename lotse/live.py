@@ -7,12 +7,14 @@ One question is open at a time; participants answer once and may change their an
 closed. Results never name anyone, and fewer than MIN_ANSWERS answers show no distribution.
 
 Members who answer signed in count for the cohort's record (group level only); if the trainer
-allows it, people can join with the code alone, as an anonymous key kept in their browser session.
+allows it, people can join with the code alone, as an anonymous key kept by their browser (in the
+address, so that a reload keeps it and nobody answers twice): random, never derived from the person.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -168,6 +170,17 @@ def participant(db: Store, session: LiveSession, user: User | None, anonymous_ke
 
 def new_anonymous_key() -> str:
     return secrets.token_urlsafe(16)
+
+
+_ANONYMOUS_KEY = re.compile(r"[A-Za-z0-9_-]{22}")  # what new_anonymous_key makes
+
+
+def anonymous_key(kept: object = None) -> str:
+    """The anonymous key a browser kept (the address's ?teilnahme=) when it has the form of one,
+    otherwise a new random key."""
+    if isinstance(kept, str) and _ANONYMOUS_KEY.fullmatch(kept):
+        return kept
+    return new_anonymous_key()
 
 
 # --- questions ---------------------------------------------------------------------------------------

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from .analytics.exports import to_csv
+from .german_format import decimal, percent
 from .live import KIND_LABELS, MIN_ANSWERS, Results
 from .pdf import FONT_FAMILY, new_pdf
 
 
 def _share(count: int, total: int) -> str:
-    return f"{round(100 * count / total)} %" if total else "–"
+    return percent(100 * count / total) if total else "–"
 
 
 def result_lines(result: Results) -> list[str]:
@@ -17,7 +18,7 @@ def result_lines(result: Results) -> list[str]:
         return [f"Weniger als {MIN_ANSWERS} Antworten: keine Verteilung (Schutz der Einzelnen)."]
     lines = [f"{label}: {count} ({_share(count, result.answers)})" for label, count in result.rows]
     if result.mean is not None:
-        lines.append(f"Mittelwert: {result.mean:.1f}".replace(".", ","))
+        lines.append(f"Mittelwert: {decimal(result.mean, 1, fixed=True)}")
     if result.correct_labels:
         lines.append("Richtig: " + "; ".join(result.correct_labels))
     return lines

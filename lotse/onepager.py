@@ -13,8 +13,9 @@ from datetime import date
 from fpdf.fonts import FontFace
 
 from .pdf import FONT_FAMILY, new_pdf
-from .projects import (QUADRANTS, SCORE_EXPLANATION, SPECS, Project, RankedNeed, german_date, matrix_groups,
-                       need_names, rank_needs)
+from .german_format import date_short
+from .projects import (QUADRANTS, SCORE_EXPLANATION, SPECS, Project, RankedNeed, matrix_groups, need_names,
+                       rank_needs)
 
 HEADINGS = ("1. Ausgangslage: Wie läuft es heute?", "2. Anforderungen: Was wird gebraucht?",
             "3. Prioritäten: Was gehen wir zuerst an?", "4. Maßnahmen: Wer tut was bis wann?")
@@ -153,7 +154,7 @@ def _md_measures(project: Project) -> list[str]:
     if not project.measures:
         return lines + [NOTHING, ""]
     rows = [[md_cell(m["title"]), md_cell(_measure_need(project, m)), md_cell(m["owner"]),
-             german_date(m["due"]) or "–", m["status"], md_cell(m["success"])] for m in project.measures]
+             date_short(m["due"]) or "–", m["status"], md_cell(m["success"])] for m in project.measures]
     return lines + _table(["Maßnahme", "Bedarf", "Verantwortlich", "Bis", "Stand", "Erfolg erkennbar an"], rows)
 
 
@@ -165,15 +166,23 @@ def file_stem(title: str) -> str:
     return "-".join(["Projekt", *words])[:80].rstrip("-")
 
 
-def onepager_markdown(project: Project, today: date | None = None) -> str:
+COURSE_TITLE = "Führung und Digitalisierung in der Kommunalverwaltung"  # when the content names none
+
+
+def footer(course_title: str | None = None) -> str:
+    """The last line: this course (the content's course title), never another one."""
+    return f"Erstellt mit Lotse, Projektwerkstatt im Kurs „{course_title or COURSE_TITLE}“."
+
+
+def onepager_markdown(project: Project, today: date | None = None, course_title: str | None = None) -> str:
     today = today or date.today()
     ranked = rank_needs(project.needs, project.ratings)
     lines = [f"# {md_escape(project.title)}", ""]
     if project.subject:
         lines += [f"**Vorgang oder Leistung:** {md_escape(project.subject, False)}  "]
-    lines += [f"**Verfasst von:** {md_escape(project.owner_name, False)} · **Stand:** {today.strftime('%d.%m.%Y')}", ""]
+    lines += [f"**Verfasst von:** {md_escape(project.owner_name, False)} · **Stand:** {date_short(today)}", ""]
     lines += _md_problem(project) + _md_needs(project) + _md_priorities(project, ranked) + _md_measures(project)
-    lines += ["---", "", "Erstellt mit Lotse, Projektwerkstatt (Schritte nach dem Lehrgang „Digitalisierungsmanager“)."]
+    lines += ["---", "", md_escape(footer(course_title))]
     return "\n".join(lines) + "\n"
 
 
@@ -327,21 +336,21 @@ def _pdf_measures(w: _Writer, project: Project) -> None:
         w.text(NOTHING)
         return
     w.table(["Maßnahme", "Bedarf", "Verantwortlich", "Bis", "Stand", "Erfolg erkennbar an"],
-            [[m["title"], _measure_need(project, m), m["owner"], german_date(m["due"]), m["status"], m["success"]]
+            [[m["title"], _measure_need(project, m), m["owner"], date_short(m["due"]), m["status"], m["success"]]
              for m in project.measures], (27, 19, 25, 17, 13, 21))
 
 
-def onepager_pdf(project: Project, today: date | None = None) -> bytes:
+def onepager_pdf(project: Project, today: date | None = None, course_title: str | None = None) -> bytes:
     today = today or date.today()
     w = _Writer(project)
     w.text(project.title, size=17, bold=True, gap=1)
     meta = [f"Vorgang oder Leistung: {project.subject}"] if project.subject else []
-    meta.append(f"Verfasst von: {project.owner_name} · Stand: {today.strftime('%d.%m.%Y')}")
+    meta.append(f"Verfasst von: {project.owner_name} · Stand: {date_short(today)}")
     w.text("\n".join(meta), size=10, gap=2)
     ranked = rank_needs(project.needs, project.ratings)
     _pdf_problem(w, project)
     _pdf_needs(w, project)
     _pdf_priorities(w, project, ranked)
     _pdf_measures(w, project)
-    w.text("Erstellt mit Lotse, Projektwerkstatt (Schritte nach dem Lehrgang „Digitalisierungsmanager“).", size=8)
+    w.text(footer(course_title), size=8)
     return bytes(w.pdf.output())

@@ -19,6 +19,7 @@ from progress import projects as store
 from progress.db import utc_now
 
 from .access import require_cohort, require_role
+from .german_format import date_short
 from .identity import PermissionDenied, User
 from .projects import STEP_LABELS, STEP_TITLES, STEPS
 
@@ -78,7 +79,7 @@ class StepDue:
 
 
 def german(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
+    return date_short(day)
 
 
 def _day(value: object, label: str) -> date:

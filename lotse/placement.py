@@ -31,6 +31,7 @@ from progress import selfstudy as store
 from .access import require_self
 from .content import Catalog, Lesson
 from .content.models import Question
+from .german_format import decimal
 from .grading import grade_question
 from .identity import User
 from .learning import MAX_TEXT_ANSWER
@@ -290,7 +291,7 @@ def change_text(change: float | None) -> str:
     if abs(change) < 0.05:
         return "unverändert"
     sign = "+" if change > 0 else "−"
-    return f"{sign}{abs(change):g} Prozentpunkte".replace(".", ",")
+    return f"{sign}{decimal(abs(change), 6)} Prozentpunkte"
 
 
 def lesson_changes(catalog: Catalog, result: dict, previous: dict) -> list[tuple[str, str, str]]:

@@ -34,7 +34,7 @@ EXPORT_FORMAT = "lotse-datenexport"
 EXPORT_VERSION = 1
 ABOUT = ("Alle Daten, die Lotse über Sie speichert (Art. 15 und 20 DSGVO). 'profile' ist Ihr Konto, "
          "'cohorts' Ihre Seminargruppen, 'tables' enthält je Tabelle alle Zeilen zu Ihnen (z. B. lesson_progress = "
-         "Lernstand, attempts = Quiz-Versuche, answers = Ihre Antworten, events = Lernprotokoll, drafts = "
+         "Lernstand, attempts = Quiz-Versuche mit Beginn (started_at) und Abgabe (submitted_at), answers = Ihre Antworten, events = Lernprotokoll, drafts = "
          "Entwürfe). Passwörter und Sitzungsschlüssel sind nur als Prüfsumme gespeichert und nicht enthalten.")
 
 

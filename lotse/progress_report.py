@@ -3,19 +3,17 @@ recommended next lessons and the progress timeline. Pure functions over the cata
 read from the store, so every rule here is tested without a database or Streamlit.
 
 Completion: a lesson counts as completed ("abgeschlossen") when its quiz is passed; the best
-attempt counts (see lotse.learning). Module and course completion are shares of completed lessons.
+attempt counts (see lotse.learning; the status itself: lotse.lesson_status). Module and course completion are shares of completed lessons.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from .content import Catalog
-from .learning import STATUS_ICONS, Status, status_of
+from .german_format import berlin, datetime_short, decimal, percent
+from .lesson_status import STATUS_ICONS, Status, status_of
 
-LOCAL_TIME = ZoneInfo("Europe/Berlin")
 WEAK_BELOW_PERCENT = 100.0
 
 
@@ -210,12 +208,7 @@ class TimelinePoint:
 
 
 def local_day(timestamp: str) -> str:
-    return datetime.fromisoformat(timestamp).astimezone(LOCAL_TIME).date().isoformat()
-
-
-def local_time(timestamp: str) -> str:
-    """'2025-03-04T09:15:00+00:00' -> '04.03.2025, 10:15' (German local time)."""
-    return datetime.fromisoformat(timestamp).astimezone(LOCAL_TIME).strftime("%d.%m.%Y, %H:%M")
+    return berlin(timestamp).date().isoformat()
 
 
 def timeline(events: list[dict]) -> list[TimelinePoint]:
@@ -250,15 +243,10 @@ def build_report(catalog: Catalog, states: dict[str, dict], objective_rows: list
     return Report(summary, weakest, recommended_lessons(catalog, summary.lessons, weakest), timeline(events))
 
 
-def de_number(value: float) -> str:
-    """1.5 -> '1,5'; 2.0 -> '2' (German decimal comma, no needless decimals)."""
-    return f"{round(value, 2):g}".replace(".", ",")
-
-
 def attempt_rows(attempts: list[dict], best_attempt_id: int | None) -> list[dict]:
     """The attempt history as table rows with German column names."""
-    return [{"Versuch": a["attempt_no"], "Abgegeben": local_time(a["submitted_at"]),
-             "Punkte": f"{de_number(a['score'])} von {de_number(a['max_score'])}", "Ergebnis": f"{a['percent']:.0f} %",
+    return [{"Versuch": a["attempt_no"], "Abgegeben": datetime_short(a["submitted_at"]),
+             "Punkte": f"{decimal(a['score'])} von {decimal(a['max_score'])}", "Ergebnis": percent(a["percent"]),
              "Bestanden": "ja" if a["passed"] else "nein",
              "Zählt (bester Versuch)": "ja" if a["id"] == best_attempt_id else ""}
             for a in attempts]

@@ -9,15 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .content.models import Question, Quiz
-from .progress_report import de_number
+from .question_types import get, matching, multiple_choice, ordering, true_false
 
-TRUE_FALSE_WORDS = {True: "Stimmt", False: "Stimmt nicht"}
-
-MULTIPLE_CHOICE_RULE = ("So wird gezählt: Jede richtige Auswahl bringt einen Anteil der Punkte, jede falsche "
-                        "Auswahl zieht einen Anteil ab. Weniger als 0 Punkte gibt es nicht. Wer alles oder "
-                        "nichts ankreuzt, erhält 0 Punkte; ein richtiges und ein falsches Kreuz heben sich auf.")
-SHARE_RULE = "So wird gezählt: Sie erhalten für jede richtige Position einen Anteil der Punkte."
-MATCHING_RULE = "So wird gezählt: Sie erhalten für jede richtige Zuordnung einen Anteil der Punkte."
+TRUE_FALSE_WORDS = true_false.WORDS
+MULTIPLE_CHOICE_RULE = multiple_choice.RULE
+SHARE_RULE = ordering.RULE
+MATCHING_RULE = matching.RULE
 
 
 @dataclass(frozen=True)
@@ -49,29 +46,12 @@ def choice_notes(question: Question, response: object) -> list[ChoiceNote]:
 
 def correct_answer(question: Question) -> str:
     """The correct answer in words."""
-    if question.type in ("single_choice", "multiple_choice"):
-        return "; ".join(o.text for o in question.options if o.correct)
-    if question.type == "true_false":
-        return TRUE_FALSE_WORDS[question.answer]
-    if question.type == "ordering":
-        return "; ".join(f"{n}. {item}" for n, item in enumerate(question.items, 1))
-    if question.type == "matching":
-        return "; ".join(f"{pair.left} → {pair.right}" for pair in question.pairs)
-    if question.type == "short_answer":
-        return " oder ".join(f"„{a.text}“" for a in question.answers if a.weight == 100)
-    unit = f" {question.unit}" if question.unit else ""
-    return " oder ".join(_number(a.value, a.tolerance) + unit for a in question.answers if a.weight == 100)
-
-
-def _number(value: float, tolerance: float) -> str:
-    text = de_number(value)
-    return f"{text} (± {de_number(tolerance)})" if tolerance else text
+    return get(question.type).correct_answer(question)
 
 
 def counting_rule(question: Question) -> str | None:
     """How partial credit is counted, for the types that give it by default."""
-    return {"multiple_choice": MULTIPLE_CHOICE_RULE, "ordering": SHARE_RULE,
-            "matching": MATCHING_RULE}.get(question.type)
+    return get(question.type).counting_rule
 
 
 def shows_correct(quiz: Quiz, passed_ever: bool) -> bool:

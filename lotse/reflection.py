@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from progress import Store
 
@@ -25,8 +24,9 @@ from progress.users import get_user
 
 from .access import require_cohort, require_role, require_self
 from .content import Catalog
+from .display_names import cohort_names
 from .identity import PermissionDenied, User
-from .progress_report import LOCAL_TIME
+from .german_format import datetime_short
 
 TEXT_MAX = 5000
 _ORDERED = re.compile(r"^(\s*\d+)([.)])")
@@ -146,18 +146,35 @@ def _require_leader(db: Store, actor: User, cohort_id: int) -> None:
         raise PermissionDenied("Diese Übersicht sieht nur die Trainerin oder der Trainer der Kohorte.")
 
 
-def entry_counts(db: Store, actor: User, cohort_id: int) -> list[dict]:
-    """Per member of a cohort the actor leads: display name, number of entries, number shared with the actor."""
+def entry_counts(db: Store, actor: User, cohort_id: int, *, presenting: bool = False) -> list[dict]:
+    """Per member of a cohort the actor leads: display name, number of entries, number shared with the actor.
+
+    While presenting, ``display_name`` is the member's pseudonym, in pseudonym order (lotse.display_names)."""
     _require_leader(db, actor, cohort_id)
-    return store.reflection_counts(db, cohort_id, actor.id)
+    rows = store.reflection_counts(db, cohort_id, actor.id)
+    if not presenting:
+        return rows
+    names = cohort_names(db, cohort_id, True, actor.id)
+    rows = sorted(rows, key=lambda r: names.order(r["user_id"], r["display_name"]))
+    return [{**r, "display_name": names.of(r["user_id"], r["display_name"])} for r in rows]
 
 
-def shared_with_me(db: Store, actor: User, cohort_id: int | None = None) -> list[dict]:
-    """Entries shared with the actor as trainer (only entries of current members of cohorts they lead)."""
+def shared_with_me(db: Store, actor: User, cohort_id: int | None = None, *, presenting: bool = False) -> list[dict]:
+    """Entries shared with the actor as trainer (only entries of current members of cohorts they lead).
+
+    While presenting (the projector), ``learner_name`` is the pseudonym and ``text`` is None: an entry
+    of the private journal was shared with the trainer alone, not with the room."""
     require_role(actor, "trainer", "admin")
     if cohort_id is not None:
         _require_leader(db, actor, cohort_id)
-    return store.shared_with_trainer(db, actor.id, cohort_id)
+    rows = store.shared_with_trainer(db, actor.id, cohort_id)
+    if not presenting:
+        return rows
+    names = {c: cohort_names(db, c, True, actor.id) for c in {r["cohort_id"] for r in rows}}
+    rows = sorted(rows, key=lambda r: (r["cohort_id"], names[r["cohort_id"]].order(r["user_id"], r["learner_name"]),
+                                       r["created_at"]))
+    return [{**r, "learner_name": names[r["cohort_id"]].of(r["user_id"], r["learner_name"]), "text": None}
+            for r in rows]
 
 
 def read_entry(db: Store, actor: User, entry_id: int) -> dict:
@@ -178,7 +195,7 @@ def read_entry(db: Store, actor: User, entry_id: int) -> dict:
 
 
 def _local(stamp: str) -> str:
-    return datetime.fromisoformat(stamp).astimezone(LOCAL_TIME).strftime("%d.%m.%Y, %H:%M Uhr")
+    return f"{datetime_short(stamp)} Uhr"
 
 
 def export_data(db: Store, actor: User, catalog: Catalog) -> list[dict]:

@@ -30,10 +30,10 @@ from progress import selfstudy as store
 from .access import require_self
 from .content import Catalog, Lesson
 from .content.models import Question
-from .countdown import german_date, local_today
+from .german_format import BERLIN, date_long, local_today
 from .grading import Grade, grade_question
 from .identity import User
-from .progress_report import LOCAL_TIME
+from .question_types import get
 
 # One learning and one relearning step of ten minutes: a forgotten card comes back in the same
 # sitting; the rest is scheduled in days by FSRS with its default parameters (90 % retention).
@@ -69,7 +69,7 @@ def rating_for(fraction: float) -> Rating:
 
 def end_of_day(day: date) -> datetime:
     """The first moment of the next local day, in UTC."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_TIME).astimezone(timezone.utc)
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=BERLIN).astimezone(timezone.utc)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -229,28 +229,15 @@ def review_logs(db: Store, actor: User) -> list[ReviewLog]:
 def due_text(due: datetime, now: datetime | None = None) -> str:
     """'heute', 'morgen', 'in 5 Tagen (Freitag, 14. März 2025)' in local time."""
     today = local_today(_now(now))
-    day = due.astimezone(LOCAL_TIME).date()
+    day = due.astimezone(BERLIN).date()
     days = (day - today).days
     if days <= 0:
         return "heute"
     if days == 1:
         return "morgen"
-    return f"in {days} Tagen ({german_date(day, weekday=True)})"
+    return f"in {days} Tagen ({date_long(day, weekday=True)})"
 
 
 def solution_lines(question: Question) -> list[str]:
     """The right answer in plain words (shown after the learner has answered)."""
-    kind = question.type
-    if kind in ("single_choice", "multiple_choice"):
-        return [o.text for o in question.options if o.correct]
-    if kind == "true_false":
-        return ["Die Aussage stimmt." if question.answer else "Die Aussage stimmt nicht."]
-    if kind == "ordering":
-        return [f"{n}. {item}" for n, item in enumerate(question.items, 1)]
-    if kind == "matching":
-        return [f"{pair.left} → {pair.right}" for pair in question.pairs]
-    if kind == "short_answer":
-        return [a.text for a in question.answers if a.weight == 100]
-    unit = f" {question.unit}" if getattr(question, "unit", None) else ""
-    return [f"{a.value:g}{unit}".replace(".", ",") + (f" (± {a.tolerance:g})".replace(".", ",") if a.tolerance else "")
-            for a in question.answers if a.weight == 100]
+    return get(question.type).solution_lines(question)

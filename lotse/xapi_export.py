@@ -123,7 +123,8 @@ def _statements(db: Store, scope: str, key: int, catalog: Catalog, settings: Set
             AnswerRecord(row["question_id"], _response(row["response"]), row["mark"], row["max_mark"]))
     attempts = [QuizAttempt(attempt_id=f"{a['id']}:{a['submitted_at']}", user_id=actors[a["user_id"]],
                             lesson_id=a["lesson_id"], created_at=_moment(a["submitted_at"]),
-                            answers=tuple(answers[a["id"]]), passed=bool(a["passed"]))
+                            answers=tuple(answers[a["id"]]), passed=bool(a["passed"]),
+                            started_at=_moment(a["started_at"]) if a["started_at"] else None)
                 for a in sql.attempts(db, scope, key) if a["user_id"] in actors]
     titles = {lesson.id: lesson.meta.title for lesson in catalog.lessons}
     quizzes = {lesson_id: entry.quiz for lesson_id, entry in catalog.quizzes.items()}

@@ -4,9 +4,30 @@ Nothing outside this package imports sqlite3 or sqlite_utils (a test checks it);
 ``Store`` and passes it to the functions here.
 """
 
+from pathlib import Path
+from urllib.parse import urlsplit
+
 from .db import utc_now
 from .errors import Busy, Conflict, NotFound, SchemaBehind, StoreError, Unavailable
-from .store import Store, open_store, redact, sqlite_url
+from .store import SqliteStore, Store, redact, sqlite_path, sqlite_url
+
+
+def open_store(url: str | Path) -> Store:
+    """The store for ``LOTSE_DATABASE_URL``: ``sqlite:///…`` (or a plain file path) or
+    ``postgresql://user@host:port/database``. Here, above both engines, so that the base store
+    (progress/store.py) never imports the PostgreSQL store built on it."""
+    url = str(url)
+    if "://" not in url:
+        return SqliteStore(url)
+    scheme = urlsplit(url).scheme
+    if scheme in ("postgresql", "postgres"):
+        from .postgres import PostgresStore  # psycopg is loaded only when PostgreSQL is configured
+
+        return PostgresStore(url)
+    path = sqlite_path(url)
+    if path is None:
+        raise Unavailable(f"{scheme}: Lotse stores data in SQLite (sqlite:///…) or PostgreSQL (postgresql://…)")
+    return SqliteStore(path)
 
 
 def prepared_store(location: str) -> Store:

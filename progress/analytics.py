@@ -129,15 +129,21 @@ def score_distribution(db: Database, cohort_ids: Iterable[int]) -> list[dict]:
 
 @uses_connection
 def daily_activity(db: Database, cohort_ids: Iterable[int], since: str) -> list[dict]:
-    """Per UTC day since ``since``: active members, lessons opened, lessons read, quizzes submitted."""
+    """Per UTC day since ``since``: active members, lessons opened, lessons read, quizzes submitted.
+
+    Two steps, one row per member and day first: PostgreSQL then aggregates member by member along
+    the covering index events_user_kind_time instead of sorting every event for COUNT(DISTINCT)."""
     cte, params = _members(cohort_ids)
     kinds = list(ACTIVITY_KINDS)
     return list(db.query(
-        f"WITH {cte} SELECT substr(e.created_at, 1, 10) AS day, COUNT(DISTINCT e.user_id) AS active,"
-        " SUM(CASE WHEN e.kind = 'lesson_opened' THEN 1 ELSE 0 END) AS opened, SUM(CASE WHEN e.kind = 'lesson_read' THEN 1 ELSE 0 END) AS read,"
+        f"WITH {cte}, d AS (SELECT e.user_id, substr(e.created_at, 1, 10) AS day,"
+        " SUM(CASE WHEN e.kind = 'lesson_opened' THEN 1 ELSE 0 END) AS opened,"
+        " SUM(CASE WHEN e.kind = 'lesson_read' THEN 1 ELSE 0 END) AS read,"
         " SUM(CASE WHEN e.kind = 'attempt_graded' THEN 1 ELSE 0 END) AS quizzes"
         f" FROM m JOIN events e ON e.user_id = m.user_id AND e.kind IN ({_marks(kinds)}) AND e.created_at >= ?"
-        " GROUP BY day ORDER BY day", params + kinds + [since]))
+        " GROUP BY e.user_id, day)"
+        " SELECT day, COUNT(*) AS active, CAST(SUM(opened) AS INTEGER) AS opened, CAST(SUM(read) AS INTEGER) AS read,"
+        " CAST(SUM(quizzes) AS INTEGER) AS quizzes FROM d GROUP BY day ORDER BY day", params + kinds + [since]))
 
 
 @uses_connection

@@ -74,6 +74,15 @@ def add_member(db: Database, cohort_id: int, user_id: int) -> bool:
 
 
 @uses_connection
+def backdate_joining(db: Database, cohort_id: int, user_ids: list[int], at: str) -> None:
+    """Simulated members (demo): joined the cohort, and had their account, at ``at``, before the
+    learning history written for them (which the app would otherwise show as after it)."""
+    for user_id in user_ids:
+        db.execute("UPDATE memberships SET joined_at = ? WHERE cohort_id = ? AND user_id = ?", [at, cohort_id, user_id])
+        db.execute("UPDATE users SET created_at = ? WHERE id = ? AND created_at > ?", [at, user_id, at])
+
+
+@uses_connection
 def remove_member(db: Database, cohort_id: int, user_id: int) -> None:
     db.execute("DELETE FROM memberships WHERE cohort_id = ? AND user_id = ?", [cohort_id, user_id])
 

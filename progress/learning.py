@@ -74,11 +74,16 @@ def record_read(db: Database, user_id: int, lesson_id: str) -> bool:
 
 @uses_connection
 def save_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int, responses: dict) -> None:
+    """Upsert the draft; its start time stays while the attempt stays (a new draft starts now)."""
+    now = utc_now()
     db.execute(
-        "INSERT INTO drafts (user_id, lesson_id, attempt_no, responses, updated_at) VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO drafts (user_id, lesson_id, attempt_no, responses, updated_at, started_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (user_id, lesson_id) DO UPDATE SET attempt_no = excluded.attempt_no,"
-        " responses = excluded.responses, updated_at = excluded.updated_at",
-        [user_id, lesson_id, attempt_no, json.dumps(responses, ensure_ascii=False), utc_now()])
+        " responses = excluded.responses, updated_at = excluded.updated_at,"
+        " started_at = CASE WHEN drafts.attempt_no = excluded.attempt_no THEN drafts.started_at"
+        " ELSE excluded.started_at END",
+        [user_id, lesson_id, attempt_no, json.dumps(responses, ensure_ascii=False), now, now])
 
 
 @uses_connection
@@ -109,11 +114,13 @@ def insert_attempt(db: Database, user_id: int, lesson_id: str, attempt_no: int, 
         existing = attempt_by_key(db, submit_key)
         if existing is not None:
             return existing["id"], False
+        draft = read_one(db, "SELECT started_at FROM drafts WHERE user_id = ? AND lesson_id = ? AND attempt_no = ?",
+                         [user_id, lesson_id, attempt_no])
         cursor = db.execute(
             "INSERT INTO attempts (user_id, lesson_id, attempt_no, seed, submit_key, score, max_score, percent,"
-            " passed, pass_mark, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            " passed, pass_mark, submitted_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             [user_id, lesson_id, attempt_no, seed, submit_key, result["score"], result["max_score"],
-             result["percent"], int(result["passed"]), result["pass_mark"], now])
+             result["percent"], int(result["passed"]), result["pass_mark"], now, draft["started_at"] if draft else None])
         attempt_id = inserted_id(cursor)
         for answer in answers:
             db.execute("INSERT INTO answers (attempt_id, question_id, objective, response, mark, max_mark)"
@@ -218,13 +225,16 @@ def save_current_draft(db: Database, user_id: int, lesson_id: str, attempt_no: i
 
 @uses_connection
 def start_draft(db: Database, user_id: int, lesson_id: str, attempt_no: int) -> None:
-    """An empty draft for ``attempt_no``; an existing draft of that attempt is kept (idempotent)."""
+    """An empty draft for ``attempt_no``, started now; an existing draft of that attempt is kept
+    with its start time (idempotent: a second click or a second tab does not restart the clock)."""
+    now = utc_now()
     db.execute(
-        "INSERT INTO drafts (user_id, lesson_id, attempt_no, responses, updated_at) VALUES (?, ?, ?, '{}', ?)"
+        "INSERT INTO drafts (user_id, lesson_id, attempt_no, responses, updated_at, started_at)"
+        " VALUES (?, ?, ?, '{}', ?, ?)"
         " ON CONFLICT (user_id, lesson_id) DO UPDATE SET attempt_no = excluded.attempt_no,"
-        " responses = excluded.responses, updated_at = excluded.updated_at"
+        " responses = excluded.responses, updated_at = excluded.updated_at, started_at = excluded.started_at"
         " WHERE drafts.attempt_no != excluded.attempt_no",
-        [user_id, lesson_id, attempt_no, utc_now()])
+        [user_id, lesson_id, attempt_no, now, now])
 
 
 @uses_connection

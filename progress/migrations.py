@@ -150,6 +150,15 @@ def search_index(db: Database) -> None:
         db.table("lesson_texts").enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
 
 
+@core()
+def attempt_start_times(db: Database) -> None:
+    """When an attempt was started ("Quiz starten", "Neuer Versuch"): kept on the open attempt's
+    draft and carried over to the attempt on submit, for the xAPI duration (issue 20). NULL for
+    drafts and attempts from before this step: their duration is unknown."""
+    db.execute("ALTER TABLE drafts ADD COLUMN started_at TEXT")
+    db.execute("ALTER TABLE attempts ADD COLUMN started_at TEXT")
+
+
 from .schema_analytics import analytics  # noqa: E402
 from .schema_policy import policy  # noqa: E402
 from .schema_projects import projects  # noqa: E402

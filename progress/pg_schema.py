@@ -9,10 +9,20 @@ lesson search (a German tsvector with a GIN index instead of an FTS5 table).
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Any, Callable, Iterator, Protocol
 
 from .db import utc_now
-from .postgres import Database
+
+
+class Database(Protocol):
+    """What the schema steps use of ``postgres.Database`` (not imported: the PostgreSQL store
+    imports this module to migrate, so this one stays below it)."""
+
+    def execute(self, sql: str, params: Any = None) -> Any: ...
+
+    def executescript(self, script: str) -> None: ...
+
+    def query(self, sql: str, params: Any = None) -> Iterator[dict]: ...
 
 MIGRATIONS_TABLE = "_lotse_migrations"
 

@@ -145,3 +145,16 @@ def certificates(db: Database) -> None:
         UNIQUE (user_id, course_id)
     );
     """)
+
+
+@selfstudy()
+def onboarding_choice(db: Database) -> None:
+    # The first visit's choice: 'placement' (the entry check) or 'skipped' (start with the course
+    # order); remembered so the welcome step is not shown again; deleted to see it once more.
+    db.executescript("""
+    CREATE TABLE IF NOT EXISTS onboarding_choices (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        choice TEXT NOT NULL CHECK (choice IN ('placement', 'skipped')),
+        chosen_at TEXT NOT NULL
+    );
+    """)

@@ -395,3 +395,24 @@ def certificate_by_code(db: Database, code: str) -> dict | None:
 def passed_lessons(db: Database, user_id: int) -> set[str]:
     return {r["lesson_id"] for r in db.query("SELECT lesson_id FROM lesson_progress WHERE user_id = ? AND passed = 1",
                                              [user_id])}
+
+
+# --- first visit ---------------------------------------------------------------------------------
+
+
+@uses_connection
+def onboarding_choice(db: Database, user_id: int) -> str | None:
+    row = next(db.query("SELECT choice FROM onboarding_choices WHERE user_id = ?", [user_id]), None)
+    return row["choice"] if row else None
+
+
+@uses_connection
+def set_onboarding_choice(db: Database, user_id: int, choice: str | None) -> None:
+    """Remember the choice (None forgets it, so the welcome step shows again)."""
+    with write_transaction(db):
+        if choice is None:
+            db.execute("DELETE FROM onboarding_choices WHERE user_id = ?", [user_id])
+            return
+        db.execute("INSERT INTO onboarding_choices (user_id, choice, chosen_at) VALUES (?, ?, ?)"
+                   " ON CONFLICT (user_id) DO UPDATE SET choice = excluded.choice, chosen_at = excluded.chosen_at",
+                   [user_id, choice, utc_now()])

@@ -235,23 +235,6 @@ class SqliteStore(Store):
                 return apply_pending(db)
 
 
-def open_store(url: str | Path) -> Store:
-    """The store for ``LOTSE_DATABASE_URL``: ``sqlite:///…`` (or a plain file path) or
-    ``postgresql://user@host:port/database``."""
-    url = str(url)
-    if "://" not in url:
-        return SqliteStore(url)
-    scheme = urlsplit(url).scheme
-    if scheme in ("postgresql", "postgres"):
-        from .postgres import PostgresStore
-
-        return PostgresStore(url)
-    path = sqlite_path(url)
-    if path is None:
-        raise Unavailable(f"{scheme}: Lotse stores data in SQLite (sqlite:///…) or PostgreSQL (postgresql://…)")
-    return SqliteStore(path)
-
-
 def uses_connection(function: Callable[P, R]) -> Callable[P, R]:
     """For the functions of ``progress``: called with a Store, the function runs on a connection
     taken for the call; called with a connection (from another function of ``progress`` inside the

@@ -1,13 +1,37 @@
-"""SQL for user rows (accounts are managed through lotse.accounts)."""
+"""SQL for user rows (accounts are managed through lotse.accounts), and the User record they give.
+
+``User`` lives here, below the core, because the store builds it from its rows; the core knows it
+as ``lotse.identity.User`` (the same class), so this package imports nothing from ``lotse``.
+"""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from dataclasses import dataclass
+from typing import Literal
 
-from lotse.identity import User
+from sqlite_utils import Database
 
 from .db import inserted_id, utc_now
 from .store import uses_connection
+
+Role = Literal["learner", "trainer", "admin"]
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    login: str
+    display_name: str
+    role: Role
+    disabled: bool = False
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role in ("trainer", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
 
 def _user(row: dict | None) -> User | None:

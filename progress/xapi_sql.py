@@ -50,7 +50,8 @@ def attempts(db: Database, scope: str, key: int) -> list[dict]:
     """Submitted quiz attempts, oldest first."""
     join, where = _scope(scope)
     return list(db.query(
-        f"SELECT x.id, x.user_id, x.lesson_id, x.attempt_no, x.passed, x.submitted_at FROM attempts x{join}"
+        f"SELECT x.id, x.user_id, x.lesson_id, x.attempt_no, x.passed, x.submitted_at, x.started_at"
+        f" FROM attempts x{join}"
         f" WHERE {where} ORDER BY x.submitted_at, x.id", [key]))
 
 

@@ -12,7 +12,10 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from lotse import access, accounts, cohorts, learning, privacy
+import shutil
+from pathlib import Path
+
+from lotse import access, accounts, cohorts, learning, onboarding, privacy, quiz_changes
 from lotse.identity import PermissionDenied, User
 from progress import learning as learning_store
 
@@ -27,6 +30,7 @@ class World:
     cohort_c: dict
     cohort_d: dict
     attempt_id: int
+    content: Path  # a copy of the fixture course: quiz changes write into it
 
     @property
     def learner(self) -> User:
@@ -34,7 +38,7 @@ class World:
 
 
 @pytest.fixture
-def world(db, make_user, fast_passwords) -> World:
+def world(db, make_user, fast_passwords, tmp_path) -> World:
     users = {name: make_user(role, login=name.replace("_", "-")) for name, role in (
         ("self", "learner"), ("other_learner", "learner"), ("cohort_trainer", "trainer"),
         ("other_trainer", "trainer"), ("admin", "admin"))}
@@ -46,7 +50,22 @@ def world(db, make_user, fast_passwords) -> World:
     attempt_id, _ = learning_store.insert_attempt(
         db, users["self"].id, LESSON, 1, 7, "k1", {"score": 1, "max_score": 2, "percent": 50.0, "passed": False,
                                                    "pass_mark": 80}, [])
-    return World(db, users, c, d, attempt_id)
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "course", content)
+    return World(db, users, c, d, attempt_id, content)
+
+
+def _take_over(w: World, actor: User) -> None:
+    quiz = quiz_changes.current_quiz(w.content, "eins-grundlagen")[1]
+    plan = quiz_changes.plan_import(w.content, "eins-grundlagen", quiz, "replace")
+    quiz_changes.apply_import(actor, w.content, plan)
+
+
+def _restore(w: World, actor: User) -> None:
+    try:
+        quiz_changes.restore_version(actor, w.content, "eins-grundlagen", "20260101T000000000000Z")
+    except quiz_changes.ChangeRefused:  # past the role check: there is no such version
+        pass
 
 
 def everyone_but(*names: str) -> set[str]:
@@ -104,6 +123,13 @@ MATRIX = {
     "privacy.export_user_data": (lambda w, a: privacy.export_user_data(w.db, a, w.learner.id), {"self", "admin"}),
     "privacy.delete_account": (lambda w, a: privacy.delete_account(w.db, a, w.learner.id, "self"), {"self", "admin"}),
     "privacy.purge_inactive": (lambda w, a: privacy.purge_inactive(w.db, a, 6, dry_run=True), {"admin"}),
+    # lotse.quiz_changes: the course's quizzes are changed by trainers and admins only
+    "quiz_changes.apply_import": (_take_over, {"cohort_trainer", "other_trainer", "admin"}),
+    "quiz_changes.list_versions": (lambda w, a: quiz_changes.list_versions(a, w.content, "eins-grundlagen"),
+                                   {"cohort_trainer", "other_trainer", "admin"}),
+    "quiz_changes.restore_version": (_restore, {"cohort_trainer", "other_trainer", "admin"}),
+    # lotse.onboarding: the first-visit choice is the learner's own
+    "onboarding.choose (own)": (lambda w, a: onboarding.choose(w.db, a, "skipped"), everyone_but("disabled_trainer")),
 }
 
 

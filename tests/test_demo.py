@@ -90,6 +90,22 @@ def test_timestamps_are_in_the_past_and_spread_over_weeks(demo):
     assert ids == sorted(ids)  # event ids follow time, as in the live log
 
 
+def test_members_joined_and_had_accounts_before_their_first_activity(demo):
+    """Issue 17 item 9: the cohort list showed demo members joining after their last activity."""
+    db, _, result = demo
+    rows = list(raw(db).query(
+        "SELECT m.user_id, m.joined_at, u.created_at, (SELECT MIN(e.created_at) FROM events e WHERE e.user_id = m.user_id)"
+        " AS first_event FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.cohort_id = ?", [result.cohort_id]))
+    assert len(rows) == DEMO_LEARNERS
+    active = [r for r in rows if r["first_event"]]
+    assert active
+    for row in active:
+        first = datetime.fromisoformat(row["first_event"])
+        assert datetime.fromisoformat(row["joined_at"]) < first, row
+        assert datetime.fromisoformat(row["created_at"]) < first, row
+    assert all(datetime.fromisoformat(r["joined_at"]) < NOW for r in rows)
+
+
 def test_wrong_answers_concentrate_on_a_typical_distractor(demo):
     """Across single-choice questions, the most chosen wrong option draws far more than its share."""
     db, catalog, _ = demo

@@ -60,7 +60,7 @@ def run_lotse(*args: str) -> tuple[subprocess.CompletedProcess, float]:
 
 def test_billion_laughs_is_refused_at_once():
     started = time.perf_counter()
-    with pytest.raises(ContentError, match="aliases"):
+    with pytest.raises(ContentError, match="Verweise"):
         load_yaml(billion_laughs())
     assert time.perf_counter() - started < 0.5
     assert len(billion_laughs().encode()) < 600
@@ -70,7 +70,7 @@ def test_billion_laughs_quiz_does_not_hang_validate(tmp_path):
     root = write_course(tmp_path, quizzes={"eins": billion_laughs()})
     result, seconds = run_lotse("validate", str(root))
     assert result.returncode == 1
-    assert "aliases" in result.stdout + result.stderr
+    assert "Verweise" in result.stdout + result.stderr
     assert seconds < LIMIT_SECONDS
 
 
@@ -78,7 +78,7 @@ def test_billion_laughs_is_left_out_of_the_catalog_and_the_rest_loads(tmp_path):
     root = write_course(tmp_path, quizzes={"eins": billion_laughs()})
     catalog = load_catalog(root)
     assert catalog.course is not None and "ozg" in catalog.glossary and "eins" not in catalog.quizzes
-    assert any("aliases" in p.message for p in catalog.errors)
+    assert any("Verweise" in p.message for p in catalog.errors)
 
 
 def test_ordinary_anchors_and_aliases_still_work():
@@ -87,7 +87,7 @@ def test_ordinary_anchors_and_aliases_still_work():
 
 @pytest.mark.parametrize("text", ["x: " + "[" * 3000 + "]" * 3000, "&a [*a]"])
 def test_deep_or_recursive_yaml_is_refused(text):
-    with pytest.raises(ContentError, match="nested more than"):
+    with pytest.raises(ContentError, match="Ebenen tief verschachtelt"):
         load_yaml(text)
 
 
@@ -101,7 +101,7 @@ def test_a_ten_megabyte_lesson_is_refused_without_reading_it(tmp_path):
     catalog = load_catalog(root)
     assert time.perf_counter() - started < 2
     assert catalog.lessons == []
-    assert any("too large" in p.message for p in catalog.errors)
+    assert any("zu groß" in p.message for p in catalog.errors)
 
 
 def test_deeply_nested_html_in_a_question_is_refused_in_milliseconds():

@@ -227,7 +227,7 @@ def test_skipped_types_are_listed_one_by_one_with_title_and_line(pool):
     reasons = {s.name: s.reason for s in result.skipped}
     assert "Eingabefeld" in reasons["Zwei Grundsätze"]  # TEXTSUBSET with two answer fields
     assert "„TEXT QUESTION“ (Freitext)" in reasons["Erfahrungsbericht"]
-    assert "„CLOZE QUESTION“ (Lückentext)" in reasons["Fristen einsetzen"]
+    assert reasons["Fristen einsetzen"] == "Lücke 1: keine Antwort gibt Punkte"  # cloze, but no scoring
     assert "(Fehlertext)" in reasons["Fehler finden"] and "(Imagemap)" in reasons["Organigramm"]
     assert "„assFileUpload“ (Datei-Upload)" in reasons["Nachweis hochladen"]
     assert "(Formelfrage)" in reasons["Gebühr berechnen"] and "(Long Menu)" in reasons["Auswahl im Text"]

@@ -36,15 +36,23 @@ def test_supported_types(features):
     assert {n: d.data["type"] for n, d in drafts.items()} == {
         "Führung & IT": "single_choice", "Mehrfach": "multiple_choice",
         "Wahr oder falsch": "true_false", "Abkürzung": "short_answer", "Länge": "numeric",
-        "Zuordnung": "matching", "Reihenfolge": "ordering", "Ohne Richtige": "multiple_choice"}
+        "Zuordnung": "matching", "Reihenfolge": "ordering", "Ohne Richtige": "multiple_choice",
+        "Lückentext": "cloze"}
+
+
+def test_cloze_numerical_gap_becomes_a_text_gap_accepting_the_number(features):
+    data = features[0]["Lückentext"].data
+    assert data["text"] == "Das OZG ist von {1}."
+    assert data["gaps"] == [{"weight": 1.0, "kind": "text", "answers": ["2017"]}]
+    assert data["prompt"] == "Füllen Sie die Lücken aus."  # Moodle has no prompt apart from the text
 
 
 def test_unsupported_types_are_listed_one_by_one_with_line(features):
     _, result = features
     assert [(s.name, s.line) for s in result.skipped] == [
-        ("Aufsatz", 221), ("Info", 228), ("Lückentext", 235), ("Rechnen", 242), ("Ziehen", 249)]
+        ("Aufsatz", 221), ("Info", 228), ("Rechnen", 242), ("Ziehen", 249)]
     assert all("wird nicht unterstützt" in s.reason for s in result.skipped)
-    assert "cloze" in result.skipped[2].reason
+    assert "calculated" in result.skipped[2].reason
 
 
 def test_question_lines_point_at_the_question_element(features):
@@ -107,7 +115,7 @@ def test_categories_are_kept(features):
 
 def test_build_quiz_fills_placeholders_and_reports_invalid(features):
     quiz, skipped, attention = build_quiz(features[1], "lektion", "ziel")
-    assert len(quiz.questions) == 7
+    assert len(quiz.questions) == 8  # with the cloze question
     assert quiz.questions[0].options[1].feedback == PLACEHOLDER_FEEDBACK
     assert skipped[-1].name == "Ohne Richtige" and "correct" in skipped[-1].reason
     assert any(a.startswith("Zeile 15: fuehrung-it:") for a in attention)

@@ -171,3 +171,13 @@ def test_emoji_and_other_scripts_do_not_break_the_pdf(db, make_user):
 ])
 def test_file_stem_is_safe(title, stem):
     assert onepager.file_stem(title) == stem
+
+
+def test_footer_names_this_course_never_another(project):
+    """Issue 17 item 9: the footer named another course ("Lehrgang Digitalisierungsmanager")."""
+    for text in (unescape(onepager.onepager_markdown(project, TODAY)), pdf_text(onepager.onepager_pdf(project, TODAY))):
+        assert "Führung und Digitalisierung in der Kommunalverwaltung" in text
+        assert "Digitalisierungsmanager" not in text
+    configured = unescape(onepager.onepager_markdown(project, TODAY, course_title="Digitale Verwaltung kompakt"))
+    assert configured.rstrip().endswith("Projektwerkstatt im Kurs „Digitale Verwaltung kompakt“.")
+    assert "Digitale Verwaltung kompakt" in pdf_text(onepager.onepager_pdf(project, TODAY, course_title="Digitale Verwaltung kompakt"))

@@ -87,8 +87,10 @@ def test_every_learner_page_renders_on_first_run(signed_in_app, make_user, page,
 def test_home_shows_modules_status_in_words_and_the_way_forward(signed_in_app, learner):
     at = ok(signed_in_app(learner))
     assert texts(at.title) == ["Mein Lernweg"]
-    assert plain(at.header) == ["Willkommen bei Lotse", "Modul 1: Grundlagen", "Modul 2: Vertiefung"]  # first visit
-    assert lesson_links(at)[0] == "Einstufung starten"
+    assert plain(at.header) == ["Willkommen bei Lotse"]  # first visit: the welcome step alone
+    at = ok(at.button(key="lernweg-ueberspringen").click().run())
+    assert plain(at.header) == ["Modul 1: Grundlagen", "Modul 2: Vertiefung"]
+    assert lesson_links(at)[0] == "Einstufung jetzt machen"
     assert lesson_links(at)[1:] == ["○ Grundlagen der Verwaltungsdigitalisierung — nicht begonnen · ca. 10 Min.",
                                 "○ Vertiefung mit Zahlen — nicht begonnen · ca. 5 Min."]
     assert "0 von 2 Lektionen" in at.get("progress")[0].proto.text
@@ -269,14 +271,14 @@ def test_progress_page_shows_results_weak_objectives_recommendations_and_chart(s
     learning.submit_attempt(db, learner, catalog.quiz(LESSON_ONE), 1, {"ozg-ziel": 0, "bereiche": [0, 1]})
     at = ok(signed_in_app(learner, page="app_pages/fortschritt.py"))
     assert texts(at.title) == ["Mein Fortschritt"]
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["Status"]) == ["✗ Quiz nicht bestanden", "○ nicht begonnen"]
-    assert list(table["Bestes Ergebnis (%)"])[0] == 50
+    assert list(table["Bestes Ergebnis"]) == ["50 %", "–"]
     assert "**0 %** · Sie können die Schritte einer Einführung nennen." in "\n".join(plain(at.markdown))
     assert lesson_links(at)[0] == "Grundlagen der Verwaltungsdigitalisierung"
     assert any("Quiz noch nicht bestanden" in c for c in plain(at.caption))
     assert len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart")) == 1
-    timeline = at.dataframe[1].value
+    timeline = at.dataframe[0].value
     assert list(timeline.columns) == ["Datum", "Lektionen gelesen", "Quiz bestanden"]
     assert list(timeline["Lektionen gelesen"]) == [1]
 

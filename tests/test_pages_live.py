@@ -3,6 +3,8 @@ the projector shows the counts only from three answers on."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -11,6 +13,7 @@ from progress import cohorts as cohort_sql
 from raw_sql import raw
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -87,3 +90,39 @@ def test_the_projector_of_another_trainers_session_is_refused(signed_in_app, db,
     for hostile in ("²", "1e3", "-1", "9" * 12):
         probe = ok(signed_in_app(trainer, page="app_pages/live_projektor.py", query_params={"sitzung": hostile}))
         assert "über „Seminar live“" in texts(probe)
+
+
+def test_an_anonymous_participant_keeps_their_key_through_a_reload(app_env, db, room):
+    """Issue 20: the anonymous key lives in the address (?teilnahme=), so a reload (a new session
+    with the same address) answers as the same participant instead of a second one."""
+    trainer, cohort, _ = room
+    session = live.start_session(db, trainer, cohort, allow_anonymous=True)
+    question_id = live.add_question(db, trainer, session.id, "single", "Wie geht es Ihnen?", "gut\nmittel")
+    live.open_question(db, trainer, question_id)
+
+    def phone(query_params: dict) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.query_params.update(query_params)
+        at.run()
+        at.switch_page("app_pages/mitmachen.py")
+        at.query_params.update(query_params)
+        return ok(at.run())
+
+    first = phone({"code": session.join_code})
+    ok(first.button(key="mitmachen-los").click().run())
+    first.radio(key=f"mitmachen-antwort-{question_id}").set_value(0)
+    ok(first.button(key=f"mitmachen-antwort-{question_id}-senden").click().run())
+    kept = dict(first.query_params)
+    assert len(kept.get("teilnahme", "")) == 22 and "Ihre Antwort ist angekommen: gut" in texts(first)
+
+    reloaded = phone(kept)  # same address, new browser session
+    assert "Ihre Antwort ist angekommen: gut" in texts(reloaded)  # rejoined as the same participant
+    reloaded.radio(key=f"mitmachen-antwort-{question_id}").set_value(1)
+    ok(reloaded.button(key=f"mitmachen-antwort-{question_id}-senden").click().run())
+    assert raw(db).execute("SELECT COUNT(*) FROM live_answers").fetchone()[0] == 1  # changed, not doubled
+
+    other = phone({"code": session.join_code})  # another phone, scanning the QR code: a new participant
+    ok(other.button(key="mitmachen-los").click().run())
+    assert other.query_params["teilnahme"] != kept["teilnahme"]
+    for forged in ("", "x" * 23, "<script>", kept["teilnahme"][:-1] + "!"):
+        assert live.anonymous_key(forged) != forged  # only keys of the form Lotse makes are kept

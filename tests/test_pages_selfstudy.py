@@ -108,15 +108,18 @@ def test_entry_check_resumes_where_the_learner_stopped(signed_in_app, learner, c
     assert "Teil 1 von 2" in bookmarked.get("progress")[0].proto.text
 
 
-def test_first_visit_leads_to_the_entry_check_and_the_path_follows_it(signed_in_app, learner, content_dir):
-    """Issue 17, point 6: after sign-up „Mein Lernweg“ welcomes the learner and offers the entry check
-    (or to skip it); afterwards „Weiterlernen“ opens the first lesson of the personal path."""
+def test_first_visit_leads_to_the_entry_check_and_the_path_follows_it(signed_in_app, learner, content_dir, catalog):
+    """Issue 17, point 6: after sign-up „Mein Lernweg“ is a welcome step (the course, how long, the data
+    in one sentence with a link), then „Einstufung machen“ leads to the entry check; afterwards
+    „Weiterlernen“ opens the first lesson of the personal path."""
     home = ok(signed_in_app(learner))
-    assert "Willkommen bei Lotse" in [h.value for h in home.header]
-    links = [link.proto.label for link in home.get("page_link")]
-    assert "Einstufung starten" in links, links
-    assert home.button(key="lernweg-weiterlernen").label.startswith("Ohne Einstufung beginnen: ")
-    course_first = home.button(key="lernweg-weiterlernen").label.removeprefix("Ohne Einstufung beginnen: ")
+    assert [h.value for h in home.header] == ["Willkommen bei Lotse"]  # the path waits for the choice
+    welcome = " ".join(m.value.replace("\\", "") for m in home.markdown)
+    assert "Umfang:" in welcome and "Ihre Daten:" in welcome
+    assert "Datenschutzhinweise lesen" in [link.proto.label for link in home.get("page_link")]
+    assert not [b for b in home.button if b.key == "lernweg-weiterlernen"]
+    home.button(key="lernweg-einstufung").click().run()
+    assert [t.value for t in home.title] == ["Einstufung"], [t.value for t in home.title]
 
     at = ok(signed_in_app(learner, page="app_pages/einstufung.py"))
     at.button(key="einstufung-starten").click().run()
@@ -132,9 +135,29 @@ def test_first_visit_leads_to_the_entry_check_and_the_path_follows_it(signed_in_
     assert first, [e.value for e in at.subheader]
     label = home.button(key="lernweg-weiterlernen").label
     focus_links = [link.proto.label for link in at.get("page_link")]  # the path on the result page
+    course_first = catalog.lessons[0].meta.title  # the course order; its module was all right in the check
     assert label.startswith("Weiterlernen: ") and label.removeprefix("Weiterlernen: ") != course_first, label
     assert any(label.removeprefix("Weiterlernen: ") in t for t in focus_links), (label, focus_links)
     assert any("persönlichen Lernweg" in c.value for c in home.caption)
+
+
+def test_skipping_the_entry_check_is_remembered_and_can_be_revisited(signed_in_app, learner, content_dir):
+    """Issue 17, point 6: „Überspringen“ leads to the path in course order and is remembered (a new
+    session does not show the welcome step again); the welcome step can be opened again, and the entry
+    check stays one click away."""
+    home = ok(signed_in_app(learner))
+    home.button(key="lernweg-ueberspringen").click().run()
+    ok(home)
+    assert "Willkommen bei Lotse" not in [h.value for h in home.header]
+    assert home.button(key="lernweg-weiterlernen").label.startswith("Weiterlernen: ")
+    later = ok(signed_in_app(learner))  # a new browser session: the choice is kept
+    assert "Willkommen bei Lotse" not in [h.value for h in later.header]
+    assert any("übersprungen" in c.value for c in later.caption)
+    assert "Einstufung jetzt machen" in [link.proto.label for link in later.get("page_link")]
+    later.button(key="lernweg-willkommen-zeigen").click().run()
+    assert [h.value for h in ok(later).header] == ["Willkommen bei Lotse"]
+    later.button(key="lernweg-einstufung").click().run()
+    assert [t.value for t in ok(later).title] == ["Einstufung"]
 
 
 # --- Wiederholen -----------------------------------------------------------------------------------------

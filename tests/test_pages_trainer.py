@@ -73,8 +73,10 @@ def test_every_chart_has_a_table_underneath(signed_in_app, demo):
     assert len(positions) == 5
     assert all(kinds[i + 1] == "dataframe" for i in positions)
     assert len(at.metric) == 5
-    assert [h.value for h in at.header][:4] == ["Diese Woche wichtig", "Auf einen Blick", "Fortschritt je Lektion",
-                                                "Teilnehmende und Lektionen"]
+    # the first screen leads with this week and the key figures; the details are tabs (issue 17)
+    assert [h.value for h in at.header] == ["Diese Woche wichtig", "Auf einen Blick", "Einzelheiten"]
+    assert [t.label for t in at.tabs] == ["Teilnehmende und Lektionen", "Fortschritt je Lektion", "Ergebnisse je Quiz",
+                                         "Aktivität", "Lesezeit", "Lernziele", "Seminar live"]
 
 
 def test_cockpit_leads_with_three_to_five_things_to_do(signed_in_app, demo):

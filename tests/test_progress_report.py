@@ -7,7 +7,7 @@ import pytest
 
 from learner_support import LESSON_ONE, LESSON_TWO, fixture_catalog
 from lotse.learning import Status
-from lotse.progress_report import (attempt_rows, de_number, lesson_entries, local_day, next_open_lesson, overview,
+from lotse.progress_report import (attempt_rows, lesson_entries, local_day, next_open_lesson, overview,
                                    recommended_lessons, timeline, weakest_objectives)
 
 CATALOG = fixture_catalog()
@@ -96,11 +96,6 @@ def test_timeline_is_cumulative_per_local_day():
                                         ("2025-07-01T21:59:00+00:00", "2025-07-01")])
 def test_days_are_german_local_days(stamp, day):
     assert local_day(stamp) == day
-
-
-@pytest.mark.parametrize("value, text", [(1.5, "1,5"), (2.0, "2"), (0.333333, "0,33"), (70, "70"), (0, "0")])
-def test_de_number(value, text):
-    assert de_number(value) == text
 
 
 def test_attempt_rows_mark_the_best_attempt():

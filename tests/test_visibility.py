@@ -68,7 +68,7 @@ def world(tmp_path_factory):
     sql = raw(db)
     sql.execute("UPDATE lesson_progress SET reading_seconds = 5202, last_activity_at = ? WHERE user_id = ?",
                 ["2024-11-19T10:15:00+00:00", zora.id])
-    for table, column in (("attempts", "submitted_at"), ("events", "created_at")):
+    for table, column in (("attempts", "submitted_at"), ("attempts", "started_at"), ("events", "created_at")):
         sql.execute(f"UPDATE {table} SET {column} = ? WHERE user_id = ?", ["2024-11-19T10:15:00+00:00", zora.id])
     sql.execute("UPDATE users SET last_active_at = ? WHERE id = ?", ["2024-11-19T10:15:00+00:00", zora.id])
     yield {"db": db, "catalog": catalog, "trainer": trainer, "cohort": cohort["id"], "zora": zora,

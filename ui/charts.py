@@ -11,6 +11,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from lotse.german_format import day_names, month_names
+
 # Okabe & Ito (2008), distinguishable with the common colour vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SINGLE = OKABE_ITO[0]
@@ -20,11 +22,10 @@ GERMAN = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0€"]},
     "time": {"dateTime": "%A, der %e. %B %Y, %X", "date": "%d.%m.%Y", "time": "%H:%M:%S",
              "periods": ["AM", "PM"],
-             "days": ["Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"],
-             "shortDays": ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"],
-             "months": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-                        "Oktober", "November", "Dezember"],
-             "shortMonths": ["Jan", "Feb", "Mrz", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"]},
+             # d3 lists the days from Sunday, Babel from Monday
+             "days": day_names()[-1:] + day_names()[:-1],
+             "shortDays": day_names("abbreviated")[-1:] + day_names("abbreviated")[:-1],
+             "months": month_names(), "shortMonths": month_names("abbreviated")},
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import german_chrome
+from . import full_choice, german_chrome
 from .unsaved import install_guard
 
 _FAVICON = Path(__file__).parent / "assets" / "favicon.png"
@@ -48,13 +48,12 @@ mark { background: #ffe08a; color: #1a1a1a; padding: 0 .1em; border-radius: .15e
 [data-testid="stSidebarNav"] a:focus-visible, [data-testid="stPageLink-NavLink"]:focus-visible,
 [data-testid="stMarkdownContainer"] a:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
 /* Phones (320-390 px, WCAG 1.4.10 reflow): a wide lesson table scrolls inside its own box instead of
-   pushing the page sideways; select boxes (matching, ordering) show the chosen value and every option in
-   full, wrapped, instead of cutting them mid-sentence; the title leaves room for the lesson. */
+   pushing the page sideways; the options of a select box wrap instead of being cut mid-sentence (its
+   chosen value is an input field, which cannot wrap: ui/full_choice.py repeats it below the box); the
+   title leaves room for the lesson. */
 [data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
-[data-testid="stSelectbox"] [data-baseweb="select"] div { white-space: normal; overflow: visible;
-  text-overflow: clip; height: auto; }
-[role="listbox"] [role="option"], [role="listbox"] li, [role="listbox"] li * { white-space: normal;
-  overflow: visible; text-overflow: clip; }
+[role="listbox"] [role="option"], [role="listbox"] [role="option"] *, [role="listbox"] li,
+[role="listbox"] li * { white-space: normal; overflow: visible; text-overflow: clip; height: auto; }
 @media (max-width: 640px) { h1 { font-size: 1.9rem; line-height: 1.25; } }
 </style>"""
 
@@ -71,3 +70,4 @@ def apply_page_chrome() -> None:
     st.html(_CONTENT_CSS)
     install_guard()
     german_chrome.install()
+    full_choice.install()

@@ -15,6 +15,7 @@ import streamlit as st
 from lotse.access import DENIED
 from lotse.analytics.cohort import CohortInfo, trainer_cohorts
 from lotse.analytics.course import parse_day
+from lotse.german_format import date_short
 from lotse.identity import PermissionDenied, User
 from lotse.ids import parse_id
 
@@ -28,7 +29,7 @@ View = TypeVar("View")
 
 def _label(cohort: CohortInfo) -> str:
     day = parse_day(cohort.seminar_date)
-    return f"{cohort.name} (Seminar {day.strftime('%d.%m.%Y')})" if day else cohort.name
+    return f"{cohort.name} (Seminar {date_short(day)})" if day else cohort.name
 
 
 def _remember(source: str, target: str) -> None:
@@ -48,22 +49,37 @@ def cockpit_header(user: User, page: str) -> tuple[CohortInfo | None, bool]:
     if wanted not in by_id:
         wanted = cohorts[0].id
     st.session_state[COHORT_KEY] = wanted
-    cohort_key, mode_key = f"{page}-cohort", f"{page}-presentation"
-    # Seed the widgets from the shared keys (instead of a default value, which Streamlit would
+    cohort_key = f"{page}-cohort"
+    # Seed the widget from the shared key (instead of a default value, which Streamlit would
     # ignore once the widget has state of its own).
     if st.session_state.get(cohort_key) != wanted:
         st.session_state[cohort_key] = wanted
-    if mode_key not in st.session_state:
-        st.session_state[mode_key] = bool(st.session_state.get(PRESENTATION_KEY, False))
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     chosen = left.selectbox("Kohorte", list(by_id), format_func=lambda i: _label(by_id[i]), key=cohort_key,
                             on_change=_remember, args=(cohort_key, COHORT_KEY))
-    presenting = right.toggle("Präsentationsmodus (Pseudonyme)", key=mode_key, on_change=_remember,
-                              args=(mode_key, PRESENTATION_KEY),
-                              help="Zeigt „Person 1, 2, …“ statt Namen, auch in Exporten – "
-                                   "zum Beispiel für den Beamer im Seminarraum.")
-    st.session_state[PRESENTATION_KEY] = presenting
+    with right:
+        presenting = presentation_toggle(page)
     return by_id[chosen], presenting
+
+
+PRESENTATION_HELP = ("Für den Beamer im Seminarraum: Auf allen Seiten für Trainerinnen und Trainer (Cockpit, "
+                     "Teilnehmende, Briefing, Projekte der Kohorte, Rollenreflexion, Kohorten verwalten) und in "
+                     "ihren Exporten erscheint „Person 1, 2, …“ statt Namen; Logins werden nicht gezeigt. Dieselbe "
+                     "Person hat in einer Kohorte überall dasselbe Pseudonym. Die Inhalte geteilter Projekte und "
+                     "die Rückmeldungen dazu bleiben sichtbar – sie sind für das Seminar geteilt; Namen, die "
+                     "jemand selbst in diese Texte geschrieben hat, bleiben stehen. Geteilte Reflexionseinträge "
+                     "werden ausgeblendet: Sie wurden nur mit Ihnen geteilt, nicht mit dem Raum.")
+
+
+def presentation_toggle(page: str) -> bool:
+    """The presentation-mode toggle of a trainer page, kept across pages under PRESENTATION_KEY."""
+    mode_key = f"{page}-presentation"
+    if mode_key not in st.session_state:
+        st.session_state[mode_key] = bool(st.session_state.get(PRESENTATION_KEY, False))
+    presenting = st.toggle("Präsentationsmodus (Pseudonyme)", key=mode_key, on_change=_remember,
+                           args=(mode_key, PRESENTATION_KEY), help=PRESENTATION_HELP)
+    st.session_state[PRESENTATION_KEY] = presenting
+    return presenting
 
 
 def cohort_view(user: User, page: str, build: Callable[..., View]) -> tuple[CohortInfo, View]:

@@ -93,6 +93,12 @@ def catalog() -> Catalog:
     return cached[1]
 
 
+def content_changed() -> None:
+    """This process changed a content file (an import in the browser): look at the files on the next
+    catalog() call instead of up to CONTENT_CHECK_SECONDS later."""
+    _state().checked = None
+
+
 def _prepare_database(state: _Process) -> None:
     """Once per process: the schema must be current (only ``python -m lotse prepare`` migrates;
     SchemaBehind tells the page to show the maintenance message), then the start-up data."""

@@ -38,6 +38,11 @@ EXACT = {
     "Fullscreen": "Vollbild",
     "Close fullscreen": "Vollbild beenden",
     "Show password text": "Eingegebene Zeichen anzeigen",
+    "Skip to main content": "Zum Hauptinhalt springen",
+    "App pages": "Seiten von Lotse",
+    "Sidebar": "Seitenleiste",
+    "Running...": "Läuft …",
+    "Stop": "Anhalten",
 }
 # (regular expression, replacement) for texts with a variable part
 PATTERNS = [

@@ -15,6 +15,7 @@ from datetime import date
 import streamlit as st
 
 from lotse import projects as P
+from lotse.german_format import time_short
 from lotse.identity import PermissionDenied, User
 
 from .context import store
@@ -124,7 +125,7 @@ def report_save(pid: int, step: str, action: Callable[[], P.SaveResult], done: s
     except (P.ProjectError, PermissionDenied) as error:
         ss[status_key(pid, step)] = ("error", str(error))
         return
-    ss[status_key(pid, step)] = ("ok", f"{done} um {P.local_time(result.saved_at)}")
+    ss[status_key(pid, step)] = ("ok", f"{done} um {time_short(result.saved_at)}")
     ss.pop(k(pid, step, "seeded"), None)
 
 
@@ -227,4 +228,4 @@ def step_status(project: P.Project, step: str) -> None:
     elif state:
         st.caption(f"✓ {state[1]}")
     elif step in project.saved:
-        st.caption(f"✓ Gespeichert um {P.local_time(project.saved[step].saved_at)}")
+        st.caption(f"✓ Gespeichert um {time_short(project.saved[step].saved_at)}")

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from lotse import projects as P
+from lotse.german_format import date_short, datetime_short
 from lotse.identity import PermissionDenied
 from lotse.onepager import md_paragraph
 
@@ -196,7 +197,7 @@ def board(project: P.Project, key_prefix: str, on_move=None) -> None:
                     number = project.measures.index(m) + 1
                     st.markdown(f"Maßnahme {number}: " + safe_md(m["title"] or "(ohne Titel)"))
                     details = [f"Stand: {status}", f"Verantwortlich: {m['owner'] or '–'}",
-                               f"Bis: {P.german_date(m['due']) or '–'}"]
+                               f"Bis: {date_short(m['due']) or '–'}"]
                     if m.get("need") is not None:
                         details.append("Bedarf: " + names.get(m["need"], "(nicht mehr vorhanden)"))
                     st.caption(safe_md(" · ".join(details)))
@@ -220,7 +221,7 @@ def _list_frame(spec: P.ListSpec, items: list[dict], project: P.Project) -> pd.D
             if f.kind == "ref":
                 value = names.get(value, "") if value is not None else ""
             elif f.kind == "date":
-                value = P.german_date(value)
+                value = date_short(value)
             row[f.label] = value
         rows.append(row)
     return pd.DataFrame(rows)
@@ -267,5 +268,5 @@ def threads(entries: list[dict], answer_key: str | None, on_answer=None) -> None
 def _comment(entry: dict, indent: bool = False) -> None:
     who = entry["author_name"] + (" (Verfasserin/Verfasser)" if entry.get("by_owner") else "")
     prefix = "↳ " if indent else ""
-    st.caption(safe_md(f"{prefix}{who}, {P.local_datetime(entry['created_at'])}"))
+    st.caption(safe_md(f"{prefix}{who}, {datetime_short(entry['created_at'])}"))
     user_text(entry["body"])

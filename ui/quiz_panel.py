@@ -18,7 +18,8 @@ from lotse import learning, quiz_review
 from lotse.content import Lesson
 from lotse.content.models import Quiz
 from lotse.identity import PermissionDenied, User
-from lotse.progress_report import attempt_rows, de_number
+from lotse.german_format import decimal, percent, plural
+from lotse.progress_report import attempt_rows
 
 from . import quiz_widgets as widgets
 from .context import store
@@ -147,7 +148,7 @@ def render_quiz(user: User, lesson: Lesson, quiz: Quiz, progress_row: dict | Non
 def _intro(lesson: Lesson, quiz: Quiz, user: User) -> None:
     """Before the first attempt: what to expect, and a start button (the questions stay out of
     the way while reading, and the page stays light)."""
-    st.markdown(f"Das Quiz hat {len(quiz.questions)} Fragen. Bestanden haben Sie ab {de_number(quiz.pass_mark)} % "
+    st.markdown(f"Das Quiz hat {len(quiz.questions)} Fragen. Bestanden haben Sie ab {percent(quiz.pass_mark, 2, fixed=False)} "
                 "der Punkte. Sie können es beliebig oft wiederholen; es zählt Ihr bester Versuch. "
                 + quiz_review.review_promise(quiz))
     st.button("Quiz starten", key=f"quiz-{lesson.id}-start", type="primary", icon="📝",
@@ -156,7 +157,7 @@ def _intro(lesson: Lesson, quiz: Quiz, user: User) -> None:
 
 def _answering(user: User, lesson: Lesson, quiz: Quiz, state: learning.QuizState) -> None:
     st.markdown(f"**Versuch {state.attempt_no}** · {len(quiz.questions)} Fragen · bestanden ab "
-                f"{de_number(quiz.pass_mark)} % der Punkte")
+                f"{percent(quiz.pass_mark, 2, fixed=False)} der Punkte")
     st.caption("Ihre Antworten werden beim Ausfüllen gespeichert. Sie können die Seite verlassen und später "
                "weitermachen. Textantworten werden gespeichert, sobald Sie Enter drücken oder das Feld verlassen.")
     for number, question in enumerate(quiz.questions, 1):
@@ -210,7 +211,18 @@ def _feedback(user: User, lesson: Lesson, quiz: Quiz, attempt: dict, sections: d
     _summary(attempt)
     if not show_correct and quiz.show_correct == "after_passing":
         st.caption("Die richtigen Antworten sehen Sie hier, sobald Sie das Quiz bestanden haben.")
-    for number, (question, grade) in enumerate(zip(quiz.questions, review.result.grades), 1):
+    # The quiz may have changed since this attempt (an import): questions added later were not part
+    # of it and are not shown as wrong; questions removed since are gone from the review.
+    taken = [(q, g) for q, g in zip(quiz.questions, review.result.grades) if q.id in review.responses]
+    added = len(quiz.questions) - len(taken)
+    gone = len(set(review.responses) - {q.id for q in quiz.questions})
+    if added or gone:
+        notes = ([f"{plural(added, 'Frage kam', 'Fragen kamen')} nach diesem Versuch hinzu; sie zählen ab Ihrem "
+                  "nächsten Versuch."] if added else [])
+        notes += [f"{plural(gone, 'Frage', 'Fragen')} dieses Versuchs gibt es im Quiz "
+                  "nicht mehr; das Ergebnis oben bleibt, wie es gewertet wurde."] if gone else []
+        st.info("Das Quiz wurde seit diesem Versuch geändert. " + " ".join(notes))
+    for number, (question, grade) in enumerate(taken, 1):
         with st.container(border=True):
             _question_feedback(number, question, grade, review.responses.get(question.id), sections, show_correct)
     st.button("Neuer Versuch", key=f"quiz-{lesson.id}-retry-a{attempt['attempt_no']}", icon="🔁",
@@ -227,7 +239,7 @@ def _question_feedback(number: int, question, grade, response, sections: dict[st
     st.subheader(f"Frage {number}: {icon} {word}", anchor=f"ergebnis-{question.id}")
     parts = [inline_html(question.prompt),
              f"<p><strong>Ihre Antwort:</strong> {html.escape(widgets.response_text(question, response))}<br>"
-             f"<strong>Punkte:</strong> {de_number(grade.mark)} von {de_number(grade.max_mark)}</p>"]
+             f"<strong>Punkte:</strong> {decimal(grade.mark)} von {decimal(grade.max_mark)}</p>"]
     parts += _answer_feedback(question, grade, response)
     if show_correct and not grade.correct:
         parts.append(f"<p><strong>Richtige Antwort:</strong> {html.escape(quiz_review.correct_answer(question))}</p>")
@@ -264,8 +276,8 @@ def _in_line(fragment: str) -> str:
 
 
 def _summary(attempt: dict) -> None:
-    text = (f"Versuch {attempt['attempt_no']}: {de_number(attempt['score'])} von {de_number(attempt['max_score'])} "
-            f"Punkten ({attempt['percent']:.0f} %). Zum Bestehen nötig: {de_number(attempt['pass_mark'])} %.")
+    text = (f"Versuch {attempt['attempt_no']}: {decimal(attempt['score'])} von {decimal(attempt['max_score'])} "
+            f"Punkten ({percent(attempt['percent'])}). Zum Bestehen nötig: {percent(attempt['pass_mark'], 2, fixed=False)}.")
     if attempt["passed"]:
         st.success(f"✓ Bestanden. {text}")
     else:

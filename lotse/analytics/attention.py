@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .briefing_content import WEAK_SHARE, BriefingContent, LearnerState, quoted
-from .course import percent
+from ..german_format import percent
 
 MOST = 5
 NAMED = 4  # people listed per item; the rest are counted

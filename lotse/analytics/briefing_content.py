@@ -24,7 +24,8 @@ from ..content import Catalog
 from ..identity import User
 from ..visibility import Policy, small_group_note
 from .cohort import CohortInfo, authorised_cohort, cohort_people
-from .course import LessonInfo, course_lessons, local_today, parse_day, percent, plain
+from ..german_format import local_today, percent
+from .course import LessonInfo, course_lessons, parse_day, plain
 from .figures import MASTERY_THRESHOLD, ObjectiveMastery, objective_mastery
 from .matrix import completed
 from .responses import typical_mistake

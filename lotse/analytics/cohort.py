@@ -18,7 +18,8 @@ from ..content import Catalog
 from ..identity import User
 from ..visibility import Grant, Policy, current_policy, grants, small_group_note, too_small
 from . import figures
-from .course import LessonInfo, course_lessons, local_today, parse_day
+from ..german_format import local_today
+from .course import LessonInfo, course_lessons, parse_day
 from .matrix import matrix_rows
 from .pseudonyms import participant_labels
 

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from ..content import Catalog
 from ..content.models import Quiz
-
-LOCAL_TIME = ZoneInfo("Europe/Berlin")
-
 
 @dataclass(frozen=True)
 class LessonInfo:
@@ -60,10 +56,6 @@ def plain(markdown_text: str, limit: int = 110) -> str:
     return shorten(_MARKUP.sub(lambda m: m.group(1) or "", markdown_text), limit)
 
 
-def local_today(now: datetime | None = None) -> date:
-    return (now or datetime.now(timezone.utc)).astimezone(LOCAL_TIME).date()
-
-
 def parse_day(value: str | None) -> date | None:
     """A stored date ("2025-06-30" or a full ISO timestamp); None when missing or unreadable."""
     if not value:
@@ -73,9 +65,3 @@ def parse_day(value: str | None) -> date | None:
     except ValueError:
         return None
 
-
-def percent(value: float | None, digits: int = 0) -> str:
-    """German percent text: 82 %, 82,5 %; a dash when there is no value."""
-    if value is None:
-        return "–"
-    return f"{value:.{digits}f} %".replace(".", ",")

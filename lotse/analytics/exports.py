@@ -17,6 +17,7 @@ from progress import analytics as sql
 from .. import access_log
 from ..content import Catalog
 from ..identity import User
+from ..german_format import decimal
 from ..visibility import Policy
 from .cohort import Overview, authorised_cohort, cohort_overview, cohort_people
 from .course import course_lessons
@@ -31,7 +32,7 @@ def _cell(value: object) -> object:
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+        return decimal(value, 2, grouping=False)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value

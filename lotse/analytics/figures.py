@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import fmean, median
 
+from ..german_format import percent, share
 from .course import LessonInfo, shorten
 
 MASTERY_THRESHOLD = 0.8  # share of an objective's marks that counts as "reached"
-BANDS = [f"{10 * b}–{10 * b + 9} %" for b in range(9)] + ["90–100 %"]
+BANDS = [f"{10 * b}–{percent(10 * b + 9)}" for b in range(9)] + [f"90–{percent(100)}"]
 
 
 @dataclass(frozen=True)
@@ -134,4 +135,4 @@ def objective_mastery(lessons: list[LessonInfo], rows: list[dict]) -> list[Objec
 def mastery_rows(items: list[ObjectiveMastery]) -> list[dict]:
     return [{"Lernziel": f"{m.lesson.code} {shorten(m.text, 70)}", "Lektion": m.lesson.label,
              "Teilnehmende": m.learners, "Punkte erreicht (Anteil)": round(m.share, 1),
-             f"Ziel erreicht (ab {round(100 * MASTERY_THRESHOLD)} %)": m.reached} for m in items]
+             f"Ziel erreicht (ab {share(MASTERY_THRESHOLD)})": m.reached} for m in items]

@@ -17,19 +17,19 @@ from progress import analytics as sql
 
 from ..content import Catalog
 from ..identity import User
-from ..progress_report import de_number
+from ..german_format import decimal, percent, share
+from ..question_types import REGISTRY, get
 from ..visibility import Policy, current_policy, small_group_note
 from . import item_stats
 from .cohort import authorised_cohort
-from .course import course_lessons, percent, plain
+from .course import course_lessons, plain
 from .item_stats import distractor_flags, item_flags, item_statistics
 from .quiz_stats import QuizStatistics, quiz_statistics
 from .responses import frequent_answers, option_counts
 
 ATTEMPT_LABELS = {"first": "Erster Versuch", "last": "Letzter Versuch", "best": "Bester Versuch",
                   "all": "Alle Versuche"}
-TYPE_LABELS = {"single_choice": "Einfachauswahl", "multiple_choice": "Mehrfachauswahl", "true_false": "Wahr/Falsch",
-               "ordering": "Reihenfolge", "matching": "Zuordnung", "short_answer": "Kurzantwort", "numeric": "Zahl"}
+TYPE_LABELS = {name: kind.label for name, kind in REGISTRY.items()}
 MIN_RELIABLE = 10  # fewer attempts than this: the figures are shown, with a warning
 
 FLAG_TEXTS = {
@@ -69,7 +69,7 @@ def questions_to_check(analysis: ItemAnalysis) -> list[dict]:
 
 THRESHOLDS = [
     ("Leichtigkeit (Facility)", "Anteil der erreichten Punkte. Über "
-     f"{item_stats.FACILITY_TOO_EASY:.0%} heißt „sehr leicht“, unter {item_stats.FACILITY_TOO_HARD:.0%} "
+     f"{share(item_stats.FACILITY_TOO_EASY)} heißt „sehr leicht“, unter {share(item_stats.FACILITY_TOO_HARD)} "
      "„sehr schwer“ (Moodle: very easy / difficult)."),
     ("Standardabweichung", "Streuung der Punkte dieser Frage, als Anteil der Höchstpunktzahl."),
     ("Trennschärfe (Discrimination index)", "Korrelation der Punkte dieser Frage mit den Punkten der übrigen "
@@ -186,14 +186,14 @@ def quiz_figures(stats: QuizStatistics) -> list[dict]:
     def points(value: float | None) -> str:
         if value is None:
             return "–"
-        share = f" ({de_number(round(100 * value / stats.max_total, 1))} %)" if stats.max_total else ""
-        return f"{de_number(value)}{share}"
+        share = f" ({percent(100 * value / stats.max_total, 1, fixed=False)})" if stats.max_total else ""
+        return f"{decimal(value)}{share}"
 
     def number(value: float | None, unit: str = "") -> str:
-        return "–" if value is None else f"{de_number(value)}{unit}"
+        return "–" if value is None else f"{decimal(value)}{unit}"
 
     rows = [
-        ("Mittelwert", points(stats.mean), f"Durchschnittliche Punktzahl von {de_number(stats.max_total)} möglichen.",
+        ("Mittelwert", points(stats.mean), f"Durchschnittliche Punktzahl von {decimal(stats.max_total)} möglichen.",
          "Unter etwa der Hälfte: Lektion und Quiz passen nicht zusammen – die schwersten Fragen unten ansehen."),
         ("Median", points(stats.median), "Die Hälfte der Versuche liegt darunter, die Hälfte darüber.",
          "Liegt er weit vom Mittelwert entfernt, ziehen einige Ausreißer den Mittelwert; dann dem Median trauen."),
@@ -205,11 +205,11 @@ def quiz_figures(stats: QuizStatistics) -> list[dict]:
         ("Wölbung (Kurtosis)", number(stats.kurtosis), "Über 0: die Ergebnisse ballen sich um die Mitte; "
                                                         "unter 0: sie verteilen sich breit.",
          "Meist kein Handlungsbedarf; nur zusammen mit den anderen Werten lesen."),
-        ("Interne Konsistenz (Cronbachs Alpha)", number(stats.cic, " %"),
+        ("Interne Konsistenz (Cronbachs Alpha)", percent(stats.cic, 2, fixed=False) if stats.cic is not None else "–",
          "Messen die Fragen gemeinsam dasselbe? Je höher, desto verlässlicher unterscheidet das Quiz; "
          "bei wenigen Fragen oder Versuchen ist der Wert kaum aussagekräftig.",
          "Unter etwa 50 %: Fragen mit dem Hinweis „trennt schwach“ oder „trennt umgekehrt“ überarbeiten."),
-        ("Fehlerquote", number(stats.error_ratio, " %"), "Anteil der Streuung, der auf Messfehler zurückgeht.",
+        ("Fehlerquote", percent(stats.error_ratio, 2, fixed=False) if stats.error_ratio is not None else "–", "Anteil der Streuung, der auf Messfehler zurückgeht.",
          "Über etwa 50 %: Ergebnisse sind eher Zufall – mehr oder klarere Fragen helfen."),
         ("Standardfehler", points(stats.standard_error), "Um so viele Punkte kann ein Ergebnis zufällig schwanken.",
          "Unterschiede zwischen Personen oder Gruppen, die kleiner sind, nicht überbewerten."),
@@ -238,7 +238,7 @@ def _question_row(number: int, q, s, codes: list[str], responses: list, min_grou
     words = [FLAG_TEXTS[c] for c in codes]
     if any(o.flag for o in options):
         words.append("Option ohne Wahl")
-    return QuestionRow(number, q.id, plain(q.prompt), TYPE_LABELS.get(q.type, q.type), s.n,
+    return QuestionRow(number, q.id, plain(q.prompt), get(q.type).label, s.n,
                        None if s.facility is None else 100 * s.facility, None if s.sd is None else 100 * s.sd,
                        s.discrimination_index, s.discriminative_efficiency, words, options,
                        [] if counts is not None else [(text, times) for text, times in frequent_answers(q, responses)

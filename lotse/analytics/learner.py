@@ -20,7 +20,8 @@ from ..content import Catalog
 from ..identity import PermissionDenied, User
 from ..visibility import Policy
 from .cohort import authorised_cohort, cohort_people
-from .course import course_lessons, parse_day, percent, plain
+from ..german_format import date_short, decimal, percent
+from .course import course_lessons, parse_day, plain
 from .matrix import cell_text
 from .responses import describe_response
 
@@ -91,7 +92,7 @@ def _limited(attempt: AttemptDetail, answers: bool, activity: bool) -> AttemptDe
 
 def _day(value: str | None) -> str:
     day = parse_day(value)
-    return day.strftime("%d.%m.%Y") if day else "–"
+    return date_short(day) if day else "–"
 
 
 def _attempts(rows: list[dict], lessons) -> list[AttemptDetail]:
@@ -112,7 +113,7 @@ def _attempts(rows: list[dict], lessons) -> list[AttemptDetail]:
         attempt.answers.append({
             "Frage": plain(question.prompt, 90) if question else row["question_id"],
             "Antwort": describe_response(question, response) if question else "–",
-            "Punkte": f"{row['mark']:g} von {row['max_mark']:g}".replace(".", ","),
+            "Punkte": f"{decimal(row['mark'], 6)} von {decimal(row['max_mark'], 6)}",
             "Ergebnis": _verdict(row["mark"], row["max_mark"]),
         })
     return list(attempts.values())

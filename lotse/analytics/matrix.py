@@ -6,8 +6,9 @@ score 85 %, "✗ 40 %" attempted but not passed, "● gelesen", "◐ begonnen", 
 
 from __future__ import annotations
 
-from ..learning import STATUS_ICONS, Status
-from .course import LessonInfo, percent
+from ..lesson_status import STATUS_ICONS, Status
+from ..german_format import percent
+from .course import LessonInfo
 
 NAME_COLUMN = "Teilnehmende"
 DONE_COLUMN = "Abgeschlossen"

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..content.models import Question
+from ..german_format import decimal
 from ..grading import normalise_text, parse_number
+from ..question_types import get
 from .course import shorten
 
 NO_ANSWER = "(keine Antwort)"
@@ -60,7 +62,7 @@ def _describe(q: Question, response: Any) -> str | None:
         return str(response)
     if q.type == "numeric":
         return str(response) + (f" {q.unit}" if q.unit else "")
-    return None
+    return get(q.type).response_text(q, response)  # other types: their own words (unknown: error)
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def _key(q: Question, response: Any) -> Any:
         return normalise_text(response)
     if q.type == "numeric":
         number = parse_number(response)
-        return f"{number:g}".replace(".", ",") if number is not None else response if isinstance(response, str) else None
+        return decimal(number, 6) if number is not None else response if isinstance(response, str) else None
     if isinstance(response, list):
         return tuple(response)
     return response if isinstance(response, (str, int, float, bool, type(None))) else UNREADABLE

@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from lotse.config import load_settings
-from lotse.countdown import plural
+from lotse.german_format import plural
 from lotse.interop.common import SLUG_RE, InteropError, Skipped
 from lotse.interop.exchange import (EXPORT_FORMATS, FORMATS, blocks_quiz, default_objective,
                                     export_quiz, lesson_objectives, quiz_text, read_questions, size_problem,

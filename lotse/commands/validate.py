@@ -9,6 +9,7 @@ from pathlib import Path
 from ..config import load_settings
 from ..content import load_catalog
 from ..content import review
+from ..german_format import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     root = args.path or load_settings().content_dir
     if not (root / "lessons").is_dir():
-        print(f"{root}: no lessons/ folder here; give the folder that holds lessons/ and quizzes/")
+        print(f"{root}: Hier gibt es keinen Ordner lessons/. Geben Sie den Ordner an, der lessons/ und quizzes/ "
+              "enthält.")
         return 2
     catalog = load_catalog(root)
     for problem in catalog.problems:
@@ -34,9 +36,10 @@ def run(args: argparse.Namespace) -> int:
             print(status.describe(today))
     print(review.summary(catalog.lessons, today))
     if catalog.errors:
-        print(f"{len(catalog.errors)} error(s), {len(catalog.warnings)} warning(s)")
+        print(f"{len(catalog.errors)} Fehler, {plural(len(catalog.warnings), 'Warnung', 'Warnungen')}")
         return 1
     questions = sum(len(entry.quiz.questions) for entry in catalog.quizzes.values())
-    print(f"{len(catalog.lessons)} lessons, {len(catalog.quizzes)} quizzes, {questions} questions, "
-          f"{len(catalog.glossary)} glossary terms: OK")
+    print(f"In Ordnung: {plural(len(catalog.lessons), 'Lektion', 'Lektionen')}, "
+          f"{plural(len(catalog.quizzes), 'Quiz', 'Quizze')}, {plural(questions, 'Frage', 'Fragen')}, "
+          f"{plural(len(catalog.glossary), 'Glossarbegriff', 'Glossarbegriffe')}")
     return 0

@@ -1,11 +1,14 @@
 """Loading the course from files into a Catalog; every file problem becomes a Problem.
 
 Loading never raises for bad content: a file that does not parse is left out and reported,
-so one broken lesson cannot take the app down.
+so one broken lesson cannot take the app down. Three steps, each in one direction: read the files
+into the content model (``parsed.ParsedContent``), let ``validator`` report on it, and build the
+Catalog from both (items with errors left out).
 """
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,35 +17,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .models import Course, GlossaryFile, GlossaryTerm, LessonMeta, Module, Quiz
+from .german_problems import field_words
+from .parsed import GlossaryEntry, Lesson, ParsedContent, QuizFile
 from .problems import Problem, display_path, from_validation_error
+from .validator import Report, check_content
 from .yaml_lines import ContentError, LineMap, duplicate_keys, load_yaml, split_front_matter
 
-
-@dataclass(frozen=True)
-class Lesson:
-    meta: LessonMeta
-    body: str
-    path: Path
-    body_line: int  # file line of the first body line
-    lines: LineMap
-
-    @property
-    def id(self) -> str:
-        return self.meta.id
-
-
-@dataclass(frozen=True)
-class QuizFile:
-    quiz: Quiz
-    path: Path
-    lines: LineMap
-
-
-@dataclass(frozen=True)
-class GlossaryEntry:
-    term: GlossaryTerm
-    path: Path
-    line: int
+__all__ = ["Catalog", "GlossaryEntry", "Lesson", "QuizFile", "build_catalog", "load_catalog", "parse_lesson",
+           "parse_model", "parse_quiz", "read_content"]
 
 
 @dataclass
@@ -94,22 +76,29 @@ class Catalog:
 MAX_FILE_BYTES = 512 * 1024  # the longest lesson today has 17 KB; search and rendering stay fast
 
 
+def _os_reason(error: OSError) -> str:
+    """Why the system could not read a file, in words (its own message is English)."""
+    reasons = {errno.EACCES: "keine Berechtigung zum Lesen", errno.EPERM: "keine Berechtigung zum Lesen",
+               errno.ENOENT: "die Datei gibt es nicht (mehr)", errno.EISDIR: "das ist ein Ordner"}
+    return reasons.get(error.errno, f"Fehler {error.errno} des Betriebssystems")
+
+
 def _read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [Problem(shown, 1, "file", f"is too large ({size // 1024} KB; at most "
-                                  f"{MAX_FILE_BYTES // 1024} KB); split it into several lessons")]
+            return None, [Problem(shown, 1, "file", f"Die Datei ist zu groß ({size // 1024} KB; höchstens "
+                                  f"{MAX_FILE_BYTES // 1024} KB). Bitte teilen Sie sie auf mehrere Lektionen auf.")]
         raw = path.read_bytes()
     except OSError as error:
-        return None, [Problem(shown, 1, "file", f"cannot be read: {error.strerror}")]
+        return None, [Problem(shown, 1, "file", f"Die Datei kann nicht gelesen werden ({_os_reason(error)}).")]
     if b"\x00" in raw:
-        return None, [Problem(shown, 1, "file", "contains a null byte; save it as UTF-8 text")]
+        return None, [Problem(shown, 1, "file", "Die Datei enthält ein Nullzeichen; bitte als UTF-8-Text speichern.")]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem(shown, line, "file", "is not valid UTF-8 text; save it as UTF-8")]
+        return None, [Problem(shown, line, "file", "Die Datei ist kein gültiger UTF-8-Text; bitte als UTF-8 speichern.")]
 
 
 def parse_model(model: type[BaseModel], text: str, shown: str, offset: int = 0,
@@ -119,10 +108,11 @@ def parse_model(model: type[BaseModel], text: str, shown: str, offset: int = 0,
         data, lines = load_yaml(text, offset)
     except ContentError as error:
         return None, None, [Problem(shown, error.line, error.field, error.message)]
-    problems = [Problem(shown, line, key, "appears twice; only one value may be given")
+    problems = [Problem(shown, line, key, f"{field_words((key,))} steht zweimal da; bitte nur einmal angeben.")
                 for line, key in duplicate_keys(lines.root, offset)]
     if not isinstance(data, dict):
-        problems.append(Problem(shown, lines.line_of(()), what, "must be a YAML mapping of fields (key: value)"))
+        whole = "Die Datei" if what == "file" else "Der Kopfbereich (front matter)"
+        problems.append(Problem(shown, lines.line_of(()), what, f"{whole} muss Angaben der Form „name: Wert“ enthalten."))
         return None, lines, problems
     try:
         return model.model_validate(data), lines, problems
@@ -151,75 +141,88 @@ def parse_quiz(text: str, path: Path, shown: str) -> tuple[QuizFile | None, list
 def load_catalog(root: Path, today: date | None = None) -> Catalog:
     """Read course, lessons, quizzes and glossary below ``root`` and validate them all (review dates
     are judged against ``today``, default: the real date)."""
-    from .validator import check_catalog  # cross-file rules; local import keeps modules small
+    content = read_content(root)
+    return build_catalog(content, check_content(content, today))
 
+
+def read_content(root: Path) -> ParsedContent:
+    """Every file below ``root`` that parses, with the problems of the ones that do not."""
     root = root.resolve()
-    catalog = Catalog(root=root, course=None)
-    _load_course(catalog)
-    _load_glossary(catalog)
-    _load_lessons(catalog)
-    _load_quizzes(catalog)
-    check_catalog(catalog, today)
-    return catalog
+    course, problems = _load_course(root)
+    content = ParsedContent(root=root, course=course, problems=problems)
+    _load_glossary(content)
+    _load_lessons(content)
+    _load_quizzes(content)
+    return content
 
 
-def _load_course(catalog: Catalog) -> None:
-    path = catalog.root / "lessons" / "course.yaml"
-    shown = display_path(path, catalog.root)
+def build_catalog(content: ParsedContent, report: Report) -> Catalog:
+    """What the app shows: the lessons and quizzes without errors, in course order, and all problems."""
+    module_order = {m.id: m.order for m in content.modules}
+    lessons = sorted((lesson for lesson in content.lessons if lesson.id not in report.rejected),
+                     key=lambda lesson: (module_order.get(lesson.meta.module, 10**6), lesson.meta.order, lesson.id))
+    kept = {lesson.id for lesson in lessons}
+    problems = sorted([*content.problems, *report.problems], key=lambda p: (p.path, p.line, p.field))
+    return Catalog(content.root, content.course, lessons, {k: v for k, v in content.quizzes.items() if k in kept},
+                   dict(content.glossary), problems)
+
+
+def _load_course(root: Path) -> tuple[Course | None, list[Problem]]:
+    path = root / "lessons" / "course.yaml"
+    shown = display_path(path, root)
     if not path.is_file():
-        catalog.problems.append(Problem(shown, 1, "file", "the course file is missing"))
-        return
+        return None, [Problem(shown, 1, "file", "Die Kursdatei lessons/course.yaml fehlt.")]
     text, problems = _read_text(path, shown)
-    catalog.problems += problems
-    if text is not None:
-        course, _, problems = parse_model(Course, text, shown)
-        catalog.problems += problems
-        catalog.course = course if not problems else None
+    if text is None:
+        return None, problems
+    course, _, parse_problems = parse_model(Course, text, shown)
+    return (course if not parse_problems else None), problems + parse_problems
 
 
-def _load_glossary(catalog: Catalog) -> None:
-    for path in sorted((catalog.root / "lessons" / "glossary").glob("*.y*ml")):
-        shown = display_path(path, catalog.root)
+def _load_glossary(content: ParsedContent) -> None:
+    for path in sorted((content.root / "lessons" / "glossary").glob("*.y*ml")):
+        shown = display_path(path, content.root)
         text, problems = _read_text(path, shown)
-        catalog.problems += problems
+        content.problems.extend(problems)
         if text is None:
             continue
         parsed, lines, problems = parse_model(GlossaryFile, text, shown)
-        catalog.problems += problems
+        content.problems.extend(problems)
         if parsed is None or problems:
             continue
         for index, term in enumerate(parsed.terms):
             line = lines.line_of(("terms", index))
-            if term.id in catalog.glossary:
-                first = catalog.glossary[term.id]
-                catalog.problems.append(Problem(shown, line, f"terms[{index}].id",
-                                                f"term id {term.id!r} is already defined in {display_path(first.path, catalog.root)}:{first.line}"))
+            if term.id in content.glossary:
+                first = content.glossary[term.id]
+                content.problems.append(Problem(shown, line, f"terms[{index}].id",
+                                                f"Die Kennung „{term.id}“ des Begriffs ist schon in "
+                                                f"{display_path(first.path, content.root)}:{first.line} vergeben."))
                 continue
-            catalog.glossary[term.id] = GlossaryEntry(term, path, line)
+            content.glossary[term.id] = GlossaryEntry(term, path, line)
 
 
-def _load_lessons(catalog: Catalog) -> None:
-    paths = sorted(p for p in (catalog.root / "lessons").rglob("*.md") if "glossary" not in p.parts)
+def _load_lessons(content: ParsedContent) -> None:
+    paths = sorted(p for p in (content.root / "lessons").rglob("*.md") if "glossary" not in p.parts)
     for path in paths:
-        shown = display_path(path, catalog.root)
+        shown = display_path(path, content.root)
         text, problems = _read_text(path, shown)
-        catalog.problems += problems
+        content.problems.extend(problems)
         if text is None:
             continue
         lesson, problems = parse_lesson(text, path, shown)
-        catalog.problems += problems
+        content.problems.extend(problems)
         if lesson is not None:
-            catalog.lessons.append(lesson)
+            content.lessons.append(lesson)
 
 
-def _load_quizzes(catalog: Catalog) -> None:
-    for path in sorted((catalog.root / "quizzes").glob("*.y*ml")):
-        shown = display_path(path, catalog.root)
+def _load_quizzes(content: ParsedContent) -> None:
+    for path in sorted((content.root / "quizzes").glob("*.y*ml")):
+        shown = display_path(path, content.root)
         text, problems = _read_text(path, shown)
-        catalog.problems += problems
+        content.problems.extend(problems)
         if text is None:
             continue
         entry, problems = parse_quiz(text, path, shown)
-        catalog.problems += problems
+        content.problems.extend(problems)
         if entry is not None:
-            catalog.quizzes[path.stem] = entry
+            content.quizzes[path.stem] = entry

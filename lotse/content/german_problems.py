@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from ..german_format import decimal
+from lotse.question_types import REGISTRY
+
 FIELD_WORDS = {
     "id": "Kennung", "title": "Titel", "module": "Modul", "order": "Reihenfolge",
     "duration_minutes": "Dauer in Minuten", "objectives": "Lernziele", "glossary": "Glossarbegriffe",
@@ -35,6 +38,10 @@ ENTRY_WORDS = {
     "self_assessment": "Aussage", "glossary": "Glossarbegriff", "prerequisites": "Voraussetzung",
 }
 
+# the question types' own fields and messages (lotse.question_types); the general words above win
+FIELD_WORDS |= {k: v for t in REGISTRY.values() for k, v in t.field_words.items() if k not in FIELD_WORDS}
+ENTRY_WORDS |= {k: v for t in REGISTRY.values() for k, v in t.entry_words.items() if k not in ENTRY_WORDS}
+
 _VALUE_ERRORS = [  # our own model checks (lotse/content/models.py), English there for the code
     (r"single choice needs exactly one correct option, found (\d+)",
      r"Bei einer Einfachauswahl muss genau eine Antwortmöglichkeit richtig sein (correct: true); es sind \1."),
@@ -49,6 +56,7 @@ _VALUE_ERRORS = [  # our own model checks (lotse/content/models.py), English the
     (r"a distractor must not equal a right-hand item", "Ein Ablenker darf nicht gleich einer rechten Seite sein."),
     (r"at least one answer must have weight 100", "Mindestens eine Antwort muss die Gewichtung 100 haben."),
     (r"must be a finite number", "Das muss eine endliche Zahl sein."),
+    *(pair for t in REGISTRY.values() for pair in t.value_errors),
     (r"(.+) must be distinct", "Jeder Eintrag darf nur einmal vorkommen."),
 ]
 
@@ -71,7 +79,7 @@ def field_words(loc: tuple) -> str:
 
 
 def _number(value: object) -> str:
-    return f"{value:g}".replace(".", ",") if isinstance(value, (int, float)) else str(value)
+    return decimal(value, 6) if isinstance(value, (int, float)) else str(value)
 
 
 def german_message(item: dict, loc: tuple, question_types: tuple[str, ...]) -> str:

@@ -23,7 +23,7 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = "Warnung: " if self.severity == "warning" else ""
         return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
 
 

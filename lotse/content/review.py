@@ -8,18 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-          "November", "Dezember")
-
-
-def german_date(day: date) -> str:
-    """'7. Dezember 2026'."""
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
-
+from ..german_format import date_long, plural
 
 def stand_line(stand: date | None) -> str | None:
     """What learners read under the lesson title."""
-    return f"Stand: {german_date(stand)}" if stand else None
+    return f"Stand: {date_long(stand)}" if stand else None
 
 
 @dataclass(frozen=True)
@@ -34,10 +27,10 @@ class ReviewStatus:
         return self.stand is None or self.review_by is None or self.review_by <= today
 
     def describe(self, today: date) -> str:
-        stand = self.stand.isoformat() if self.stand else "missing"
-        review_by = self.review_by.isoformat() if self.review_by else "missing"
-        state = "DUE" if self.due(today) else "ok"
-        return f"{self.lesson_id}: stand {stand}, review_by {review_by}: {state}"
+        stand = self.stand.isoformat() if self.stand else "fehlt"
+        review_by = self.review_by.isoformat() if self.review_by else "fehlt"
+        state = "FÄLLIG" if self.due(today) else "in Ordnung"
+        return f"{self.lesson_id}: Stand (stand) {stand}, prüfen bis (review_by) {review_by}: {state}"
 
 
 def review_statuses(lessons) -> list[ReviewStatus]:
@@ -52,5 +45,5 @@ def summary(lessons, today: date) -> str:
     statuses = review_statuses(lessons)
     due = [s for s in statuses if s.due(today)]
     dated = sum(1 for s in statuses if s.stand and s.review_by)
-    return (f"stand/review_by: {dated} of {len(statuses)} lessons dated, {len(due)} due for review "
-            f"(as of {today.isoformat()})")
+    return (f"Stand und Prüftermin: {dated} von {plural(len(statuses), 'Lektion', 'Lektionen')} datiert, "
+            f"{len(due)} zur Prüfung fällig (Stichtag {today.isoformat()})")

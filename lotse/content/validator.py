@@ -1,17 +1,20 @@
 """Cross-file content rules: ids, pairing, references, links, images, and authoring warnings.
 
-Items with errors are removed from the catalog, so the app only ever shows valid content.
+The validator reads the content model (``parsed.ParsedContent``) and returns a ``Report``: its
+problems and the lessons and quizzes with errors. It changes nothing; ``catalog.build_catalog``
+leaves the rejected items out, so the app only ever shows valid content.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .catalog import Catalog, Lesson, QuizFile
+from .parsed import Lesson, ParsedContent, QuizFile
 from .problems import Problem, display_path
 from .render import ADMONITION_KINDS, Rendered, render_markdown, resolve_image
 
@@ -27,52 +30,57 @@ def render_lesson_body(lesson: Lesson) -> Rendered:
     return render_markdown(lesson.body, image_dir=lesson.path.parent)
 
 
-def check_catalog(catalog: Catalog, today: date | None = None) -> None:
-    _check_course(catalog)
+@dataclass(frozen=True)
+class Report:
+    problems: tuple[Problem, ...]  # the cross-file problems, errors and warnings
+    rejected: frozenset[str]  # lesson ids (and quiz file stems) with errors: the app leaves them out
+
+
+def check_content(catalog: ParsedContent, today: date | None = None) -> Report:
+    """Check the content read from the files (``catalog``: everything that parsed); change nothing."""
+    problems = _check_course(catalog)
     rendered = {lesson.id: render_lesson_body(lesson) for lesson in catalog.lessons}
-    bad_lessons = _check_lessons(catalog, rendered, today or date.today())
-    bad_quizzes = _check_quizzes(catalog, rendered)
+    lesson_problems, bad_lessons = _check_lessons(catalog, rendered, today or date.today())
+    quiz_problems, bad_quizzes = _check_quizzes(catalog, rendered)
+    problems += lesson_problems + quiz_problems
     quiz_files = {p.stem for p in (catalog.root / "quizzes").glob("*.y*ml")}
     for lesson in catalog.lessons:
         if lesson.id not in quiz_files:
-            catalog.problems.append(_at(catalog, lesson, ("id",), "id",
-                                        f"no quiz found: every lesson ends with a quiz in quizzes/{lesson.id}.yaml"))
+            problems.append(_at(catalog, lesson, ("id",), "id",
+                                f"Kein Quiz gefunden: Jede Lektion endet mit einem Quiz in quizzes/{lesson.id}.yaml."))
             bad_lessons.add(lesson.id)
         elif lesson.id not in catalog.quizzes:
             bad_lessons.add(lesson.id)  # its quiz file is broken and reported on its own
-    catalog.lessons = sorted((l for l in catalog.lessons if l.id not in bad_lessons and l.id not in bad_quizzes),
-                             key=lambda l: (_module_order(catalog, l), l.meta.order, l.id))
-    kept = {lesson.id for lesson in catalog.lessons}
-    catalog.quizzes = {k: v for k, v in catalog.quizzes.items() if k in kept}
-    catalog.problems.sort(key=lambda p: (p.path, p.line, p.field))
+    return Report(tuple(problems), frozenset(bad_lessons | bad_quizzes))
 
 
-def _module_order(catalog: Catalog, lesson: Lesson) -> int:
-    return next((m.order for m in catalog.modules if m.id == lesson.meta.module), 10**6)
-
-
-def _at(catalog: Catalog, lesson: Lesson, path: tuple, field: str, message: str,
+def _at(catalog: ParsedContent, lesson: Lesson, path: tuple, field: str, message: str,
         severity: str = "error") -> Problem:
     return Problem(display_path(lesson.path, catalog.root), lesson.lines.line_of(path), field, message, severity)
 
 
-def _quiz_at(catalog: Catalog, entry: QuizFile, path: tuple, field: str, message: str,
+def _quiz_at(catalog: ParsedContent, entry: QuizFile, path: tuple, field: str, message: str,
              severity: str = "error") -> Problem:
     return Problem(display_path(entry.path, catalog.root), entry.lines.line_of(path), field, message, severity)
 
 
-def _check_course(catalog: Catalog) -> None:
+def _check_course(catalog: ParsedContent) -> list[Problem]:
+    problems: list[Problem] = []
     if catalog.course is None:
-        return
+        return problems
     shown = "lessons/course.yaml"
     for what, values in (("id", [m.id for m in catalog.course.modules]),
                          ("order", [m.order for m in catalog.course.modules])):
         for value, count in Counter(values).items():
             if count > 1:
-                catalog.problems.append(Problem(shown, 1, f"modules.{what}", f"module {what} {value!r} is used {count} times"))
+                problems.append(Problem(shown, 1, f"modules.{what}", f"{'Die Kennung' if what == 'id' else 'Die Reihenfolge'} „{value}“ kommt bei {count} Modulen vor; "
+                                                f"sie muss eindeutig sein."))
+    return problems
 
 
-def _check_lessons(catalog: Catalog, rendered: dict[str, Rendered], today: date) -> set[str]:
+def _check_lessons(catalog: ParsedContent, rendered: dict[str, Rendered],
+                   today: date) -> tuple[list[Problem], set[str]]:
+    found: list[Problem] = []
     bad: set[str] = set()
     seen: dict[str, Lesson] = {}
     slots: dict[tuple[str, int], Lesson] = {}
@@ -82,75 +90,78 @@ def _check_lessons(catalog: Catalog, rendered: dict[str, Rendered], today: date)
         meta = lesson.meta
         if meta.id in seen:
             problems.append(_at(catalog, lesson, ("id",), "id",
-                                f"lesson id {meta.id!r} is already used by {display_path(seen[meta.id].path, catalog.root)}"))
+                                f"Die Kennung „{meta.id}“ der Lektion ist schon in {display_path(seen[meta.id].path, catalog.root)} vergeben."))
         seen.setdefault(meta.id, lesson)
         slot = (meta.module, meta.order)
         if slot in slots and slots[slot] is not lesson:
             problems.append(_at(catalog, lesson, ("order",), "order",
-                                f"order {meta.order} in module {meta.module!r} is already used by {slots[slot].id!r}"))
+                                f"Die Reihenfolge {meta.order} im Modul „{meta.module}“ hat schon die Lektion „{slots[slot].id}“."))
         slots.setdefault(slot, lesson)
-        catalog.problems += problems
+        found += problems
         if any(p.severity == "error" for p in problems):
             bad.add(meta.id)
-    return bad
+    return found, bad
 
 
-def _lesson_problems(catalog: Catalog, lesson: Lesson, rendered: dict[str, Rendered],
+def _lesson_problems(catalog: ParsedContent, lesson: Lesson, rendered: dict[str, Rendered],
                      module_ids: set[str]) -> list[Problem]:
     meta = lesson.meta
     problems: list[Problem] = []
     if lesson.path.stem != meta.id:
-        problems.append(_at(catalog, lesson, ("id",), "id", f"must match the file name: the file is {lesson.path.name}, so the id must be {lesson.path.stem!r}"))
+        problems.append(_at(catalog, lesson, ("id",), "id", f"Die Kennung (id) muss zum Dateinamen passen: Die Datei heißt {lesson.path.name}, also muss die Kennung „{lesson.path.stem}“ lauten."))
     if catalog.course is not None and meta.module not in module_ids:
-        problems.append(_at(catalog, lesson, ("module",), "module", f"unknown module {meta.module!r}; modules in course.yaml: {', '.join(sorted(module_ids))}"))
+        problems.append(_at(catalog, lesson, ("module",), "module", f"Unbekanntes Modul „{meta.module}“; die Module in course.yaml sind: {', '.join(sorted(module_ids))}."))
     for field, items in (("objectives", meta.objectives), ("reflection_prompts", meta.reflection_prompts),
                          ("self_assessment", meta.self_assessment)):
         problems += _duplicate_ids(catalog, lesson, field, [item.id for item in items])
     known_lessons = {l.id for l in catalog.lessons}
     for index, prerequisite in enumerate(meta.prerequisites):
         if prerequisite == meta.id or prerequisite not in known_lessons:
-            reason = "a lesson cannot require itself" if prerequisite == meta.id else f"unknown lesson {prerequisite!r}"
+            reason = ("Eine Lektion kann nicht sich selbst voraussetzen." if prerequisite == meta.id
+                      else f"Unbekannte Lektion „{prerequisite}“ bei den Voraussetzungen.")
             problems.append(_at(catalog, lesson, ("prerequisites", index), f"prerequisites[{index}]", reason))
     for index, term_id in enumerate(meta.glossary):
         if term_id not in catalog.glossary:
-            problems.append(_at(catalog, lesson, ("glossary", index), f"glossary[{index}]", f"unknown glossary term {term_id!r}"))
+            problems.append(_at(catalog, lesson, ("glossary", index), f"glossary[{index}]", f"Unbekannter Glossarbegriff „{term_id}“ (die Begriffe stehen in lessons/glossary/)."))
         elif not any(s in lesson.body for s in catalog.glossary[term_id].term.spellings):
             problems.append(_at(catalog, lesson, ("glossary", index), f"glossary[{index}]",
-                                f"the term {catalog.glossary[term_id].term.term!r} does not appear in the text", "warning"))
+                                f"Der Glossarbegriff „{catalog.glossary[term_id].term.term}“ kommt im Text der Lektion nicht vor.", "warning"))
     problems += _body_problems(catalog, lesson, rendered)
     return problems
 
 
-def _review_problems(catalog: Catalog, lesson: Lesson, today: date) -> list[Problem]:
+def _review_problems(catalog: ParsedContent, lesson: Lesson, today: date) -> list[Problem]:
     """Warnings only: an outdated lesson is still better shown than hidden; the content page lists it."""
     meta = lesson.meta
     problems = []
     if meta.stand is None:
         problems.append(_at(catalog, lesson, ("id",), "stand",
-                            "no stand: add the date its facts were last checked, e.g. stand: 2026-12-07", "warning"))
+                            "Kein Stand angegeben: Bitte ergänzen Sie das Datum, an dem die Fakten zuletzt geprüft wurden, zum "
+                            "Beispiel stand: 2026-12-07.", "warning"))
     elif meta.stand > today:
         problems.append(_at(catalog, lesson, ("stand",), "stand",
-                            f"stand {meta.stand.isoformat()} lies in the future", "warning"))
+                            f"Der Stand {meta.stand.isoformat()} liegt in der Zukunft.", "warning"))
     if meta.review_by is None:
         problems.append(_at(catalog, lesson, ("id",), "review_by",
-                            "no review_by: add the date by which the facts must be checked again, e.g. review_by: 2027-06-30",
+                            "Keine nächste Prüfung angegeben: Bitte ergänzen Sie das Datum, bis zu dem die Fakten wieder geprüft "
+                            "werden, zum Beispiel review_by: 2027-06-30.",
                             "warning"))
     elif meta.stand is not None and meta.review_by < meta.stand:
         problems.append(_at(catalog, lesson, ("review_by",), "review_by",
-                            f"review_by {meta.review_by.isoformat()} is before stand {meta.stand.isoformat()}", "warning"))
+                            f"Die nächste Prüfung ({meta.review_by.isoformat()}) liegt vor dem Stand ({meta.stand.isoformat()}).", "warning"))
     elif meta.review_by <= today:
         problems.append(_at(catalog, lesson, ("review_by",), "review_by",
-                            f"review due: review_by {meta.review_by.isoformat()} has come; check the facts, then set "
-                            "new stand and review_by dates", "warning"))
+                            f"Prüfung fällig: Der Termin der nächsten Prüfung ({meta.review_by.isoformat()}) ist erreicht. "
+                            "Bitte prüfen Sie die Fakten und setzen Sie danach Stand und nächste Prüfung neu.", "warning"))
     return problems
 
 
-def _duplicate_ids(catalog: Catalog, lesson: Lesson, field: str, ids: list[str]) -> list[Problem]:
+def _duplicate_ids(catalog: ParsedContent, lesson: Lesson, field: str, ids: list[str]) -> list[Problem]:
     problems = []
     seen: set[str] = set()
     for index, item_id in enumerate(ids):
         if item_id in seen:
-            problems.append(_at(catalog, lesson, (field, index, "id"), f"{field}[{index}].id", f"id {item_id!r} is used twice"))
+            problems.append(_at(catalog, lesson, (field, index, "id"), f"{field}[{index}].id", f"Die Kennung „{item_id}“ kommt zweimal vor."))
         seen.add(item_id)
     return problems
 
@@ -162,77 +173,78 @@ def _body_line(lesson: Lesson, needle: str) -> int:
     return lesson.body_line
 
 
-def _body_problem(catalog: Catalog, lesson: Lesson, needle: str, field: str, message: str,
+def _body_problem(catalog: ParsedContent, lesson: Lesson, needle: str, field: str, message: str,
                   severity: str = "error") -> Problem:
     return Problem(display_path(lesson.path, catalog.root), _body_line(lesson, needle), field, message, severity)
 
 
-def _body_problems(catalog: Catalog, lesson: Lesson, rendered: dict[str, Rendered]) -> list[Problem]:
+def _body_problems(catalog: ParsedContent, lesson: Lesson, rendered: dict[str, Rendered]) -> list[Problem]:
     page = rendered[lesson.id]
     problems = [_link_problem(catalog, lesson, link.href, rendered) for link in page.links]
     problems = [p for p in problems if p is not None]
     for image in page.images:
         if not image.alt.strip():
-            problems.append(_body_problem(catalog, lesson, f"]({image.src}", "image", f"image {image.src!r} needs an alt text: ![what the image shows]({image.src})"))
+            problems.append(_body_problem(catalog, lesson, f"]({image.src}", "image", f"Das Bild „{image.src}“ braucht einen Alternativtext: ![was das Bild zeigt]({image.src})"))
         if resolve_image(lesson.path.parent, image.src) is None:
-            problems.append(_body_problem(catalog, lesson, image.src, "image", f"image file {image.src!r} not found (images belong in lessons/images/)"))
+            problems.append(_body_problem(catalog, lesson, image.src, "image", f"Die Bilddatei „{image.src}“ gibt es nicht (Bilder gehören nach lessons/images/)."))
     for kind in page.admonitions:
         if kind not in ADMONITION_KINDS:
-            problems.append(_body_problem(catalog, lesson, f"!!! {kind}", "box", f"unknown box kind {kind!r}; use one of {', '.join(ADMONITION_KINDS)}", "warning"))
+            problems.append(_body_problem(catalog, lesson, f"!!! {kind}", "box", f"Unbekannte Kastenart „{kind}“; möglich sind: {', '.join(ADMONITION_KINDS)}.", "warning"))
     problems += _style_warnings(catalog, lesson, page)
     return problems
 
 
-def _link_problem(catalog: Catalog, lesson: Lesson, href: str, rendered: dict[str, Rendered]) -> Problem | None:
+def _link_problem(catalog: ParsedContent, lesson: Lesson, href: str, rendered: dict[str, Rendered]) -> Problem | None:
     parts = urlsplit(href)
     if parts.scheme in ("http", "https", "mailto"):
         return None
     if parts.scheme or parts.netloc:
-        return _body_problem(catalog, lesson, href, "link", f"link {href!r} is not allowed: use http(s), mailto, another lesson (name.md) or #section")
+        return _body_problem(catalog, lesson, href, "link", f"Der Link „{href}“ ist nicht erlaubt. Möglich sind Webadressen (http, https), E-Mail (mailto), andere Lektionen (name.md) und Abschnitte (#abschnitt).")
     if parts.path and not parts.path.endswith(".md"):
-        return _body_problem(catalog, lesson, href, "link", f"link target {href!r} is neither a lesson (name.md) nor a web address")
+        return _body_problem(catalog, lesson, href, "link", f"Das Linkziel „{href}“ ist weder eine Lektion (name.md) noch eine Webadresse.")
     target = Path(parts.path).stem if parts.path else lesson.id
     if target not in rendered:
-        return _body_problem(catalog, lesson, href, "link", f"link to unknown lesson {target!r}")
+        return _body_problem(catalog, lesson, href, "link", f"Der Link führt zu einer unbekannten Lektion „{target}“.")
     if parts.fragment and parts.fragment not in rendered[target].anchors:
-        return _body_problem(catalog, lesson, href, "link", f"section #{parts.fragment} not found in lesson {target!r}")
+        return _body_problem(catalog, lesson, href, "link", f"Den Abschnitt #{parts.fragment} gibt es in der Lektion „{target}“ nicht.")
     return None
 
 
-def _style_warnings(catalog: Catalog, lesson: Lesson, page: Rendered) -> list[Problem]:
+def _style_warnings(catalog: ParsedContent, lesson: Lesson, page: Rendered) -> list[Problem]:
     warnings = []
     words = word_count(lesson.body)
     if words < MIN_WORDS:
-        warnings.append(_body_problem(catalog, lesson, "", "text", f"only {words} words; a lesson should have at least {MIN_WORDS}", "warning"))
+        warnings.append(_body_problem(catalog, lesson, "", "text", f"Nur {words} Wörter; eine Lektion hat mindestens {MIN_WORDS}.", "warning"))
     if not any(title.strip() == SUMMARY_HEADING for _, _, title in page.toc):
-        warnings.append(_body_problem(catalog, lesson, "", "text", f"no section '## {SUMMARY_HEADING}' at the end", "warning"))
+        warnings.append(_body_problem(catalog, lesson, "", "text", f"Am Ende fehlt der Abschnitt „## {SUMMARY_HEADING}“.", "warning"))
     if not page.admonitions:
-        warnings.append(_body_problem(catalog, lesson, "", "text", "no box (!!! merke / beispiel / achtung)", "warning"))
+        warnings.append(_body_problem(catalog, lesson, "", "text", "Die Lektion hat keinen Kasten (!!! merke, !!! beispiel oder !!! achtung).", "warning"))
     if re.search(r"^# ", lesson.body, flags=re.MULTILINE):
-        warnings.append(_body_problem(catalog, lesson, "# ", "text", "headings start at '##'; the page shows the title as the top heading", "warning"))
+        warnings.append(_body_problem(catalog, lesson, "# ", "text", "Überschriften beginnen mit „##“; die Seite zeigt den Titel als oberste Überschrift.", "warning"))
     return warnings
 
 
-def _check_quizzes(catalog: Catalog, rendered: dict[str, Rendered]) -> set[str]:
+def _check_quizzes(catalog: ParsedContent, rendered: dict[str, Rendered]) -> tuple[list[Problem], set[str]]:
+    found: list[Problem] = []
     bad: set[str] = set()
     lessons = {lesson.id: lesson for lesson in catalog.lessons}
     for stem, entry in catalog.quizzes.items():
         problems = _quiz_problems(catalog, stem, entry, lessons, rendered)
-        catalog.problems += problems
+        found += problems
         if any(p.severity == "error" for p in problems):
             bad.add(stem)
-    return bad
+    return found, bad
 
 
-def _quiz_problems(catalog: Catalog, stem: str, entry: QuizFile, lessons: dict[str, Lesson],
+def _quiz_problems(catalog: ParsedContent, stem: str, entry: QuizFile, lessons: dict[str, Lesson],
                    rendered: dict[str, Rendered]) -> list[Problem]:
     quiz = entry.quiz
     problems: list[Problem] = []
     if quiz.lesson != stem:
-        problems.append(_quiz_at(catalog, entry, ("lesson",), "lesson", f"must match the file name: the file is {entry.path.name}, so lesson must be {stem!r}"))
+        problems.append(_quiz_at(catalog, entry, ("lesson",), "lesson", f"Die Lektion (lesson) muss zum Dateinamen passen: Die Datei heißt {entry.path.name}, also muss hier „{stem}“ stehen."))
     lesson = lessons.get(quiz.lesson)
     if lesson is None:
-        problems.append(_quiz_at(catalog, entry, ("lesson",), "lesson", f"no lesson with id {quiz.lesson!r} (lessons/{quiz.lesson}.md)"))
+        problems.append(_quiz_at(catalog, entry, ("lesson",), "lesson", f"Es gibt keine Lektion mit der Kennung „{quiz.lesson}“ (lessons/{quiz.lesson}.md)."))
         return problems
     objectives = {o.id for o in lesson.meta.objectives}
     anchors = rendered[lesson.id].anchors
@@ -240,17 +252,17 @@ def _quiz_problems(catalog: Catalog, stem: str, entry: QuizFile, lessons: dict[s
     for index, question in enumerate(quiz.questions):
         where = ("questions", index)
         if question.id in seen:
-            problems.append(_quiz_at(catalog, entry, where + ("id",), f"questions[{index}].id", f"question id {question.id!r} is used twice"))
+            problems.append(_quiz_at(catalog, entry, where + ("id",), f"questions[{index}].id", f"Die Kennung „{question.id}“ der Frage kommt zweimal vor."))
         seen.add(question.id)
         if question.objective not in objectives:
             problems.append(_quiz_at(catalog, entry, where + ("objective",), f"questions[{index}].objective",
-                                     f"unknown objective {question.objective!r}; the lesson's objectives are {', '.join(sorted(objectives))}"))
+                                     f"Unbekanntes Lernziel „{question.objective}“; die Lernziele der Lektion sind: {', '.join(sorted(objectives))}."))
         if question.section and question.section not in anchors:
             problems.append(_quiz_at(catalog, entry, where + ("section",), f"questions[{index}].section",
-                                     f"section #{question.section} not found in lesson {lesson.id!r}; headings: {', '.join(sorted(anchors)) or 'none'}"))
+                                     f"Den Abschnitt #{question.section} gibt es in der Lektion „{lesson.id}“ nicht; Abschnitte: {', '.join(sorted(anchors)) or 'keine'}."))
     tested = {q.objective for q in quiz.questions}
     for index, objective in enumerate(lesson.meta.objectives):
         if objective.id not in tested:
             problems.append(_at(catalog, lesson, ("objectives", index, "id"), f"objectives[{index}]",
-                                f"objective {objective.id!r} is not tested by any quiz question", "warning"))
+                                f"Das Lernziel „{objective.id}“ wird von keiner Quizfrage geprüft.", "warning"))
     return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -89,11 +90,11 @@ class _BudgetLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
-                raise YamlRefused(f"more than {MAX_ALIASES} aliases (*name); write the values out instead")
+                raise YamlRefused(f"mehr als {MAX_ALIASES} Verweise (*name); bitte schreiben Sie die Werte aus")
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise YamlRefused(f"nested more than {MAX_DEPTH} levels deep")
+                raise YamlRefused(f"mehr als {MAX_DEPTH} Ebenen tief verschachtelt")
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -109,7 +110,7 @@ def _expanded_size(root: yaml.Node | None) -> int:
         if id(node) in sizes:
             continue
         if depth > MAX_DEPTH:
-            raise YamlRefused(f"nested more than {MAX_DEPTH} levels deep")
+            raise YamlRefused(f"mehr als {MAX_DEPTH} Ebenen tief verschachtelt")
         children = ([v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode)
                     else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
         pending = [c for c in children if id(c) not in sizes]
@@ -127,8 +128,9 @@ def compose_within_budget(text: str) -> tuple[Any, yaml.Node | None]:
     try:
         node = loader.get_single_node()
         if _expanded_size(node) > MAX_EXPANDED_NODES:
-            raise YamlRefused(f"more than {MAX_EXPANDED_NODES:,} values once its aliases (*name) are "
-                              "expanded; write the values out instead")
+            limit = f"{MAX_EXPANDED_NODES:,}".replace(",", ".")
+            raise YamlRefused(f"mehr als {limit} Werte, wenn die Verweise (*name) aufgelöst sind; bitte "
+                              "schreiben Sie die Werte aus")
         return (loader.construct_document(node) if node is not None else None), node
     finally:
         loader.dispose()
@@ -139,18 +141,51 @@ def safe_load(text: str) -> Any:
     return compose_within_budget(text)[0]
 
 
+# PyYAML's most frequent complaints, as an author can act on them (the rest get a general hint).
+_YAML_PROBLEMS = [
+    (r"mapping values are not allowed here", "Hier ist kein „name: Wert“ möglich. Steht ein Doppelpunkt im Text? "
+     "Dann den ganzen Text in Anführungszeichen setzen."),
+    (r"could not find expected ':'", "Ein Doppelpunkt „:“ fehlt (jede Angabe hat die Form „name: Wert“)."),
+    (r"found character '\\t' that cannot start any token", "Tabulatorzeichen sind nicht erlaubt; bitte mit "
+     "Leerzeichen einrücken."),
+    (r"expected <block end>, but found .*", "Die Einrückung passt nicht: Diese Zeile ist anders eingerückt als "
+     "die Zeilen davor."),
+    (r"did not find expected key", "Die Einrückung passt nicht: Hier wird eine Angabe „name: Wert“ erwartet."),
+    (r"did not find expected '-' indicator", "Die Einrückung passt nicht: Hier wird ein Listeneintrag „- “ erwartet."),
+    (r"expected ',' or '\]', but got .*", "In der Liste in eckigen Klammern fehlt ein Komma oder die schließende "
+     "Klammer „]“."),
+    (r"expected ',' or '}', but got .*", "In den geschweiften Klammern fehlt ein Komma oder die schließende "
+     "Klammer „}“."),
+    (r"found unexpected end of stream", "Die Datei endet mitten in einer Angabe: Ein Anführungszeichen oder eine "
+     "Klammer wird nicht geschlossen."),
+    (r"found undefined alias .*", "Ein Verweis (*name) zeigt auf keinen Anker (&name)."),
+    (r"found unknown escape character .*", "Ein umgekehrter Schrägstrich „\\“ in Anführungszeichen: bitte doppelt "
+     "schreiben oder einfache Anführungszeichen verwenden."),
+]
+
+
+def yaml_problem_text(problem: str) -> str:
+    """PyYAML's complaint as a German sentence for authors."""
+    for pattern, german in _YAML_PROBLEMS:
+        if re.fullmatch(pattern, problem.strip()):
+            return f"Fehler in der YAML-Schreibweise: {german}"
+    return ("Fehler in der YAML-Schreibweise: Bitte Einrückung, Doppelpunkte und Anführungszeichen in dieser "
+            "Zeile prüfen.")
+
+
 def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
     """Parse one YAML document; raise ContentError with the file line on a syntax error."""
     try:
         data, node = compose_within_budget(text)
     except YamlRefused as error:
-        raise ContentError(1 + offset, "yaml", f"YAML refused: {error}") from None
+        raise ContentError(1 + offset, "yaml", f"Die YAML-Angaben werden abgelehnt: {error}.") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + offset
-        raise ContentError(line, "yaml", f"YAML syntax error: {error.problem or error.context}") from None
+        raise ContentError(line, "yaml", yaml_problem_text(error.problem or error.context or "")) from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
-        raise ContentError(1 + offset, "yaml", f"YAML cannot be read: {error}") from None
+        raise ContentError(1 + offset, "yaml", "Die YAML-Angaben können nicht gelesen werden; bitte Einrückung, "
+                           "Doppelpunkte und Anführungszeichen prüfen.") from None
     return data, LineMap(node, offset)
 
 
@@ -158,8 +193,10 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     """Split a Markdown file into (front matter YAML, body, body's first line number)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise ContentError(1, "front matter", "the file must start with a line '---' followed by YAML front matter")
+        raise ContentError(1, "front matter", "Die Datei muss mit einer Zeile „---“ beginnen, gefolgt vom Kopfbereich "
+                                             "(front matter) mit den Angaben zur Lektion.")
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
-    raise ContentError(1, "front matter", "the front matter is not closed by a second line '---'")
+    raise ContentError(1, "front matter", "Der Kopfbereich (front matter) wird nicht mit einer zweiten Zeile „---“ "
+                                         "abgeschlossen.")

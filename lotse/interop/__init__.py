@@ -2,9 +2,14 @@
 
 Modules: common (errors, import/export results, Moodle grades, ids), text_formats (Moodle text
 formats -> Markdown), gift / moodle_xml / ilias_qti (readers), gift_writer / moodle_xml_writer (writers),
-quiz_yaml (drafts -> Quiz, Quiz <-> YAML), exchange (what the CLI and the trainer page do with
-a file), xapi (statements), xapi_interactions (interaction definitions and responses),
-xapi_rules (statement validator), lrs (sending to an LRS). The public names of the format,
+moodle_xml_parts / qti_parts / gift_parts / xapi_parts (the element builders, readers and escaping
+that the format modules share with the question type modules; they import no question type),
+quiz_yaml (drafts -> Quiz, Quiz <-> YAML), exchange (what the CLI and the trainer page do with a
+file), xapi (statements), xapi_interactions (interaction definitions and responses),
+xapi_rules (statement validator), lrs (sending to an LRS). What is particular to a question type
+(its Moodle XML, ILIAS and GIFT mapping, its xAPI interaction) lives in its module of
+lotse.question_types; the modules here hold the file formats and call the registry (one way: type
+modules import only the *_parts helpers, common and text_formats). The public names of the format,
 xAPI and LRS modules are importable from here.
 """
 

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from lotse.german_format import percent
+
 
 class InteropError(Exception):
     """A whole file cannot be read (a single bad question is ``Skipped`` instead)."""
@@ -18,6 +20,10 @@ class InteropError(Exception):
         self.message = message
         self.line = line
         super().__init__(f"Zeile {line}: {message}" if line else message)
+
+
+class Refused(Exception):
+    """One question cannot be imported (reason in German); the importer lists it as skipped."""
 
 
 @dataclass
@@ -98,7 +104,7 @@ def choice_data(rows: list[tuple[str, float, str | None]], single: bool) -> tupl
         correct = [i == best for i in range(len(rows))]
         defaults = [100.0 if c else 0.0 for c in correct]
         if weights and max(weights) < 100:
-            notes.append(f"beste Antwort hat nur {format_weight(max(weights))} %")
+            notes.append(f"beste Antwort hat nur {percent(max(weights), 5, fixed=False)}")
         if weights.count(100.0) > 1:
             notes.append("mehrere Antworten mit 100 %: nur die erste ist als richtig markiert")
     else:

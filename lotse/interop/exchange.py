@@ -8,9 +8,7 @@ exporting a quiz (GIFT or Moodle XML; ILIAS reads both).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +21,8 @@ from lotse.content.catalog import MAX_FILE_BYTES, parse_lesson
 from lotse.content.models import Quiz
 from lotse.content.yaml_lines import safe_load
 from lotse.content.problems import Problem, display_path
+from lotse.files import write_atomically
+from lotse.german_format import decimal
 from lotse.identity import User
 from lotse.interop.common import SLUG_RE, ExportResult, ImportResult, InteropError, Skipped
 from lotse.interop.gift import parse_gift
@@ -31,6 +31,7 @@ from lotse.interop.ilias_qti import is_zip, looks_like_qti, parse_ilias_qti
 from lotse.interop.moodle_xml import parse_moodle_xml
 from lotse.interop.moodle_xml_writer import export_moodle_xml
 from lotse.interop.quiz_yaml import build_quiz, dump_quiz, error_text
+from lotse.question_types import REGISTRY, get
 
 FORMATS = ("gift", "moodle-xml", "ilias-qti")  # what can be imported
 EXPORT_FORMATS = ("gift", "moodle-xml")
@@ -57,7 +58,7 @@ def size_problem(size: int, fmt: str) -> str | None:
     """Why a file of ``size`` bytes in format ``fmt`` is refused before it is read, or None."""
     limit = MAX_GIFT_BYTES if fmt == "gift" else MAX_UPLOAD_BYTES
     if fmt != "ilias-qti" and size > limit:
-        return (f"die Datei ist zu groß ({size / 1_048_576:.1f} MB; höchstens {limit / 1_048_576:.0f} MB "
+        return (f"die Datei ist zu groß ({decimal(size / 1_048_576, 1, fixed=True)} MB; höchstens {limit / 1_048_576:.0f} MB "
                 "für dieses Format); bitte in kleinere Dateien aufteilen")
     return None
 
@@ -172,7 +173,7 @@ def preview_import(data: bytes, fmt: str, lesson: str, objectives: list[str] | N
     """An uploaded file -> ImportPreview for `lesson` (never raises for bad input)."""
     preview = ImportPreview(lesson=lesson, fmt=fmt)
     if len(data) > MAX_UPLOAD_BYTES:
-        preview.error = (f"Die Datei ist zu groß ({len(data) / 1_048_576:.1f} MB; höchstens "
+        preview.error = (f"Die Datei ist zu groß ({decimal(len(data) / 1_048_576, 1, fixed=True)} MB; höchstens "
                          f"{MAX_UPLOAD_BYTES // 1_048_576} MB).")
         return preview
     if not SLUG_RE.match(lesson):
@@ -249,26 +250,12 @@ def save_quiz(actor: User, root: Path, lesson: str, yaml_text: str, *, replace: 
         raise InteropError(f"Für die Lektion „{lesson}“ gibt es schon ein Quiz; "
                            "bitte das Ersetzen ausdrücklich bestätigen.")
     try:
-        _write_atomically(path, yaml_text)
+        write_atomically(path, yaml_text)
     except OSError as err:
         raise InteropError(f"Die Datei {path.name} konnte nicht geschrieben werden: "
                            f"{err.strerror or err}") from err
     problems = validation_problems(root, lesson, path)
     return SaveOutcome(path, problems, not blocks_quiz(problems, root, path), previous)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Readers (the app) see the old file or the new one, never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # --- export ----------------------------------------------------------------------------
@@ -288,13 +275,11 @@ def export_filename(lesson: str, fmt: str) -> str:
 
 # --- tables for the trainer page -------------------------------------------------------
 
-TYPE_LABELS = {"single_choice": "Einfachauswahl", "multiple_choice": "Mehrfachauswahl",
-               "true_false": "Wahr/Falsch", "ordering": "Reihenfolge", "matching": "Zuordnung",
-               "short_answer": "Kurzantwort", "numeric": "Zahl"}
+TYPE_LABELS = {name: kind.label for name, kind in REGISTRY.items()}
 
 
 def question_rows(quiz: Quiz) -> list[dict]:
-    return [{"Nr.": i, "Frage-ID": q.id, "Typ": TYPE_LABELS.get(q.type, q.type), "Lernziel": q.objective,
+    return [{"Nr.": i, "Frage-ID": q.id, "Typ": get(q.type).label, "Lernziel": q.objective,
              "Frage": " ".join(q.prompt.split())[:160]} for i, q in enumerate(quiz.questions, start=1)]
 
 

@@ -18,6 +18,7 @@ import re
 from lotse.ids import is_ascii_number
 from lotse.interop.common import Draft, ImportResult, Skipped, append_explanation, choice_data
 from lotse.interop.text_formats import to_markdown
+from lotse.question_types import get
 
 _ESCAPES = {"\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003", "\\{": "\ue004", "\\}": "\ue005",
             "\\~": "\ue006", "\\n": "\ue007"}
@@ -256,9 +257,8 @@ def _question(body: str, line: int, meta: dict) -> Draft:
         data.update(_true_false(answertext, fmt, notes))
     else:
         data.update(_short_answer(answertext, fmt, notes))
-    for key, only in (("points", None), ("section", None), ("case_sensitive", "short_answer"),
-                      ("unit", "numeric")):
-        if meta.get(key) is not None and only in (None, data["type"]):
+    for key in ("points", "section", *get(data["type"]).gift_meta):
+        if meta.get(key) is not None:
             data[key] = meta[key]
     return Draft(name=name, line=line, data=data, meta=meta, notes=notes)
 

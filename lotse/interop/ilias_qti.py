@@ -8,6 +8,8 @@ ILIAS' own writers and readers (Modules/TestQuestionPool/classes/export/qti12/cl
 .../import/qti12/class.ass*Import.php, Services/QTI/classes/class.ilQTIItem.php): response idents
 (MCSR, MCMR, NUM, TEXTSUBSET_01, MQ, OQT), points in `<setvar action="Add">`, feedback in
 `<itemfeedback ident="response_N">`, `response_allcorrect` and `response_onenotcorrect`.
+Here: the file, the item's headers and the shared helpers; each question type module reads its own
+ILIAS types (lotse.question_types: ilias_readers, e.g. KPRIM in multiple_choice, CLOZE in cloze).
 
 The ZIP is read in memory, never extracted, with limits on its size, its number of entries and
 the unpacked size of the QTI file (zip bombs). The XML goes through moodle_xml.parse_xml, which
@@ -18,19 +20,19 @@ the DTD and still refuses ENTITY declarations and internal subsets.
 from __future__ import annotations
 
 import io
-import math
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from lotse.interop.common import (Draft, ImportResult, InteropError, Skipped, append_explanation,
-                                  choice_data, format_number)
+from lotse.interop.common import (Draft, ImportResult, InteropError, Refused, Skipped,
+                                  append_explanation)
 from lotse.interop.moodle_xml import parse_xml
-from lotse.interop.text_formats import escape_markdown, to_markdown
+from lotse.interop.qti_parts import Item as _Item
+from lotse.interop.qti_parts import material as _material
+from lotse.interop.text_formats import to_markdown
 
 MAX_ZIP_BYTES = 100 * 1024 * 1024  # the archive itself (the trainer page allows far less)
 MAX_ZIP_MEMBERS = 5000  # pools with many pictures have a few hundred entries
@@ -44,26 +46,14 @@ _QTI_ROOT = re.compile(rb"\A(?:\xef\xbb\xbf)?"  # prolog parts cannot overlap: n
                        rb"<questestinterop[\s>/]", re.DOTALL)
 _RESPONSES = {"response_lid", "response_str", "response_num", "response_grp", "response_xy",
               "response_extension"}
-_META_LABELS = {"answerdepth", "suggested_solution"}
-_MEDIA_OBJECT = re.compile(r"^il_\d+_mob_\d+$")  # pictures placed in the text by ILIAS' editor
 
-# QUESTIONTYPE (identifier or class name, lower case) -> reader key
-_TYPES = {"single choice question": "single", "asssinglechoice": "single",
-          "multiple choice question": "multiple", "assmultiplechoice": "multiple",
-          "kprim choice question": "kprim", "asskprimchoice": "kprim",
-          "numeric question": "numeric", "assnumeric": "numeric",
-          "textsubset question": "textsubset", "asstextsubset": "textsubset",
-          "matching question": "matching", "assmatchingquestion": "matching",
-          "ordering question": "ordering", "assorderingquestion": "ordering",
-          "ordering horizontal": "horizontal", "assorderinghorizontal": "horizontal"}
-_CLOZE = ("Lückentext", "mehrere Lücken in einem Text; Lotse hat keinen Lückentext-Typ")
+_LONG_MENU = ("Long Menu", "Lücken mit langen Auswahllisten und Eingabehilfe; bitte in Lotse als "
+              "Lückentext (cloze) neu anlegen")
 _MANUAL = "wird von Hand bewertet; Lotse bewertet nur automatisch"
 _PROGRAM = ("eingebettetes Programm", "in Lotse nicht darstellbar")
 _UNSUPPORTED = {
     "text question": ("Freitext", _MANUAL), "asstextquestion": ("Freitext", _MANUAL),
-    "cloze question": _CLOZE, "assclozetest": _CLOZE,
-    "long menu question": ("Long Menu", "Lücken mit Auswahllisten; Lotse hat keinen Lückentext-Typ"),
-    "asslongmenu": ("Long Menu", "Lücken mit Auswahllisten; Lotse hat keinen Lückentext-Typ"),
+    "long menu question": _LONG_MENU, "asslongmenu": _LONG_MENU,
     "error text question": ("Fehlertext", "Wörter im Text markieren ist in Lotse nicht darstellbar"),
     "asserrortext": ("Fehlertext", "Wörter im Text markieren ist in Lotse nicht darstellbar"),
     "image map question": ("Imagemap", "Klicken in Bildbereiche ist in Lotse nicht darstellbar"),
@@ -74,20 +64,6 @@ _UNSUPPORTED = {
     "java applet question": ("Java-Applet", _PROGRAM[1]), "assjavaapplet": ("Java-Applet", _PROGRAM[1]),
     "flash applet question": ("Flash", _PROGRAM[1]), "assflashquestion": ("Flash", _PROGRAM[1]),
 }
-
-
-class _Invalid(Exception):
-    """This question cannot be imported (reason in German)."""
-
-
-@dataclass
-class _Item:
-    """One <item> while it is read: metadata, feedback texts and notes for the author."""
-
-    node: ET.Element
-    meta: dict[str, str]
-    notes: list[str] = field(default_factory=list)
-    feedback: dict[str, str] = field(default_factory=dict)  # itemfeedback ident -> Markdown
 
 
 # --- file level ------------------------------------------------------------------------
@@ -173,7 +149,7 @@ def _parse_qti(data: bytes) -> ImportResult:
         line = lines.get(id(node), 0)
         try:
             result.drafts.append(_question(node, line, category))
-        except _Invalid as err:
+        except Refused as err:
             where = f" (Frage {number} der Datei)" if shared[line] > 1 else ""
             result.skipped.append(Skipped(node.get("title") or "Frage", line, f"{err}{where}"))
     if not items and test is not None:
@@ -190,13 +166,13 @@ def _question(node: ET.Element, line: int, category: str | None) -> Draft:
     item = _Item(node, _metadata(node))
     given = item.meta.get("QUESTIONTYPE", "").strip()
     kind = given.lower() or _type_from_response(node)
-    if kind in _UNSUPPORTED:
+    reader = _registered_reader(kind)  # a registered reader wins over the list of types Lotse does not take
+    if reader is None and kind in _UNSUPPORTED:
         label, reason = _UNSUPPORTED[kind]
-        raise _Invalid(f"ILIAS-Fragetyp „{given or kind.upper()}“ ({label}) wird nicht unterstützt: "
-                       f"{reason}")
-    reader = _READERS.get(_TYPES.get(kind, ""))
+        raise Refused(f"ILIAS-Fragetyp „{given or kind.upper()}“ ({label}) wird nicht unterstützt: "
+                      f"{reason}")
     if reader is None:
-        raise _Invalid(f"unbekannter ILIAS-Fragetyp „{given or '?'}“ (z. B. aus einem Plugin)")
+        raise Refused(f"unbekannter ILIAS-Fragetyp „{given or '?'}“ (z. B. aus einem Plugin)")
     if not given:
         item.notes.append("Fragetyp aus der Antwortstruktur abgeleitet (keine Angabe QUESTIONTYPE)")
     item.feedback = _feedbacks(item)
@@ -206,6 +182,14 @@ def _question(node: ET.Element, line: int, category: str | None) -> Draft:
         data["category"] = category
     name = node.get("title") or data["prompt"][:40] or "Frage"
     return Draft(name=name, line=line, data=data, notes=list(dict.fromkeys(item.notes)))
+
+
+def _registered_reader(kind: str) -> Callable[[_Item, dict], dict] | None:
+    """The reader a question type module registers for this QUESTIONTYPE (identifier or class name,
+    lower case; lotse.question_types: ilias_readers)."""
+    from lotse.question_types import REGISTRY
+
+    return next((t.ilias_readers[kind] for t in REGISTRY.values() if kind in t.ilias_readers), None)
 
 
 def _metadata(node: ET.Element) -> dict[str, str]:
@@ -246,7 +230,7 @@ def _headers(item: _Item) -> dict:
     presentation = item.node.find("presentation")
     prompt = "\n\n".join(t for t in (_material(m, notes) for m in _prompt_materials(presentation)) if t)
     if not prompt and item.meta.get("additional_cont_edit_mode") == "pageobject":
-        raise _Invalid("der Fragetext steht im ILIAS-Seiteneditor und ist nicht in der QTI-Datei")
+        raise Refused("der Fragetext steht im ILIAS-Seiteneditor und ist nicht in der QTI-Datei")
     data: dict = {"prompt": prompt, "explanation": None}
     right = item.feedback.get("response_allcorrect")
     wrong = item.feedback.get("response_onenotcorrect")
@@ -281,346 +265,3 @@ def _feedbacks(item: _Item) -> dict[str, str]:
         if text:
             texts[feedback.get("ident", "")] = text
     return texts
-
-
-def _material(node: ET.Element | None, notes: list[str]) -> str:
-    """Texts and pictures below `node` -> Markdown; pictures become `[Bild: name]` and a note."""
-    if node is None:
-        return ""
-    media = {e.get("label", ""): e.get("uri", "") for e in node.iter("matimage")
-             if _MEDIA_OBJECT.match(e.get("label") or "") and e.get("uri")}
-    parts = []
-    for element in node.iter():
-        if element.tag == "mattext" and element.get("label") not in _META_LABELS:
-            texttype = (element.get("texttype") or "").lower()
-            fmt = "html" if "html" in texttype else "plain" if texttype else "moodle"
-            text = element.text or ""
-            for label, uri in media.items():  # <img src="il_0_mob_7"> -> the file's name
-                text = text.replace(f'"{label}"', f'"{uri}"')
-            parts.append(to_markdown(text, fmt, notes))
-        elif element.tag == "matimage":
-            label = element.get("label") or ""
-            name = (element.get("uri") or "").rsplit("/", 1)[-1] or label or "?"
-            notes.append(f"Bild „{name}“ nicht übernommen (bitte in lessons/images/ ablegen)")
-            if not _MEDIA_OBJECT.match(label):  # media objects are already [Bild: …] in the text
-                parts.append(escape_markdown(f"[Bild: {label or name}]"))
-    return "\n\n".join(p for p in parts if p)
-
-
-def _image_only(node: ET.Element) -> bool:
-    texts = [e.text for e in node.iter("mattext") if e.get("label") not in _META_LABELS]
-    return node.find(".//matimage") is not None and not any((t or "").strip() for t in texts)
-
-
-# --- response processing ---------------------------------------------------------------
-
-
-def _number(text: str | None, what: str) -> float:
-    raw = (text or "").strip().replace(",", ".")
-    try:
-        value = float(raw)
-    except ValueError as err:
-        raise _Invalid(f"{what} „{(text or '').strip()}“ ist keine Zahl") from err
-    if not math.isfinite(value):
-        raise _Invalid(f"{what} „{raw}“ ist keine endliche Zahl")
-    return value
-
-
-def _children(node: ET.Element | None) -> list[ET.Element]:
-    return [c for c in node if c.tag is not ET.Comment] if node is not None else []
-
-
-def _points(condition: ET.Element) -> float | None:
-    """What a <respcondition> adds to the score (None: it only shows feedback)."""
-    total, seen = 0.0, False
-    for setvar in condition.findall("setvar"):
-        action = (setvar.get("action") or "Set").lower()
-        if action not in ("add", "set", "subtract"):
-            raise _Invalid(f"Bewertung mit <setvar action=\"{setvar.get('action')}\"> wird nicht "
-                           "unterstützt")
-        value = _number(setvar.text, "Punktzahl")
-        total, seen = total + (-value if action == "subtract" else value), True
-    return total if seen else None
-
-
-def _tests(item: _Item, respident: str | None,
-           tags: tuple[str, ...]) -> list[tuple[ET.Element, bool, ET.Element]]:
-    """(test, negated, respcondition) for every respcondition that checks exactly one thing,
-    e.g. `<varequal respident="MCMR">2</varequal>` or `<not><varequal …/></not>`."""
-    found = []
-    for condition in item.node.iter("respcondition"):
-        tests = _children(condition.find("conditionvar"))
-        if len(tests) != 1:
-            continue
-        test, negated = tests[0], False
-        if test.tag == "not" and len(_children(test)) == 1:
-            test, negated = _children(test)[0], True
-        if test.tag in tags and (respident is None or test.get("respident") == respident):
-            found.append((test, negated, condition))
-    return found
-
-
-def _response(item: _Item, tag: str) -> ET.Element:
-    response = item.node.find(f".//{tag}")
-    if response is None:
-        raise _Invalid(f"Antwortbereich <{tag}> fehlt")
-    return response
-
-
-def _labels(item: _Item, response: ET.Element) -> list[tuple[str, str]]:
-    return [(label.get("ident", ""), _material(label, item.notes))
-            for label in response.iter("response_label")]
-
-
-def _set_points(data: dict, points: float, notes: list[str]) -> None:
-    if 0 < points < math.inf:
-        data["points"] = points
-    else:
-        notes.append(f"Punktzahl {format_number(points)} ungültig, in Lotse 1 Punkt")
-
-
-# --- question types --------------------------------------------------------------------
-
-
-def _choice_points(item: _Item, response: ET.Element) -> tuple[dict[str, float], dict[str, float]]:
-    """Points for checking / not checking each option (ILIAS: one respcondition per case)."""
-    checked: dict[str, float] = {}
-    unchecked: dict[str, float] = {}
-    for test, negated, condition in _tests(item, response.get("ident"), ("varequal",)):
-        points = _points(condition)
-        if points is not None:
-            target = unchecked if negated else checked
-            ident = (test.text or "").strip()
-            target[ident] = target.get(ident, 0.0) + points
-    return checked, unchecked
-
-
-def _single_choice(item: _Item, data: dict) -> dict:
-    response = _response(item, "response_lid")
-    labels = _labels(item, response)
-    checked, _ = _choice_points(item, response)
-    points = [checked.get(ident, 0.0) for ident, _ in labels]
-    best = max(points, default=0.0)
-    if best <= 0:
-        raise _Invalid("keine Antwort gibt Punkte")
-    if min(points) < 0:
-        item.notes.append("Minuspunkte für falsche Antworten nicht übernommen (in Lotse 0 Punkte)")
-    rows = [(text, max(p, 0.0) / best * 100, item.feedback.get(f"response_{ident}"))
-            for (ident, text), p in zip(labels, points)]
-    result, notes = choice_data(rows, single=True)
-    item.notes.extend(notes)
-    _set_points(data, best, item.notes)
-    return result
-
-
-def _multiple_choice(item: _Item, data: dict) -> dict:
-    """An option is correct if checking it gives points. ILIAS' points for *unchecked* options
-    have no Lotse equivalent: then Lotse's default weights are used (and noted)."""
-    response = _response(item, "response_lid")
-    labels = _labels(item, response)
-    checked, unchecked = _choice_points(item, response)
-    on = [checked.get(ident, 0.0) for ident, _ in labels]
-    off = [unchecked.get(ident, 0.0) for ident, _ in labels]
-    k = sum(p > 0 for p in on) or 1
-    positive = sum(p for p in on if p > 0)
-    if any(off) or not positive:
-        if any(off):
-            item.notes.append("Punkte für nicht angekreuzte Antworten nicht übernommen (Lotse "
-                              "bewertet mit seinen Standardgewichten)")
-        weights = [100 / k if p > 0 else -100 / k for p in on]
-    else:
-        weights = [p / positive * 100 for p in on]
-        if min(weights) < -100:
-            item.notes.append("Abzug für eine falsche Antwort auf -100 % begrenzt")
-            weights = [max(w, -100.0) for w in weights]
-    rows = [(text, w, item.feedback.get(f"response_{ident}")) for (ident, text), w in zip(labels, weights)]
-    result, notes = choice_data(rows, single=False)
-    item.notes.extend(notes)
-    limit = response.find("render_choice")
-    if limit is not None and (limit.get("maxnumber") or "0") not in ("", "0"):
-        item.notes.append(f"ILIAS erlaubt höchstens {limit.get('maxnumber')} Kreuze, Lotse beliebig viele")
-    _set_points(data, sum(max(a, b) for a, b in zip(on, off)), item.notes)
-    return result
-
-
-def _kprim(item: _Item, data: dict) -> dict:
-    """Four statements, each right or wrong -> multiple choice: tick = the statement is right."""
-    response = _response(item, "response_lid")
-    labels = _labels(item, response)
-    idents = {ident for ident, _ in labels}
-    right = {(test.get("respident") or ""): (test.text or "").strip().lower() in ("1", "true")
-             for test, negated, condition in _tests(item, None, ("varequal",))
-             if not negated and _points(condition) is None and test.get("respident") in idents}
-    k = sum(right.values()) or 1
-    rows = [(text, 100 / k if right.get(ident) else -100 / k, item.feedback.get(f"response_{ident}"))
-            for ident, text in labels]
-    result, _ = choice_data(rows, single=False)
-    item.notes.append("Kprim-Frage als Mehrfachauswahl übernommen (angekreuzt = Aussage trifft "
-                      "zu, Teilpunkte nach der Lotse-Regel statt nach ILIAS)")
-    points = [p for c in item.node.iter("respcondition") if (p := _points(c)) is not None]
-    _set_points(data, max(points, default=0.0), item.notes)
-    return result
-
-
-def _numeric(item: _Item, data: dict) -> dict:
-    """ILIAS accepts a closed range [vargte, varlte] -> value in the middle +- tolerance."""
-    for condition in item.node.iter("respcondition"):
-        tests = {t.tag: t for t in _children(condition.find("conditionvar"))}
-        points = _points(condition)
-        if points is None or not ({"vargte", "varlte"} <= tests.keys() or "varequal" in tests):
-            continue
-        low = tests.get("vargte", tests.get("varequal"))
-        high = tests.get("varlte", tests.get("varequal"))
-        lower, upper = _number(low.text, "Untergrenze"), _number(high.text, "Obergrenze")
-        if lower > upper:
-            raise _Invalid(f"Untergrenze {format_number(lower)} größer als Obergrenze "
-                           f"{format_number(upper)}")
-        value, tolerance = (float(f"{x:.12g}") for x in ((lower + upper) / 2, (upper - lower) / 2))
-        _set_points(data, points, item.notes)
-        return {"type": "numeric", "answers": [{"value": value, "tolerance": tolerance}]}
-    raise _Invalid("kein Zahlenbereich (vargte/varlte) mit Punkten gefunden")
-
-
-def _textsubset(item: _Item, data: dict) -> dict:
-    """Short answers: one input field in Lotse, so only questions that ask for one answer."""
-    wanted = item.meta.get("correctanswers", "1") or "1"
-    if wanted not in ("0", "1"):
-        raise _Invalid(f"verlangt {wanted} verschiedene Antworten; eine Lotse-Kurzantwort hat ein "
-                       "Eingabefeld")
-    fields = [r.get("ident") for r in item.node.iter("response_str")]
-    answers: dict[str, float] = {}
-    for test, negated, condition in _tests(item, fields[0] if fields else None, ("varsubset", "varequal")):
-        points = _points(condition)
-        if negated or points is None:
-            continue
-        for text in (test.text or "").split(","):  # ILIAS joins answers with equal points by ","
-            if text.strip():
-                answers.setdefault(text.strip(), points)
-    best = max(answers.values(), default=0.0)
-    if best <= 0:
-        raise _Invalid("keine Antwort gibt Punkte")
-    if min(answers.values()) < 0:
-        item.notes.append("Minuspunkte für Antworten nicht übernommen (in Lotse 0 Punkte)")
-    rating = item.meta.get("textrating", "ci").lower()
-    if rating.startswith("l"):
-        item.notes.append(f"ILIAS akzeptiert Tippfehler (Levenshtein-Abstand {rating[1:]}), Lotse "
-                          "nur die genaue Schreibweise")
-    _set_points(data, best, item.notes)
-    return {"type": "short_answer", "case_sensitive": rating == "cs",
-            "answers": [{"text": text, "weight": max(p, 0.0) / best * 100} for text, p in answers.items()]}
-
-
-def _matching(item: _Item, data: dict) -> dict:
-    """Definitions (labels with match_group) get terms assigned; pairs with points are correct."""
-    response = _response(item, "response_grp")
-    definitions: dict[str, str] = {}
-    terms: dict[str, str] = {}
-    for label in response.iter("response_label"):
-        if _image_only(label):
-            raise _Invalid("Zuordnung mit Bildern kann nicht übernommen werden")
-        side = definitions if label.get("match_group") is not None else terms
-        side[label.get("ident", "")] = _material(label, item.notes)
-    pairs, ignored = [], 0
-    for test, negated, condition in _tests(item, response.get("ident"), ("varsubset",)):
-        points = _points(condition)
-        term, _, definition = (test.text or "").partition(",")
-        if negated or points is None:
-            continue
-        pair = (term.strip(), definition.strip(), points)
-        if points > 0 and pair[0] in terms and pair[1] in definitions:
-            if pair[:2] not in {p[:2] for p in pairs}:
-                pairs.append(pair)
-        else:
-            ignored += 1
-    if ignored:
-        item.notes.append("Paare ohne Punkte oder mit Minuspunkten nicht übernommen")
-    if not pairs:
-        raise _Invalid("keine Zuordnung gibt Punkte")
-    if len({p for _, _, p in pairs}) > 1:
-        item.notes.append("ILIAS gewichtet die Paare unterschiedlich, Lotse zählt jedes Paar gleich")
-    result = _pair_up(item, pairs, definitions, terms)
-    _set_points(data, sum(p for _, _, p in pairs), item.notes)
-    for term, definition, _ in pairs:
-        text = item.feedback.get(f"correct_{term}_{definition}")
-        if text:
-            append_explanation(data, f"{definitions[definition]} → {terms[term]}: {text}")
-    return result
-
-
-def _pair_up(item: _Item, pairs: list[tuple[str, str, float]], definitions: dict[str, str],
-             terms: dict[str, str]) -> dict:
-    """Lotse pairs: left = definition, right = its term; unused terms are distractors. If a
-    definition has several terms (ILIAS mode n:1), left = term and right = definition."""
-    for left_side, right_side, lefts, rights in ((1, 0, definitions, terms), (0, 1, terms, definitions)):
-        by_left: dict[str, list[str]] = {}
-        for pair in pairs:
-            by_left.setdefault(pair[left_side], []).append(pair[right_side])
-        if all(len(v) == 1 for v in by_left.values()):
-            break
-    else:
-        raise _Invalid("Zuordnung mit mehreren richtigen Partnern auf beiden Seiten ist in Lotse "
-                       "nicht darstellbar")
-    missing = [lefts[i] for i in lefts if i not in by_left]
-    if missing:
-        item.notes.append("ohne richtigen Partner nicht übernommen: " + ", ".join(missing))
-    used = {r[0] for r in by_left.values()}
-    right_texts = {rights[r[0]] for r in by_left.values()}
-    distractors = [rights[i] for i in rights if i not in used and rights[i] not in right_texts]
-    return {"type": "matching", "distractors": list(dict.fromkeys(distractors)),
-            "pairs": [{"left": lefts[i], "right": rights[r[0]]} for i, r in by_left.items()]}
-
-
-def _ordering(item: _Item, data: dict) -> dict:
-    """Items in their correct order: `<varequal respident="OQT" index="position">answer</varequal>`,
-    where the answer is the label's ident (ILIAS < 5.2) or its index in the list (5.2+)."""
-    response = _response(item, "response_lid")
-    labels = list(response.iter("response_label"))
-    if response.get("ident") in ("OQP", "OQNP") or any(_image_only(label) for label in labels):
-        raise _Invalid("Reihenfolge mit Bildern kann nicht übernommen werden")
-    texts = [_material(label, item.notes) for label in labels]
-    idents = [label.get("ident", "") for label in labels]
-    positions: dict[int, float] = {}
-    for test, negated, condition in _tests(item, response.get("ident"), ("varequal",)):
-        answer = (test.text or "").strip()
-        index = idents.index(answer) if answer in idents \
-            else int(answer) if answer.isdecimal() and len(answer) < 10 else -1
-        if not negated and test.get("index") is not None and 0 <= index < len(labels):
-            positions[index] = _number(test.get("index"), "Position")
-            feedback = item.feedback.get(_link(condition))
-            if feedback:
-                append_explanation(data, f"{texts[index]}: {feedback}")
-    order = sorted(range(len(labels)), key=positions.get) if len(positions) == len(labels) \
-        else range(len(labels))
-    depths = [e.text for e in response.iter("mattext") if e.get("label") == "answerdepth"]
-    if any((d or "0").strip() not in ("", "0") for d in depths):
-        item.notes.append("Einrückungen (verschachtelte Reihenfolge) nicht übernommen")
-    _ordering_points(item, data)
-    return {"type": "ordering", "items": [texts[i] for i in order]}
-
-
-def _link(condition: ET.Element) -> str:
-    shown = condition.find("displayfeedback")
-    return shown.get("linkrefid", "") if shown is not None else ""
-
-
-def _ordering_points(item: _Item, data: dict) -> None:
-    if item.meta.get("points"):
-        points = _number(item.meta["points"], "Punktzahl")
-    else:
-        points = sum(p for c in item.node.iter("respcondition") if (p := _points(c)) and p > 0)
-    _set_points(data, points, item.notes)
-
-
-def _horizontal(item: _Item, data: dict) -> dict:
-    """The words of `ordertext` in their correct order, split at `separator` (or spaces)."""
-    text = item.meta.get("ordertext", "")
-    separator = item.meta.get("separator") or "::"
-    parts = text.split(separator) if separator in text else text.split()
-    _ordering_points(item, data)
-    return {"type": "ordering", "items": [to_markdown(p, "plain") for p in parts if p.strip()]}
-
-
-_READERS: dict[str, Callable[[_Item, dict], dict]] = {
-    "single": _single_choice, "multiple": _multiple_choice, "kprim": _kprim,
-    "numeric": _numeric, "textsubset": _textsubset, "matching": _matching,
-    "ordering": _ordering, "horizontal": _horizontal}

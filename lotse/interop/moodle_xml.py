@@ -1,7 +1,10 @@
 """Moodle XML import (the writer is moodle_xml_writer.py).
 
 Follows Moodle's qformat_xml (question/format/xml/format.php) and, for ordering questions,
-the qtype_ordering plugin (core since Moodle 4.4). Parsing (parse_xml, also used by ilias_qti)
+the qtype_ordering plugin (core since Moodle 4.4). Each question type module reads its own Moodle
+types (lotse.question_types: moodle_readers); here the file and the shared headers (the readers'
+helpers are in moodle_xml_parts).
+Parsing (parse_xml, also used by ilias_qti)
 uses expat directly so that every <question> keeps its line number; DOCTYPE and ENTITY
 declarations are refused (no entity expansion, no external entities: safe against XML bombs and
 XXE without defusedxml).
@@ -15,26 +18,20 @@ import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
-from lotse.ids import is_ascii_number
-from lotse.interop.common import (Draft, ImportResult, InteropError, Skipped, append_explanation,
-                                  choice_data)
-from lotse.interop.text_formats import to_markdown
+from lotse.interop.common import (Draft, ImportResult, InteropError, Refused, Skipped,
+                                  append_explanation)
+from lotse.interop.moodle_xml_parts import rich, text_of
 
-_FORMATS = {"html": "html", "moodle_auto_format": "moodle", "plain_text": "plain",
-            "markdown": "markdown", "wiki_like": "plain"}
 _BOILERPLATE = {"", "Your answer is correct.", "Your answer is partially correct.",
                 "Your answer is incorrect.", "Ihre Antwort ist richtig.",
                 "Ihre Antwort ist teilweise richtig.", "Ihre Antwort ist falsch."}
-_UNSUPPORTED = {"essay": "Freitext", "description": "Beschreibung", "cloze": "Lückentext",
-                "multianswer": "Lückentext", "calculated": "Berechnet",
+_UNSUPPORTED = {"essay": "Freitext", "description": "Beschreibung", "calculated": "Berechnet",
                 "calculatedsimple": "Einfach berechnet", "calculatedmulti": "Berechnete Auswahl",
                 "ddwtos": "Drag-and-Drop auf Text", "gapselect": "Lückenauswahl",
                 "ddimageortext": "Drag-and-Drop auf Bild", "ddmarker": "Drag-and-Drop-Markierung",
                 "randomsamatch": "Zufällige Kurzantwort-Zuordnung", "random": "Zufallsfrage"}
 
 
-class _Invalid(Exception):
-    """This question cannot be imported (reason in German)."""
 
 
 # --- safe parsing ----------------------------------------------------------------------
@@ -142,28 +139,6 @@ def parse_xml(data: bytes | str, *, external_doctype: bool = False,
     return root, lines
 
 
-def _text(node: ET.Element | None, path: str = "text") -> str:
-    found = node.find(path) if node is not None else None
-    return (found.text or "").strip() if found is not None else ""
-
-
-def _rich(node: ET.Element | None, default: str, notes: list[str]) -> str:
-    """A Moodle text element (<x format="..."><text>...</text><file/></x>) -> Markdown."""
-    if node is None:
-        return ""
-    for file in node.findall("file"):
-        notes.append(f"eingebettete Datei „{file.get('name', '?')}“ nicht übernommen")
-    fmt = _FORMATS.get(node.get("format", default), "html")
-    return to_markdown(_text(node), fmt, notes)
-
-
-def _fraction(answer: ET.Element) -> float:
-    try:
-        return float(answer.get("fraction", "0"))
-    except ValueError as err:
-        raise _Invalid(f"Bewertung „{answer.get('fraction')}“ ist keine Zahl") from err
-
-
 def _comment_meta(node: ET.Element, key: str) -> dict:
     for child in node:
         text = (child.text or "").strip() if child.tag is ET.Comment else ""
@@ -176,118 +151,31 @@ def _comment_meta(node: ET.Element, key: str) -> dict:
     return {}
 
 
-# --- question types --------------------------------------------------------------------
-
-
-def _multichoice(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    rows = [(_rich(a, fmt, notes), _fraction(a), _rich(a.find("feedback"), fmt, notes) or None)
-            for a in q.findall("answer")]
-    single = _text(q, "single") if q.find("single") is not None else "true"
-    data, more = choice_data(rows, single.lower() not in ("false", "0", ""))
-    notes.extend(more)
-    return data
-
-
-def _truefalse(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    data: dict = {"type": "true_false", "answer": True}
-    for position, answer in enumerate(q.findall("answer")):
-        text = _text(answer)
-        is_true = text == "true" if text in ("true", "false") else position == 0
-        feedback = _rich(answer.find("feedback"), fmt, notes)
-        data["feedback_true" if is_true else "feedback_false"] = feedback
-        if is_true:
-            data["answer"] = _fraction(answer) == 100
-    return data
-
-
-def _shortanswer(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    answers = []
-    for answer in q.findall("answer"):
-        if _text(answer) == "*":
-            notes.append("Moodle-Platzhalter * wird in Lotse wörtlich verglichen")
-        answers.append({"text": _text(answer), "weight": _fraction(answer),
-                        "feedback": _rich(answer.find("feedback"), fmt, notes) or None})
-    usecase = _text(q, "usecase") not in ("", "0")
-    return {"type": "short_answer", "answers": answers, "case_sensitive": usecase}
-
-
-def _numerical(q: ET.Element, fmt: str, notes: list[str], data: dict) -> dict:
-    answers = []
-    for answer in q.findall("answer"):
-        feedback = _rich(answer.find("feedback"), fmt, notes) or None
-        value = _text(answer) or (answer.text or "").strip()
-        if value in ("*", ""):
-            if feedback:
-                append_explanation(data, f"Bei anderen Antworten: {feedback}")
-                notes.append("Rückmeldung für andere Antworten in die Erläuterung übernommen")
-            continue
-        try:
-            answers.append({"value": float(value), "weight": _fraction(answer),
-                            "tolerance": abs(float(_text(answer, "tolerance") or 0)),
-                            "feedback": feedback})
-        except ValueError as err:
-            raise _Invalid(f"„{value}“ ist keine Zahl") from err
-    units = [(_text(u, "unit_name"), _text(u, "multiplier")) for u in q.iter("unit")]
-    unit = next((name for name, factor in units if factor in ("", "1", "1.0")), None)
-    if len(units) > (1 if unit else 0):
-        notes.append("weitere Einheiten mit Umrechnungsfaktor nicht übernommen: "
-                     + ", ".join(name for name, _ in units if name != unit))
-    return {"type": "numeric", "answers": answers, "unit": unit or None}
-
-
-def _matching(q: ET.Element, fmt: str, notes: list[str]) -> dict:
-    pairs, distractors = [], []
-    for sub in q.findall("subquestion"):
-        left, right = _rich(sub, fmt, notes), _text(sub, "answer/text")
-        if left:
-            pairs.append({"left": left, "right": right})
-        else:
-            distractors.append(right)
-    return {"type": "matching", "pairs": pairs, "distractors": distractors}
-
-
-def _ordering(q: ET.Element, fmt: str, notes: list[str], data: dict) -> dict:
-    items = []
-    for answer in q.findall("answer"):
-        items.append(_rich(answer, fmt, notes))
-        feedback = _rich(answer.find("feedback"), fmt, notes)
-        if feedback:
-            append_explanation(data, f"{items[-1]}: {feedback}")
-    grading = _text(q, "gradingtype").upper() or "RELATIVE"
-    if grading not in ("ABS", "ABSOLUTE", "ABSOLUTE_POSITION"):
-        notes.append(f"Moodle bewertet mit {grading}, Lotse nach absoluter Position")
-    count = _text(q, "selectcount")
-    if _text(q, "selecttype").upper() not in ("", "ALL", "EXACT") and is_ascii_number(count) \
-            and 0 < int(count) < len(items):
-        notes.append(f"Moodle zeigt nur {count} von {len(items)} Elementen, Lotse alle")
-    return {"type": "ordering", "items": items}
-
-
 def _headers(q: ET.Element, notes: list[str]) -> tuple[dict, str]:
     text = q.find("questiontext")
     fmt = text.get("format", "html") if text is not None else "html"
-    data: dict = {"prompt": _rich(text, "html", notes),
-                  "explanation": _rich(q.find("generalfeedback"), fmt, notes) or None}
+    data: dict = {"prompt": rich(text, "html", notes),
+                  "explanation": rich(q.find("generalfeedback"), fmt, notes) or None}
     try:
-        points = float(_text(q, "defaultgrade") or 1)
+        points = float(text_of(q, "defaultgrade") or 1)
     except ValueError:
         points = 0.0
     if 0 < points < math.inf:
         data["points"] = points
     else:
-        notes.append(f"Punktzahl „{_text(q, 'defaultgrade')}“ ungültig, in Lotse 1 Punkt")
+        notes.append(f"Punktzahl „{text_of(q, 'defaultgrade')}“ ungültig, in Lotse 1 Punkt")
     for tag, label in (("correctfeedback", "Bei richtiger Antwort"),
                        ("partiallycorrectfeedback", "Bei teilweise richtiger Antwort"),
                        ("incorrectfeedback", "Bei falscher Antwort"), ("hint", "Hinweis")):
         for node in q.findall(tag):
-            extra = _rich(node, fmt, notes)
+            extra = rich(node, fmt, notes)
             if extra not in _BOILERPLATE:
                 append_explanation(data, f"{label}: {extra}")
     for image in q.iter("image"):
         name = (image.text or "").strip().rsplit("/", 1)[-1]
         notes.append(f"Bild „{name or 'ohne Namen'}“ (altes <image>-Feld) nicht übernommen "
                      "(bitte in lessons/images/ ablegen)")
-    tags = [_text(t) for t in q.iter("tag")]
+    tags = [text_of(t) for t in q.iter("tag")]
     if tags:
         notes.append("Schlagwörter nicht übernommen: " + ", ".join(tags))
     return data, fmt
@@ -295,25 +183,27 @@ def _headers(q: ET.Element, notes: list[str]) -> tuple[dict, str]:
 
 def _question(q: ET.Element, line: int, category: str | None) -> Draft:
     qtype = q.get("type", "")
-    if qtype in _UNSUPPORTED or qtype not in _READERS:
+    readers = _readers()  # a registered reader wins over the list of types Lotse does not take
+    if qtype not in readers:
         label = _UNSUPPORTED.get(qtype, "unbekannter Typ")
-        raise _Invalid(f"Fragetyp „{qtype}“ ({label}) wird nicht unterstützt")
+        raise Refused(f"Fragetyp „{qtype}“ ({label}) wird nicht unterstützt")
     notes: list[str] = []
     data, fmt = _headers(q, notes)
-    reader = _READERS[qtype]
-    takes_data = reader in (_numerical, _ordering)
-    data.update(reader(q, fmt, notes, data) if takes_data else reader(q, fmt, notes))
+    data.update(readers[qtype](q, fmt, notes, data))
     meta = _comment_meta(q, "lotse")
     data["category"] = meta["category"] if "category" in meta else category
     if meta.get("section"):
         data["section"] = meta["section"]
-    name = _text(q, "name/text") or data["prompt"][:40] or "Frage"
+    name = text_of(q, "name/text") or data["prompt"][:40] or "Frage"
     return Draft(name=name, line=line, data=data, meta=meta, notes=notes)
 
 
-_READERS = {"multichoice": _multichoice, "truefalse": _truefalse, "shortanswer": _shortanswer,
-            "numerical": _numerical, "matching": _matching, "match": _matching,
-            "ordering": _ordering}
+def _readers() -> dict:
+    """Moodle type -> reader, as the question type modules register them (lotse.question_types:
+    moodle_readers; "multichoice" gives single or multiple choice, read by single_choice)."""
+    from lotse.question_types import REGISTRY
+
+    return {name: reader for kind in REGISTRY.values() for name, reader in kind.moodle_readers.items()}
 
 
 def parse_moodle_xml(data: bytes | str) -> ImportResult:
@@ -331,11 +221,12 @@ def parse_moodle_xml(data: bytes | str) -> ImportResult:
         if node.tag != "question":
             result.skipped.append(Skipped(f"<{node.tag}>", line, "unbekanntes Element"))
         elif node.get("type") == "category":
-            category = _text(node, "category/text") or _text(node, "category") or None
+            category = text_of(node, "category/text") or text_of(node, "category") or None
         else:
             try:
                 result.drafts.append(_question(node, line, category))
-            except _Invalid as err:
-                name = _text(node, "name/text") or node.get("type", "?")
+            except Refused as err:
+                name = text_of(node, "name/text") or node.get("type", "?")
                 result.skipped.append(Skipped(name, line, str(err)))
     return result
+

@@ -18,6 +18,7 @@ from lotse.content.german_problems import FIELD_WORDS, german_message
 from lotse.content.models import QUESTION_TYPES, Question, Quiz
 from lotse.content.yaml_lines import safe_load
 from lotse.interop.common import SLUG_RE, ImportResult, InteropError, Skipped, unique_slug
+from lotse.question_types import REGISTRY
 
 PLACEHOLDER_FEEDBACK = "Keine Rückmeldung hinterlegt."
 PLACEHOLDER_EXPLANATION = "Keine Erläuterung hinterlegt."
@@ -25,10 +26,12 @@ DEFAULT_PASS_MARK = 70.0
 
 QUESTION_ADAPTER: TypeAdapter = TypeAdapter(Question)
 
-_KEY_ORDER = ("id", "type", "objective", "section", "category", "points", "prompt", "options",
-              "answer", "feedback_true", "feedback_false", "items", "pairs", "distractors",
-              "answers", "case_sensitive", "unit", "explanation")
-_OPTION_ORDER = ("text", "correct", "value", "tolerance", "weight", "left", "right", "feedback")
+_KEY_ORDER = ("id", "type", "objective", "section", "category", "points", "prompt",
+              *dict.fromkeys(key for kind in REGISTRY.values() for key in kind.yaml_keys), "explanation")
+_ENTRY_ORDER = ("text", "correct", "value", "tolerance", "weight", "left", "right", "feedback")
+# keys of list entries a question type adds (a cloze gap's kind, options, ...) go first
+_OPTION_ORDER = tuple(dict.fromkeys((*(key for kind in REGISTRY.values() for key in kind.yaml_entry_keys
+                                       if key not in _ENTRY_ORDER), *_ENTRY_ORDER)))
 
 
 # --- drafts -> Quiz --------------------------------------------------------------------

@@ -78,6 +78,7 @@ class QuizAttempt:
     created_at: datetime
     answers: tuple[AnswerRecord, ...] = field(default_factory=tuple)
     passed: bool | None = None  # None: compare the score with the quiz's pass_mark
+    started_at: datetime | None = None  # when the attempt was started; None: duration unknown (older attempts)
 
 
 # --- building --------------------------------------------------------------------------
@@ -92,6 +93,19 @@ def iso_timestamp(value: datetime | str) -> str:
     """ISO 8601 in UTC with milliseconds: 2024-05-01T08:30:00.000Z (naive = UTC)."""
     moment = _when(value).astimezone(timezone.utc)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def iso_duration(start: datetime | str, end: datetime | str) -> str | None:
+    """The time from ``start`` to ``end`` as an ISO 8601 duration in whole seconds ("PT4M12S",
+    "PT1H0M5S"); None when ``end`` lies before ``start`` (clocks of two machines disagreeing)."""
+    seconds = round((_when(end) - _when(start)).total_seconds())
+    if seconds < 0:
+        return None
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"PT{hours}H{minutes}M{seconds}S"
+    return f"PT{minutes}M{seconds}S" if minutes else f"PT{seconds}S"
 
 
 def pseudonym(config: XapiConfig, user_id: str) -> str:
@@ -213,6 +227,9 @@ def _attempt_statements(config: XapiConfig, attempt: QuizAttempt, titles: Mappin
     result = {"success": passed, "completion": True}
     if maximum > 0:
         result["score"] = _score(raw, maximum)
+    duration = iso_duration(attempt.started_at, attempt.created_at) if attempt.started_at else None
+    if duration is not None:
+        result["duration"] = duration
     statements.append({
         "id": _uuid(config, "quiz", attempt.user_id, attempt.attempt_id), **base,
         "verb": _verb("passed" if passed else "failed"), "result": result,
@@ -228,8 +245,9 @@ def _coerce(record: Any, kind: type) -> Any:
     data = dict(record)
     if kind is QuizAttempt:
         data["answers"] = tuple(_coerce(a, AnswerRecord) for a in data.get("answers", ()))
-    if "created_at" in data:
-        data["created_at"] = _when(data["created_at"])
+    for moment in ("created_at", "started_at"):
+        if data.get(moment) is not None:
+            data[moment] = _when(data[moment])
     return kind(**{k: v for k, v in data.items() if k in kind.__dataclass_fields__})
 
 

@@ -34,7 +34,6 @@ from .ranking import (HIGH_FROM, QUADRANTS, SCORE_EXPLANATION, Quadrant, RankedN
 from .sharing import share_options, share_project, shared_projects, shared_with, unshare_project
 from .storage import (VERSIONS_KEPT, create_project, delete_project, list_projects, load_project, save_basics,
                       save_step, step_hints)
-from .times import DISPLAY_ZONE, german_date, local_datetime, local_time
 from .validation import clean_step, empty_content
 
 __all__ = [
@@ -60,6 +59,4 @@ __all__ = [
     # sharing and comments
     "share_options", "share_project", "unshare_project", "shared_with", "shared_projects", "COMMENT_MAX",
     "add_comment", "answer_comment", "comments",
-    # times for display
-    "DISPLAY_ZONE", "local_time", "local_datetime", "german_date",
 ]

@@ -8,6 +8,7 @@ from progress import Store
 from progress import projects as store
 from progress.db import utc_now
 
+from ..display_names import cohort_names
 from ..identity import PermissionDenied, User
 from .authorisation import NOT_VISIBLE, project_row, readable_row, trainer_may_read
 from .canvas import SECTIONS, ProjectError
@@ -44,13 +45,17 @@ def answer_comment(db: Store, actor: User, project_id: object, comment_id: objec
                                 parent_id=root)
 
 
-def comments(db: Store, actor: User, project_id: object) -> dict[str, list[dict]]:
-    """step -> threads (oldest first), each {id, author_name, body, created_at, answers: [...]}."""
+def comments(db: Store, actor: User, project_id: object, *, presenting: bool = False) -> dict[str, list[dict]]:
+    """step -> threads (oldest first), each {id, author_name, body, created_at, answers: [...]}.
+
+    While the trainer presents, authors other than the trainer are named by their pseudonym in the
+    cohort the project is shared with; the comments themselves stay (lotse.display_names)."""
     row = readable_row(db, actor, project_id)
+    names = cohort_names(db, row["shared_cohort_id"], presenting and row["owner_id"] != actor.id, actor.id)
     threads: dict[str, list[dict]] = {s: [] for s in SECTIONS}
     by_id: dict[int, dict] = {}
     for c in store.comments_of(db, row["id"]):
-        entry = {"id": c["id"], "author_name": c["author_name"], "body": c["body"], "created_at": c["created_at"],
+        entry = {"id": c["id"], "author_name": names.of(c["author_id"], c["author_name"]), "body": c["body"], "created_at": c["created_at"],
                  "by_owner": c["author_id"] == row["owner_id"], "answers": []}
         if c["parent_id"] is None:
             by_id[c["id"]] = entry

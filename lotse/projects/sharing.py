@@ -11,6 +11,7 @@ from progress.db import utc_now
 from progress.users import get_user
 
 from ..access import require_role
+from ..display_names import cohort_names
 from ..identity import PermissionDenied, User
 from .authorisation import owned_row
 from .canvas import ProjectError
@@ -52,21 +53,26 @@ def shared_with(db: Store, actor: User, project: Project) -> dict | None:
     return next((c for c in share_options(db, actor) if c["id"] == project.shared_cohort_id), None)
 
 
-def shared_projects(db: Store, actor: User, cohort_id: object) -> list[dict]:
+def shared_projects(db: Store, actor: User, cohort_id: object, *, presenting: bool = False) -> list[dict]:
     """Projects shared with the actor in a cohort the actor leads, with the step each has reached.
 
     An admin who does not lead the cohort gets PermissionDenied: projects are not admin data.
+    While presenting, ``owner_name`` is the owner's pseudonym (lotse.display_names) and the rows are
+    in pseudonym order; title and content stay, they were shared for the seminar.
     """
     require_role(actor, "trainer", "admin")
     number = clean_id(cohort_id)
     cohort = cohort_sql.get_cohort(db, number) if number is not None else None
     if cohort is None or cohort["trainer_id"] != actor.id:
         raise PermissionDenied("Geteilte Projekte sieht nur die Trainerin oder der Trainer der Kohorte.")
+    names = cohort_names(db, number, presenting, actor.id)
+    rows = sorted(store.shared_projects_of_cohort(db, number),
+                  key=lambda r: (names.order(r["owner_id"], r["owner_name"]), r["title"], r["id"]))
     result = []
-    for row in store.shared_projects_of_cohort(db, number):
-        project = build_project(db, row, readonly=True)
+    for row in rows:
+        project = build_project(db, row, readonly=True, names=names)
         result.append({"id": row["id"], "title": row["title"], "subject": row["subject"],
-                       "owner_name": row["owner_name"], "updated_at": row["updated_at"],
+                       "owner_name": project.owner_name, "updated_at": row["updated_at"],
                        "shared_at": row["shared_at"], "comments": row["comments"],
                        **progress_fields(project.steps)})
     return result

@@ -14,6 +14,7 @@ from progress.db import utc_now
 from progress.users import get_user
 
 from ..access import require_role
+from ..display_names import Names, cohort_names
 from ..identity import User
 from .authorisation import owned_row, readable_row
 from .canvas import STEPS, ProjectError
@@ -47,13 +48,17 @@ def load_content(step: str, text: str) -> dict:
         return content
 
 
-def build_project(db: Store, row: dict, readonly: bool) -> Project:
-    """The project of a stored row with the current version of every step (no permission check)."""
+def build_project(db: Store, row: dict, readonly: bool, names: Names | None = None) -> Project:
+    """The project of a stored row with the current version of every step (no permission check);
+    ``names`` says how the owner is named (default: by name)."""
     current = store.current_steps(db, row["id"])
     steps = {s: load_content(s, current[s]["content"]) if s in current else empty_content(s) for s in STEPS}
     saved = {s: Saved(r["version_no"], r["saved_at"]) for s, r in current.items()}
     owner = get_user(db, row["owner_id"])
-    return Project(row["id"], row["owner_id"], owner.display_name if owner else "", row["title"], row["subject"],
+    owner_name = owner.display_name if owner else ""
+    if names is not None:
+        owner_name = names.of(row["owner_id"], owner_name)
+    return Project(row["id"], row["owner_id"], owner_name, row["title"], row["subject"],
                    row["shared_cohort_id"], row["shared_at"], row["created_at"], row["updated_at"],
                    steps, saved, readonly)
 
@@ -80,10 +85,14 @@ def list_projects(db: Store, actor: User) -> list[dict]:
     return result
 
 
-def load_project(db: Store, actor: User, project_id: object) -> Project:
-    """The project for its owner (editable) or for the trainer it is shared with (read-only)."""
+def load_project(db: Store, actor: User, project_id: object, *, presenting: bool = False) -> Project:
+    """The project for its owner (editable) or for the trainer it is shared with (read-only).
+
+    While the trainer presents, the owner is named by their pseudonym in the cohort the project is
+    shared with (lotse.display_names)."""
     row = readable_row(db, actor, project_id)
-    return build_project(db, row, readonly=row["owner_id"] != actor.id)
+    names = cohort_names(db, row["shared_cohort_id"], presenting and row["owner_id"] != actor.id, actor.id)
+    return build_project(db, row, readonly=row["owner_id"] != actor.id, names=names)
 
 
 def _previous_content(row: dict, step: str, current: dict | None) -> dict | None:

@@ -219,11 +219,18 @@ def test_streamlit_chrome_speaks_german_and_known_addresses_open(server, browser
     assert {path: english for path, english in problems.items() if english} == {}
 
 
+# Text cut off: elements that clip their text, and select boxes whose chosen value (an input, which
+# cannot wrap) does not fit without the full value shown below the box (ui/full_choice.py).
 CUT_TEXT = """(root) => [...root.querySelectorAll('*')].filter(el => {
     const style = getComputedStyle(el);
     const clips = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
     return clips && el.scrollWidth > el.clientWidth + 1 && el.innerText.trim();
-}).map(el => el.innerText.trim().slice(0, 80))"""
+}).map(el => el.innerText.trim().slice(0, 80)).concat(
+    [...root.querySelectorAll("[data-testid='stSelectbox'] input[role='combobox']")].filter(input => {
+        if (!input.value || input.scrollWidth <= input.clientWidth + 1) return false;
+        const line = input.closest("[data-testid='stSelectbox']").querySelector('.lotse-full-choice');
+        return !(line && line.offsetParent !== null && line.innerText.trim() === input.value.trim());
+    }).map(input => input.value.slice(0, 80)))"""
 
 
 @pytest.mark.parametrize("width", [320, 390])

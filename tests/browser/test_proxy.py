@@ -349,7 +349,7 @@ def test_two_workers_on_postgresql_serve_one_cohort(browser, tmp_path, pg_cluste
     passes a quiz on one worker, the trainer's cockpit on the other shows it."""
     from lotse.accounts import create_account
     from lotse.analytics.cohort import cohort_overview
-    from lotse.analytics.course import percent
+    from lotse.german_format import percent
     from lotse.cohorts import create_cohort
     from lotse.content import load_catalog
     from progress import cohorts as cohort_sql
