@@ -8,8 +8,13 @@ install_requirements requirements.txt requirements-dev.txt
 ensure_debian_package /usr/bin/chromium chromium "the browser tests" || true
 ensure_debian_package /usr/sbin/nginx nginx-light "the reverse-proxy tests" || true
 ensure_debian_package /usr/bin/pg_ctlcluster postgresql "the PostgreSQL tests" || true
+# Two (up to four) pytest-xdist workers: the browser tests stay together on one of them, in order
+# (their xdist group), while the other runs the fast tier; one core runs everything in one process.
+workers=$(nproc 2>/dev/null || echo 1)
+[ "$workers" -gt 4 ] && workers=4
+[ "$workers" -lt 2 ] && workers=0
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n "$workers" --dist loadgroup "$@"
 status=$?
 set -e
 if [ "$status" = "5" ]; then

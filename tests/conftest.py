@@ -23,7 +23,7 @@ from lotse.identity import User
 from progress import prepared_store
 from progress.users import insert_user
 
-from app_state import forget_loaded
+from app_state import forget_loaded, remembering
 import engines
 from pg_cluster import Cluster, NoServer, verdict
 
@@ -53,6 +53,16 @@ def fast_passwords(monkeypatch):
     from argon2 import PasswordHasher
 
     monkeypatch.setattr("lotse.passwords._hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def remembered_content():
+    """The app (ui.context) reads each course once per run, not once per AppTest test (see app_state)."""
+    import ui.context
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ui.context, "load_catalog", remembering(ui.context.load_catalog))
+        yield
 
 
 ENGINES = ["sqlite", "postgresql"]
@@ -91,12 +101,26 @@ def engine(request) -> str:
     return getattr(request, "param", "sqlite")
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated SQLite database for the whole run: engines.fresh_url (the `db` fixture,
+    learner_support.new_database) copies this file instead of migrating each test's database
+    (about a millisecond instead of some 60). Migration tests migrate from empty themselves."""
+    path = tmp_path_factory.mktemp("template") / "lotse.db"
+    prepared_store(path).close()
+    leftovers = {p.name for p in path.parent.iterdir()} - {path.name, path.name + ".migrate-lock"}
+    assert not leftovers, f"the template is more than its file (a WAL not checkpointed?): {leftovers}"
+    path.chmod(0o444)  # no test writes to the template itself; copies are writable
+    return path
+
+
 @pytest.fixture(autouse=True)
 def current_engine(engine, request):
     """Tells helpers that make their own databases (learner_support.new_database) the engine."""
     engines._current.update(engine=engine, request=request)
     yield engine
     engines._current.update(engine="sqlite", request=None)
+    engines.forget_copies()
     if engine == "postgresql":
         from progress.postgres import close_all
 
@@ -113,7 +137,7 @@ def database_url(current_engine, tmp_path) -> str:
 def db(database_url):
     """The store of a migrated database: a SQLite temp file, or a fresh PostgreSQL database
     (AppTest opens the same one through LOTSE_DATABASE_URL)."""
-    database = prepared_store(database_url)
+    database = engines.opened(database_url)
     yield database
     database.close()
 
@@ -165,6 +189,16 @@ def signed_in_app(db, app_env):
         return at
 
     return make
+
+
+@pytest.fixture
+def small_course(monkeypatch) -> Path:
+    """Opt-in for page tests whose subject is not the content: the app reads the small fixture
+    course (tests/fixtures/course: two lessons, every question type) instead of the real one,
+    which makes every first run of a page cheaper (no 24 lessons to index, render and list)."""
+    course = Path(__file__).parent / "fixtures" / "course"
+    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(course))
+    return course
 
 
 OPEN_POLICY = {"LOTSE_TRAINER_VIEW": "antworten", "LOTSE_TRAINER_READING_TIME": "person",

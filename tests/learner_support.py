@@ -11,8 +11,8 @@ from pathlib import Path
 
 from lotse.content import Catalog, load_catalog
 from lotse.identity import User
-from engines import fresh_url
-from progress import Store, prepared_store
+from engines import fresh_url, opened
+from progress import Store
 from progress.users import insert_user
 
 COURSE_DIR = Path(__file__).parent / "fixtures" / "course"
@@ -30,7 +30,7 @@ def fixture_catalog() -> Catalog:
 def new_database(tmp_path: Path, name: str = "lotse.db") -> tuple[Store, str]:
     """A migrated store of the running test's engine and its URL (to open it again)."""
     url = fresh_url(tmp_path, name)
-    return prepared_store(url), url
+    return opened(url), url
 
 
 def new_user(db: Store, login: str = "anna", role: str = "learner") -> User:

@@ -82,12 +82,18 @@ class Cluster:
                 owner = pwd.getpwnam("postgres").pw_name
             except KeyError as error:
                 raise NoServer("running as root needs the system user 'postgres' (Debian's package creates it)") from error
-        folder = Path(tempfile.mkdtemp(prefix="lotse-pg-"))
-        if owner:
-            shutil.chown(folder, owner)
-        cluster = cls(folder, free_port(), bindir, owner)
-        cluster._init_and_start()
-        return cluster
+        for attempt in range(3):  # parallel test workers start a cluster each: a port may be taken meanwhile
+            folder = Path(tempfile.mkdtemp(prefix="lotse-pg-"))
+            if owner:
+                shutil.chown(folder, owner)
+            cluster = cls(folder, free_port(), bindir, owner)
+            try:
+                cluster._init_and_start()
+                return cluster
+            except NoServer as error:
+                if attempt == 2 or "already in use" not in str(error):
+                    raise
+        raise AssertionError("unreachable")
 
     def _init_and_start(self) -> None:
         data = str(self.folder / "data")

@@ -14,6 +14,7 @@ from lotse.ids import is_ascii_number, parse_id
 from lotse.projects.storage import create_project
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.usefixtures("small_course")  # ids in links, not content
 HOSTILE_IDS = ["²", "٣", "１２", "1²", "-1", "1e3", "9" * 30, "0x10", "", " ", "１"]
 COHORT_PAGES = ["cockpit", "fragenanalyse", "teilnehmende", "briefing", "projekte_trainer", "kohorten"]
 

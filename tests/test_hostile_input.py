@@ -170,7 +170,9 @@ def test_every_text_input_survives_every_payload(app, db, role, page):
     assert_safe(at, f"{page} first run")
     widgets = text_widgets(at)
     keys = [w.key for w in widgets]
-    for payload in PAYLOADS:
+    # Without a text field no payload reaches the page: one rerun and one click of each submit
+    # button is all there is to try (33 identical rounds would test nothing more).
+    for payload in PAYLOADS if keys else PAYLOADS[:1]:
         where = f"{role} {page} {short_name(payload)}"
         for key in keys:
             found = [w for w in text_widgets(at) if w.key == key]

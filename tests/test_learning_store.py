@@ -14,7 +14,7 @@ from lotse.identity import PermissionDenied
 from lotse.learning import Status
 from progress import StoreError, open_store, prepared_store
 from progress import learning as store
-from engines import sqlite_only
+from engines import fresh_url, sqlite_only
 from raw_sql import raw
 
 pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
@@ -32,7 +32,7 @@ def kinds(db, user_id: int) -> list[str]:
 
 
 def test_migrations_create_the_schema_from_empty_and_set_the_pragmas(tmp_path):
-    db, path = new_database(tmp_path)
+    db = prepared_store(fresh_url(tmp_path, empty=True))  # migrated here, not copied from a template
     assert TABLES <= set(raw(db).table_names())
     sqlite_only("PRAGMAs")
     assert raw(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -40,8 +40,17 @@ def test_migrations_create_the_schema_from_empty_and_set_the_pragmas(tmp_path):
     assert raw(db).execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
 
 
+def test_a_test_database_copied_from_the_template_is_fully_migrated(tmp_path):
+    db, _ = new_database(tmp_path)  # what the `db` fixture and new_database hand out
+    assert db.pending_migrations() == []
+    assert TABLES <= set(raw(db).table_names())
+    sqlite_only("PRAGMAs")
+    assert raw(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 def test_migrations_reapplied_change_nothing_and_keep_data(tmp_path):
-    db, path = new_database(tmp_path)
+    path = fresh_url(tmp_path, empty=True)
+    db = prepared_store(path)
     user = new_user(db)
     learning.mark_read(db, user, LESSON_ONE)
     applied = raw(db).applied_migrations()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.usefixtures("small_course")  # navigation, not content
 
 
 def _titles(at) -> list[str]:

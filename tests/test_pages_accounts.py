@@ -21,7 +21,7 @@ from ui.escape import md_escape
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "Fahrradweg-Ampel-17"
 HOSTILE = "<script>alert('x')</script> **fett** :red[rot] Ärger & Spaß 🎉"
-pytestmark = pytest.mark.usefixtures("fast_passwords")
+pytestmark = pytest.mark.usefixtures("fast_passwords", "small_course")  # accounts, not content
 
 
 @pytest.fixture

@@ -175,7 +175,9 @@ def test_check_schema_tells_a_missing_and_an_old_database_apart(tmp_path):
 
 def prepare_at_once(path: Path, processes: int, url: str | None = None) -> list[subprocess.CompletedProcess]:
     env = {**os.environ, "LOTSE_DATABASE_URL": url or sqlite_url(path), "LOTSE_DEMO": "0",
-           "LOTSE_DATA_DIR": str(path.parent / "data")}
+           "LOTSE_DATA_DIR": str(path.parent / "data"),
+           # the small fixture course: each process indexes the lessons, the locks are the subject
+           "LOTSE_CONTENT_DIR": str(ROOT / "tests" / "fixtures" / "course")}
     command = [sys.executable, "-m", "lotse", "prepare"]
     with ThreadPoolExecutor(processes) as pool:
         runs = [pool.submit(subprocess.run, command, cwd=ROOT, env=env, capture_output=True, text=True,
