@@ -93,10 +93,11 @@ _QUIZ_TO_TOP = re.compile(re.escape(_TO_QUIZ_SCRIPT).replace("%d", r"\d+"))
 
 
 def _own_scripts() -> set[str]:
-    """Lotse's fixed page-chrome scripts: the German labels and the guard for unsaved text."""
-    from ui import german_chrome, unsaved
+    """Lotse's fixed page-chrome scripts: the German labels, the guard for unsaved text and the
+    full value of a cut select box."""
+    from ui import full_choice, german_chrome, unsaved
 
-    return {german_chrome.script(), unsaved.guard_script()}
+    return {german_chrome.script(), unsaved.guard_script(), full_choice.script()}
 
 
 def _chrome(body: str) -> bool:

@@ -52,5 +52,9 @@ _SCRIPT = """<script>(() => {
   overflow-wrap: anywhere; color: #31333f; }</style>"""
 
 
+def script() -> str:
+    return _SCRIPT % {"css": CSS_CLASS}
+
+
 def install() -> None:
-    st.html(_SCRIPT % {"css": CSS_CLASS}, unsafe_allow_javascript=True)
+    st.html(script(), unsafe_allow_javascript=True)
