@@ -56,6 +56,8 @@ def test_hostile_lesson_quiz_and_glossary_run_no_script(server, browser):
     page = browser.new_page()
     sign_in(page, server, LEARNER[0], LEARNER[2])
     assert_nothing_ran(page, "Mein Lernweg")
+    rerun(page, lambda: page.get_by_role("button", name="Überspringen").click())  # the first-visit step
+    assert_nothing_ran(page, "Mein Lernweg, Lernweg")
     assert "Böse" in main_text(page)
 
     open_page(page, server.url + "/lektion?id=boese")

@@ -299,7 +299,7 @@ def test_an_upload_follows_the_session_to_the_new_worker_after_the_old_one_is_ba
         rerun(page, lambda: upload.set_input_files(files=[{"name": "fragen.gift", "mimeType": "text/plain",
                                                            "buffer": GIFT.encode()}]))
         page.get_by_text("gelesen als GIFT").wait_for()
-        assert "1 Frage übernommen" in main_text(page), main_text(page)
+        assert "1 Frage gelesen." in main_text(page), main_text(page)
         assert exception_boxes(page) == [] and route_of(page) == survivor
     finally:
         code = server.stop()
