@@ -209,6 +209,34 @@ def running_server(**options) -> Iterator[LotseServer]:
             server.stop()
 
 
+@contextmanager
+def server_with_account(folder: Path, quizzes: dict[str, str], account: tuple[str, str, str, str],
+                        **options) -> Iterator[LotseServer]:
+    """A server on a small fixture course (``quizzes`` by lesson id) with one account
+    (login, name, password, role) made through the core."""
+    from content_builder import write_course
+    from lotse.accounts import create_account
+
+    with running_server(content_dir=write_course(folder, quizzes=quizzes), **options) as running:
+        db = running.database()
+        create_account(db, *account)
+        db.close()
+        yield running
+
+
+def trainer_with_cohort(server: LotseServer, trainer: tuple[str, str, str], cohort: str, place: str) -> dict:
+    """A trainer (login, name, password) and their cohort, made through the core on the server's
+    database: {"trainer", "id", "link"} (the invite link)."""
+    from lotse.accounts import create_account
+    from lotse.cohorts import create_cohort, invite_link
+
+    db = server.database()
+    user = create_account(db, trainer[0], trainer[1], trainer[2], "trainer")
+    row = create_cohort(db, user, cohort, seminar_date="2030-05-04", place=place)
+    db.close()
+    return {"trainer": user, "id": row["id"], "link": invite_link(server.url, row["invite_code"])}
+
+
 # --- the browser ---------------------------------------------------------------------------------
 
 def require_chromium() -> None:

@@ -18,12 +18,11 @@ HERE = Path(__file__).resolve().parent
 
 def pytest_collection_modifyitems(config, items):
     """Every test in this folder is marked ``browser``: ``pytest -m "not browser"`` is the fast tier.
-    Under pytest-xdist (``-n 2 --dist loadgroup``, scripts/test.sh) they all run on one worker, one
-    after the other as without xdist, while the other worker runs the fast tier."""
+    Under pytest-xdist, scripts/test.sh sends a file at a time to a worker (``--dist loadfile``), so
+    the tests of one module run in their order on one server, as without xdist."""
     for item in items:
         if Path(str(item.fspath)).resolve().is_relative_to(HERE):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_harness import (Browser, exception_boxes, open_page, page_not_found, rerun, running_server,
-                             screenshot, sign_in, wait_idle)
+                             screenshot, server_with_account, sign_in, wait_idle)
 from browser_quiz import ABBREVIATION_QUESTION, areas_question, who_question
 
 AXE_FILE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
@@ -308,15 +308,8 @@ def press(page, key: str) -> None:
 
 @pytest.fixture(scope="module")
 def keyboard_server(tmp_path_factory):
-    from content_builder import write_course
-
-    content = write_course(tmp_path_factory.mktemp("keyboard"), quizzes={"eins": KEYBOARD_QUIZ})
-    with running_server(content_dir=content) as running:
-        from lotse.accounts import create_account
-
-        db = running.database()
-        create_account(db, "tastatur", "Tanja Tastatur", "Tasten-statt-Maus-2026!", "learner")
-        db.close()
+    with server_with_account(tmp_path_factory.mktemp("keyboard"), {"eins": KEYBOARD_QUIZ},
+                             ("tastatur", "Tanja Tastatur", "Tasten-statt-Maus-2026!", "learner")) as running:
         yield running
 
 

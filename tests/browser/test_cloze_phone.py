@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from browser_harness import Browser, open_page, running_server, screenshot, wait_idle
+from browser_harness import Browser, open_page, screenshot, server_with_account, wait_idle
 from test_accessibility import press, tab_to
 
 PHONE = {"width": 390, "height": 844}
@@ -33,15 +33,8 @@ OVERFLOW = ("() => document.querySelector(\"[data-testid='stMain']\").scrollWidt
 
 @pytest.fixture(scope="module")
 def cloze_server(tmp_path_factory):
-    from content_builder import write_course
-
-    content = write_course(tmp_path_factory.mktemp("cloze"), quizzes={"eins": CLOZE_QUIZ})
-    with running_server(content_dir=content) as running:
-        from lotse.accounts import create_account
-
-        db = running.database()
-        create_account(db, "lena", "Lena Lernt", "Giesskanne-Leuchtturm-Pinsel-Stern", "learner")
-        db.close()
+    with server_with_account(tmp_path_factory.mktemp("cloze"), {"eins": CLOZE_QUIZ},
+                             ("lena", "Lena Lernt", "Giesskanne-Leuchtturm-Pinsel-Stern", "learner")) as running:
         yield running
 
 

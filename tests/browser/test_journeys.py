@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_harness import (LotseServer, exception_boxes, main_text, open_page, page_not_found, reload, rerun,
-                             running_server, screenshot, sign_in, wait_runs)
+                             running_server, screenshot, sign_in, trainer_with_cohort, wait_runs)
 from browser_quiz import ABBREVIATION_QUESTION, areas_question, who_question
 from content_builder import write_course
 from raw_sql import raw
@@ -110,14 +110,7 @@ def server(tmp_path_factory) -> LotseServer:
 @pytest.fixture(scope="module")
 def cohort(server):
     """A trainer and their cohort, created through the core API on the server's database."""
-    from lotse.accounts import create_account
-    from lotse.cohorts import create_cohort, invite_link
-
-    db = server.database()
-    trainer = create_account(db, TRAINER[0], TRAINER[1], TRAINER[2], "trainer")
-    row = create_cohort(db, trainer, COHORT, seminar_date="2030-05-04", place="Rathaus, Raum 2")
-    db.close()
-    return {"trainer": trainer, "id": row["id"], "link": invite_link(server.url, row["invite_code"])}
+    return trainer_with_cohort(server, TRAINER, COHORT, "Rathaus, Raum 2")
 
 
 # --- small steps -----------------------------------------------------------------------------------

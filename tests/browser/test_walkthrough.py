@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_harness import (LotseServer, exception_boxes, open_page, reload, rerun, running_server, screenshot,
-                             sign_in, wait_idle)
+                             sign_in, trainer_with_cohort, wait_idle)
 from content_builder import write_course
 from test_cohort_ready import CUT_TEXT, english_left
 from test_journeys import LESSON, LESSON_TWO, QUIZ, RIGHT, WRONG, answer_quiz
@@ -47,14 +47,7 @@ def server(tmp_path_factory) -> LotseServer:
 
 @pytest.fixture(scope="module")
 def cohort(server):
-    from lotse.accounts import create_account
-    from lotse.cohorts import create_cohort, invite_link
-
-    db = server.database()
-    trainer = create_account(db, TRAINER[0], TRAINER[1], TRAINER[2], "trainer")
-    row = create_cohort(db, trainer, COHORT, seminar_date="2030-05-04", place="Rathaus")
-    db.close()
-    return {"link": invite_link(server.url, row["invite_code"])}
+    return trainer_with_cohort(server, TRAINER, COHORT, "Rathaus")
 
 
 class Walk:
