@@ -13,7 +13,6 @@ from lotse.interop import validate_statement
 from lotse.interop.xapi import iso_duration
 from lotse.xapi_export import learner_statements
 from progress import open_store, prepared_store
-from progress import learning as store
 from raw_sql import raw
 
 pytestmark = pytest.mark.both_engines  # SQLite and PostgreSQL
@@ -133,12 +132,9 @@ def test_the_migration_adds_empty_start_times_to_existing_attempts_and_drafts(tm
     assert prepared_store(url).migrate() == []
 
 
-def test_the_quiz_buttons_on_the_lesson_page_start_the_clock(signed_in_app, db, make_user, monkeypatch):
+def test_the_quiz_buttons_on_the_lesson_page_start_the_clock(signed_in_app, db, make_user, small_course):
     """Through the page: „Quiz starten“ stamps the draft, „Antworten abgeben“ carries the start to the
     attempt, „Neuer Versuch“ starts the next one."""
-    from learner_support import COURSE_DIR
-
-    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(COURSE_DIR))
     learner = make_user("learner")
     at = signed_in_app(learner, page="app_pages/lektion.py", query_params={"id": LESSON_ONE})
     at.button(key=f"quiz-{LESSON_ONE}-start").click().run()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from learner_support import COURSE_DIR, LESSON_ONE, LESSON_TWO, fixture_catalog
+from learner_support import LESSON_ONE, LESSON_TWO, fixture_catalog
 from lotse import learning
 from progress import learning as store
 
@@ -21,9 +21,8 @@ LEARNER_PAGES = ["app_pages/lernweg.py", LESSON_PAGE, "app_pages/fortschritt.py"
 
 
 @pytest.fixture(autouse=True)
-def course(monkeypatch, app_env):
+def course(small_course, app_env):
     """The app reads the fixture course, not the real (changing) content."""
-    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(COURSE_DIR))
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from learner_support import COURSE_DIR
 from lotse import phases
 from lotse import projects as P
 from payloads import SCRIPT_PAYLOADS
@@ -28,9 +27,8 @@ NEEDS = {"needs": [
 
 
 @pytest.fixture(autouse=True)
-def course(monkeypatch, app_env):
+def course(small_course, app_env):
     """The small fixture course keeps these tests fast; one test below uses the real lessons."""
-    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(COURSE_DIR))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from learner_support import COURSE_DIR, LESSON_ONE, fixture_catalog
+from learner_support import LESSON_ONE, fixture_catalog
 from lotse import quiz_review
 from progress import learning as store
 from test_pages_learner import LESSON_PAGE, ok, qkey, start_quiz, texts
@@ -14,8 +14,8 @@ BEREICHE = f"{qkey(LESSON_ONE, 'bereiche')}"
 
 
 @pytest.fixture(autouse=True)
-def course(monkeypatch, app_env):
-    monkeypatch.setenv("LOTSE_CONTENT_DIR", str(COURSE_DIR))
+def course(small_course, app_env):
+    """The app reads the small fixture course."""
 
 
 @pytest.fixture

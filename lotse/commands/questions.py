@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from lotse.config import load_settings
+from lotse.files import write_atomically
 from lotse.german_format import plural
 from lotse.interop.common import SLUG_RE, InteropError, Skipped
 from lotse.interop.exchange import (EXPORT_FORMATS, FORMATS, blocks_quiz, default_objective,
@@ -84,8 +85,7 @@ def run_import(args: argparse.Namespace) -> int:
     except ValidationError as err:
         _say(f"Fehler: Quiz ungültig: {error_text(err)}")
         return 1
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    write_atomically(out, text)
     print(f"{plural(len(quiz.questions), 'Frage', 'Fragen')} nach {out} geschrieben.")
     if attention:
         _say(f"Bitte prüfen ({plural(len(attention), 'Frage', 'Fragen')}; Platzhalter: „Keine Rückmeldung "
