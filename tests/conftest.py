@@ -125,6 +125,7 @@ def current_engine(engine, request):
         from progress.postgres import close_all
 
         close_all()
+        engines.drop_databases(request)
 
 
 @pytest.fixture

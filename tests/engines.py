@@ -15,6 +15,7 @@ from progress import Store, open_store, prepared_store, sqlite_url
 
 _current: dict = {"engine": "sqlite", "request": None}
 _template_copies: set[str] = set()  # URLs fresh_url made from a migrated template in this test
+_postgresql_databases: list[str] = []  # PostgreSQL databases fresh_url made in this test (dropped after it)
 
 
 def engine() -> str:
@@ -31,6 +32,7 @@ def fresh_url(tmp_path: Path, name: str = "lotse.db", empty: bool = False) -> st
     request = _current["request"]
     if engine() == "postgresql":
         url = request.getfixturevalue("pg_cluster").new_database(empty=empty)
+        _postgresql_databases.append(url)
     else:
         path = tmp_path / name
         url = sqlite_url(path)
@@ -51,6 +53,13 @@ def opened(url: str) -> Store:
 
 def forget_copies() -> None:
     _template_copies.clear()
+
+
+def drop_databases(request: pytest.FixtureRequest) -> None:
+    """Drop the PostgreSQL databases fresh_url made in the finished test: the cluster's memory
+    folder then holds a handful of databases instead of one per test of the run."""
+    while _postgresql_databases:
+        request.getfixturevalue("pg_cluster").drop_database(_postgresql_databases.pop())
 
 
 def sqlite_only(reason: str) -> None:

@@ -2,7 +2,11 @@
 
     cluster = Cluster.start()          # initdb + pg_ctl start (as user postgres when run as root)
     url = cluster.new_database()       # a fresh, migrated database (copied from a template)
+    cluster.drop_database(url)         # gone again (the test is over)
     cluster.stop()                     # pg_ctl stop, folder removed
+
+The cluster lives in memory (/dev/shm) where there is room: copying the template there takes some
+15 ms instead of 150-300 ms on disk, where each copy's checkpoint waits for the disk.
 
 Nothing is downloaded: without Debian's postgresql package the tests say how to install it
 (scripts/test.sh installs it in CI).
@@ -44,6 +48,20 @@ def server_bin() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
+SHM = Path("/dev/shm")
+SHM_ROOM = 2 * 1024**3  # bytes free in /dev/shm before the cluster goes there (tests drop their databases)
+
+
+def cluster_parent() -> str | None:
+    """Where the cluster's folder goes: /dev/shm (memory) if it is there, writable and roomy,
+    otherwise the system's temporary folder (None)."""
+    try:
+        roomy = SHM.is_dir() and os.access(SHM, os.W_OK) and shutil.disk_usage(SHM).free >= SHM_ROOM
+    except OSError:
+        roomy = False
+    return str(SHM) if roomy else None
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -83,7 +101,7 @@ class Cluster:
             except KeyError as error:
                 raise NoServer("running as root needs the system user 'postgres' (Debian's package creates it)") from error
         for attempt in range(3):  # parallel test workers start a cluster each: a port may be taken meanwhile
-            folder = Path(tempfile.mkdtemp(prefix="lotse-pg-"))
+            folder = Path(tempfile.mkdtemp(prefix="lotse-pg-", dir=cluster_parent()))
             if owner:
                 shutil.chown(folder, owner)
             cluster = cls(folder, free_port(), bindir, owner)
@@ -102,7 +120,8 @@ class Cluster:
         if done.returncode != 0:
             raise NoServer(f"initdb failed: {done.stderr.strip()}")
         options = (f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-                   " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+                   " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+                   " -c max_wal_size=4GB -c checkpoint_timeout=1h")
         done = self._run(str(self.bin / "pg_ctl"), "-D", data, "-o", options, "-l", str(self.folder / "server.log"),
                          "-w", "-t", "60", "start")
         if done.returncode != 0:
@@ -125,10 +144,26 @@ class Cluster:
         prepared_store(self.url(TEMPLATE)).close()
 
     def new_database(self, empty: bool = False) -> str:
-        """The URL of a fresh database: migrated (a copy of the template), or empty."""
+        """The URL of a fresh database: migrated (a copy of the template), or empty.
+
+        FILE_COPY copies the template's files (in memory: fast) instead of writing every page of
+        it to the WAL, PostgreSQL 15's default; older servers know only the file copy."""
         name = f"lotse_{next(self._numbers)}"
-        self.admin(f"CREATE DATABASE {name}" + ("" if empty else f" TEMPLATE {TEMPLATE}"))
+        strategy = " STRATEGY FILE_COPY" if self.version >= 15 else ""
+        self.admin(f"CREATE DATABASE {name}" + ("" if empty else f" TEMPLATE {TEMPLATE}{strategy}"))
         return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Remove a database new_database made, closing what is still connected to it."""
+        name = url.rsplit("/", 1)[1]
+        if not name.startswith("lotse_") or not name[6:].isdigit():
+            raise ValueError(f"not a database of this cluster: {url}")
+        self.admin(f"DROP DATABASE IF EXISTS {name}" + (" WITH (FORCE)" if self.version >= 13 else ""))
+
+    @property
+    def version(self) -> int:
+        """The server's major version, from Debian's folder (/usr/lib/postgresql/<major>/bin)."""
+        return int(self.bin.parent.name)
 
     def stop(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")

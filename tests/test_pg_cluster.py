@@ -32,3 +32,25 @@ def test_the_cluster_gives_each_test_a_fresh_migrated_database(pg_cluster):
     store = open_store(first)
     store.check_schema()
     store.close()
+
+
+def test_a_dropped_database_is_gone_and_only_the_clusters_own_can_be_dropped(pg_cluster):
+    import psycopg
+
+    url = pg_cluster.new_database()
+    pg_cluster.drop_database(url)
+    with pytest.raises(psycopg.OperationalError, match="does not exist"):
+        psycopg.connect(url).close()
+    with pytest.raises(ValueError, match="not a database of this cluster"):
+        pg_cluster.drop_database(pg_cluster.url("postgres"))
+
+
+def test_the_cluster_goes_to_memory_only_where_there_is_room(monkeypatch, tmp_path):
+    monkeypatch.setattr(pg_cluster, "SHM", tmp_path)
+    monkeypatch.setattr(pg_cluster, "SHM_ROOM", 0)
+    assert pg_cluster.cluster_parent() == str(tmp_path)
+    monkeypatch.setattr(pg_cluster, "SHM_ROOM", 10**18)
+    assert pg_cluster.cluster_parent() is None
+    monkeypatch.setattr(pg_cluster, "SHM", tmp_path / "missing")
+    monkeypatch.setattr(pg_cluster, "SHM_ROOM", 0)
+    assert pg_cluster.cluster_parent() is None
