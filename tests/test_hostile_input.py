@@ -140,8 +140,10 @@ def submit_buttons(at) -> list:
 # --- the app under test -------------------------------------------------------------------------------
 
 @pytest.fixture
-def app(signed_in_app, make_user, app_env, fast_passwords):
-    """open(role, page, query_params) -> AppTest on that page; role None = signed out."""
+def app(signed_in_app, make_user, app_env, fast_passwords, small_course):
+    """open(role, page, query_params) -> AppTest on that page; role None = signed out. The pages
+    show the small fixture course (every question type): the input is the subject here, not the
+    24 lessons (hostile content has its own tests below)."""
     from streamlit.testing.v1 import AppTest
 
     users = {}
