@@ -32,13 +32,21 @@ _SCRIPT = """<script>(() => {
     }
     if (line.textContent !== input.value) line.textContent = input.value;
   };
+  // A box gets its width when it comes into view (an expander opens, a tab is chosen) or the window
+  // changes: the resize callback runs after layout and before paint, so the line is there in the
+  // first frame that shows the box, and nothing below it moves later under a finger or a click.
+  const sized = new ResizeObserver((entries) => entries.forEach((entry) => update(entry.target)));
+  const watched = new WeakSet();
   let pending = false;
   const all = () => {
     if (pending) return;
     pending = true;
     requestAnimationFrame(() => {  // once per frame, however many changes Streamlit makes
       pending = false;
-      document.querySelectorAll("[data-testid='stSelectbox'] input[role='combobox']").forEach(update);
+      document.querySelectorAll("[data-testid='stSelectbox'] input[role='combobox']").forEach((input) => {
+        if (!watched.has(input)) { watched.add(input); sized.observe(input); }
+        update(input);
+      });
     });
   };
   // a box can also come into view without a change of its own: an expander opens, a tab is chosen
