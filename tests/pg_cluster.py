@@ -156,7 +156,7 @@ class Cluster:
     def drop_database(self, url: str) -> None:
         """Remove a database new_database made, closing what is still connected to it."""
         name = url.rsplit("/", 1)[1]
-        if not name.startswith("lotse_") or not name[6:].isdigit():
+        if not name.startswith("lotse_") or not name.removeprefix("lotse_").isdigit():
             raise ValueError(f"not a database of this cluster: {url}")
         self.admin(f"DROP DATABASE IF EXISTS {name}" + (" WITH (FORCE)" if self.version >= 13 else ""))
 

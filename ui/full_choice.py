@@ -52,7 +52,6 @@ _SCRIPT = """<script>(() => {
   // a box can also come into view without a change of its own: an expander opens, a tab is chosen
   new MutationObserver(all).observe(document.body, {subtree: true, childList: true, attributes: true,
       attributeFilter: ['value', 'open', 'hidden', 'aria-selected', 'aria-expanded']});
-  window.addEventListener('resize', all);
   for (const kind of ['input', 'toggle', 'click']) document.addEventListener(kind, all, true);
   all();
 })();</script>
